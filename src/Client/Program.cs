@@ -1,0 +1,1 @@
+return await LensSweep.Client.Cli.RunAsync(args);
