@@ -1,0 +1,43 @@
+namespace LensSweep.Models.Data;
+
+/// <summary>Where a study's images come from.</summary>
+public enum DatasetKind
+{
+    /// <summary>The built-in lensing simulator, generated on the fly (deterministic for its seed).</summary>
+    Simulated,
+
+    /// <summary>A DeepLense folder: <c>{class}/*.npy</c>.</summary>
+    DeepLense,
+
+    /// <summary>An LSST strong-lens challenge folder: five <c>DX_L|N_########_b.fits</c> files per object.</summary>
+    Lsst,
+}
+
+/// <summary>
+/// What to load and how to split it. The simulator's own parameters (image size, pixel scale, bands,
+/// parameter ranges) live in the simulator's options; <see cref="ImagesPerClass"/> and
+/// <see cref="ImageSize"/> are the two a study most often changes.
+/// </summary>
+public sealed record DatasetOptions
+{
+    public DatasetKind Kind { get; init; } = DatasetKind.Simulated;
+
+    /// <summary>Folder for DeepLense or LSST data; unused for the simulator.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Simulator: images per class. Readers: at most this many per class (null = all).</summary>
+    public int? ImagesPerClass { get; init; } = 256;
+
+    /// <summary>Simulator: image side in pixels (DeepLense Model II is 64).</summary>
+    public int ImageSize { get; init; } = 64;
+
+    /// <summary>Classes to use, in label order; null = all the source has.</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+
+    public double ValidationFraction { get; init; } = 0.15;
+
+    public double TestFraction { get; init; } = 0.15;
+
+    /// <summary>Seed for the simulator and the stratified split.</summary>
+    public int Seed { get; init; } = 0;
+}

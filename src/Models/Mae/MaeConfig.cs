@@ -1,0 +1,23 @@
+namespace LensSweep.Models.Mae;
+
+/// <summary>
+/// The shape of one masked autoencoder (He et al. 2022): ViT encoder over patches, a narrower decoder
+/// that reconstructs masked patches. Defaults are the reference configuration in shared/bench/README.md.
+/// </summary>
+public sealed record MaeConfig
+{
+    public int ImageSize { get; init; } = 64;
+    public int Channels { get; init; } = 1;
+    public int PatchSize { get; init; } = 8;
+    public int EmbedDim { get; init; } = 128;
+    public int Depth { get; init; } = 4;
+    public int Heads { get; init; } = 4;
+    public int DecoderEmbedDim { get; init; } = 64;
+    public int DecoderDepth { get; init; } = 2;
+    public int DecoderHeads { get; init; } = 4;
+    public double MlpRatio { get; init; } = 4.0;
+    public double MaskRatio { get; init; } = 0.75;
+
+    /// <summary>Loss against per-patch normalised pixels (MAE's norm_pix_loss).</summary>
+    public bool NormPixelLoss { get; init; } = true;
+}
