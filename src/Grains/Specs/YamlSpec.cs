@@ -30,6 +30,11 @@ internal static class YamlSpec
             string message = (e.InnerException?.Message ?? e.Message).Trim();
             return (null, new SpecProblem("$", null, $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {message}"));
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some malformed plain scalars.
+            return (null, new SpecProblem("$", null, $"invalid YAML: {e.Message} (check brackets and quotes)"));
+        }
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch
