@@ -86,7 +86,7 @@ internal sealed class LensRenderer
             BinToPixels(buffers.RayBrightness, buffers.LensLight);
         }
 
-        var noise = new SimulationRandom(scene.NoiseSeed);
+        var noise = new SeededRandom(scene.NoiseSeed);
         for (var band = 0; band < Channels; band++)
         {
             var options = _options.Bands[band];
@@ -181,7 +181,7 @@ internal sealed class LensRenderer
     }
 
     /// <summary>Sky + read noise as one Gaussian, shot noise as a Gaussian of the model's variance (LENSING.md §5.7).</summary>
-    private void AddNoise(Span<double> image, NoiseOptions noise, ref SimulationRandom random)
+    private void AddNoise(Span<double> image, NoiseOptions noise, ref SeededRandom random)
     {
         var totalTime = noise.ExposureSeconds * noise.Exposures;
         var skyPerPixel = Math.Pow(10, -0.4 * (noise.SkyMagnitude - _options.MagnitudeZeroPoint)) * _options.PixelScale * _options.PixelScale;

@@ -7,7 +7,7 @@ public readonly record struct ParameterRange(double Min, double Max)
 
     public bool IsFixed => Min == Max;
 
-    internal double Sample(ref SimulationRandom random) => IsFixed ? Min : random.Uniform(Min, Max);
+    internal double Sample(ref SeededRandom random) => IsFixed ? Min : random.Uniform(Min, Max);
 
     internal void Validate(string name, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool minInclusive = true)
     {

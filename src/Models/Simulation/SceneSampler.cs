@@ -3,7 +3,7 @@ namespace LensSweep.Models.Simulation;
 /// <summary>Draws a <see cref="LensScene"/> from the options' ranges and the class's substructure model.</summary>
 internal sealed class SceneSampler(SimulatorOptions options)
 {
-    public LensScene Sample(string className, ref SimulationRandom random)
+    public LensScene Sample(string className, ref SeededRandom random)
     {
         var lens = new SieLens(options.EinsteinRadius.Sample(ref random), options.LensE1.Sample(ref random), options.LensE2.Sample(ref random));
         var shear = new ExternalShear(options.ShearGamma1.Sample(ref random), options.ShearGamma2.Sample(ref random));
@@ -30,7 +30,7 @@ internal sealed class SceneSampler(SimulatorOptions options)
         return new LensScene(className, lens, shear, source, lensLight, substructure, axionMass, random.NextUInt64());
     }
 
-    private SersicProfile SampleSource(ref SimulationRandom random)
+    private SersicProfile SampleSource(ref SeededRandom random)
     {
         var cx = options.SourceCenter.Sample(ref random);
         var cy = options.SourceCenter.Sample(ref random);
@@ -42,7 +42,7 @@ internal sealed class SceneSampler(SimulatorOptions options)
         return new SersicProfile(Amplitude(magnitude, radius, n), radius, n, e1, e2, cx, cy);
     }
 
-    private SersicProfile SampleLensLight(LensLightOptions light, ref SimulationRandom random)
+    private SersicProfile SampleLensLight(LensLightOptions light, ref SeededRandom random)
     {
         var magnitude = light.Magnitude.Sample(ref random);
         var n = light.SersicIndex.Sample(ref random);
@@ -55,7 +55,7 @@ internal sealed class SceneSampler(SimulatorOptions options)
     private double Amplitude(double magnitude, double radius, double n) =>
         Sersic.AmplitudeForFlux(Math.Pow(10, -0.4 * (magnitude - options.MagnitudeZeroPoint)), radius, n);
 
-    private PointMass[] SampleSubhalos(ref SimulationRandom random)
+    private PointMass[] SampleSubhalos(ref SeededRandom random)
     {
         var s = options.Subhalos;
         var count = s.PoissonCount ? random.NextPoisson(s.Count) : s.Count;
@@ -71,7 +71,7 @@ internal sealed class SceneSampler(SimulatorOptions options)
         return halos;
     }
 
-    private (PointMass[] Elements, double AxionMass) SampleVortex(ref SimulationRandom random)
+    private (PointMass[] Elements, double AxionMass) SampleVortex(ref SeededRandom random)
     {
         var v = options.Vortex;
         var axionMass = Math.Exp(random.Uniform(Math.Log(v.AxionMassMin), Math.Log(v.AxionMassMax)));

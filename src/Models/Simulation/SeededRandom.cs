@@ -1,15 +1,15 @@
 namespace LensSweep.Models.Simulation;
 
 /// <summary>
-/// xoshiro256** seeded through SplitMix64. The simulator gives every image its own generator derived from
+/// xoshiro256** seeded through SplitMix64, used by the simulator and the splitter. The simulator gives every image its own generator derived from
 /// (seed, class, index), so an image's pixels do not depend on which thread drew it or in what order;
 /// System.Random makes no such promise across runtime versions.
 /// </summary>
-internal struct SimulationRandom
+internal struct SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 
-    public SimulationRandom(ulong seed)
+    public SeededRandom(ulong seed)
     {
         var x = seed;
         _s0 = SplitMix(ref x);
@@ -19,11 +19,11 @@ internal struct SimulationRandom
     }
 
     /// <summary>The generator for one image; the class enters by its canonical id so a subset of classes draws the same images.</summary>
-    public static SimulationRandom ForImage(int seed, int classId, int index)
+    public static SeededRandom ForImage(int seed, int classId, int index)
     {
         var x = (ulong)(uint)seed;
         var key = SplitMix(ref x) ^ ((ulong)(uint)classId << 32 | (uint)index);
-        return new SimulationRandom(SplitMix(ref key));
+        return new SeededRandom(SplitMix(ref key));
     }
 
     public ulong NextUInt64()
