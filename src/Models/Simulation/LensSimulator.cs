@@ -78,7 +78,7 @@ public sealed class LensSimulator
                 var label = k / imagesPerClass;
                 var index = k % imagesPerClass;
                 labels[k] = label;
-                var random = SeededRandom.ForImage(seed, classIds[label], index);
+                var random = SeededRandom.Derive(seed, classIds[label], index);
                 var scene = _sampler.Sample(classes[label], ref random);
                 _renderer.Render(scene, buffers, images.AsSpan((int)(k * pixels), (int)pixels));
                 return buffers;
@@ -91,7 +91,7 @@ public sealed class LensSimulator
     /// <summary>The scene image <paramref name="index"/> of <paramref name="className"/> gets in <see cref="Generate"/> with this seed.</summary>
     public LensScene SampleScene(string className, int seed, int index)
     {
-        var random = SeededRandom.ForImage(seed, LensClasses.IdOf(className), index);
+        var random = SeededRandom.Derive(seed, LensClasses.IdOf(className), index);
         return _sampler.Sample(className, ref random);
     }
 

@@ -18,11 +18,14 @@ internal struct SeededRandom
         _s3 = SplitMix(ref x);
     }
 
-    /// <summary>The generator for one image; the class enters by its canonical id so a subset of classes draws the same images.</summary>
-    public static SeededRandom ForImage(int seed, int classId, int index)
+    /// <summary>
+    /// An independent generator for item <paramref name="index"/> of stream <paramref name="stream"/>: the simulator
+    /// uses the class's canonical id as the stream, so a subset of classes draws the same images.
+    /// </summary>
+    public static SeededRandom Derive(int seed, int stream, int index)
     {
         var x = (ulong)(uint)seed;
-        var key = SplitMix(ref x) ^ ((ulong)(uint)classId << 32 | (uint)index);
+        var key = SplitMix(ref x) ^ ((ulong)(uint)stream << 32 | (uint)index);
         return new SeededRandom(SplitMix(ref key));
     }
 
