@@ -147,6 +147,16 @@ public sealed class NpyFileTests : IDisposable
     }
 
     [Fact]
+    public void Structured_dtype_is_rejected_as_unsupported()
+    {
+        var header = System.Text.Encoding.Latin1.GetString(NpyFile.Header("<f4", [2])).Replace("'<f4'", "[('x', '<f4')]");
+
+        var error = Assert.Throws<DatasetException>(() => NpyFile.Parse("rec.npy", [.. System.Text.Encoding.Latin1.GetBytes(header), .. new byte[8]]));
+
+        Assert.Contains("unsupported dtype", error.Problem);
+    }
+
+    [Fact]
     public void Header_without_a_shape_is_rejected()
     {
         var header = NpyFile.Header("<f4", [2]);

@@ -72,6 +72,11 @@ public static partial class NpyFile
 
         var header = headerEncoding.GetString(bytes, headerStart, headerLength);
         var dataStart = headerStart + headerLength;
+        if (StructuredDescrPattern().IsMatch(header))
+        {
+            throw new DatasetException(path, "unsupported dtype: a structured (record) array, not an image of numbers");
+        }
+
         var descr = HeaderField(path, header, DescrPattern(), "descr");
         var fortran = HeaderField(path, header, FortranPattern(), "fortran_order") == "True";
         var shape = ParseShape(path, HeaderField(path, header, ShapePattern(), "shape"));
@@ -242,6 +247,9 @@ public static partial class NpyFile
 
     [GeneratedRegex(@"['""]descr['""]\s*:\s*['""]([^'""]*)['""]")]
     private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"['""]descr['""]\s*:\s*\[")]
+    private static partial Regex StructuredDescrPattern();
 
     [GeneratedRegex(@"['""]fortran_order['""]\s*:\s*(True|False)")]
     private static partial Regex FortranPattern();
