@@ -1,0 +1,111 @@
+using LensSweep.Models.Data;
+using LensSweep.Models.Data.DeepLense;
+using LensSweep.Models.Data.Npy;
+using LensSweep.Models.Simulation;
+
+namespace LensSweep.Models.Tests.Data;
+
+public sealed class DatasetLoaderTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+    private readonly DatasetLoader _loader = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Simulated_data_comes_back_normalised_with_per_class_counts()
+    {
+        var loaded = _loader.LoadWithReport(new DatasetOptions { ImagesPerClass = 4, ImageSize = 16, Seed = 1 });
+
+        Assert.Equal(12, loaded.Dataset.Count);
+        Assert.Equal(new Dictionary<string, int> { ["no_sub"] = 4, ["cdm"] = 4, ["axion"] = 4 }, loaded.Report.ImagesPerClass);
+        Assert.Equal(0, loaded.Dataset.Image(5).ToArray().Average(), 4);
+    }
+
+    [Fact]
+    public void A_smaller_simulated_image_keeps_the_field_of_view()
+    {
+        var small = _loader.Load(new DatasetOptions { ImagesPerClass = 1, ImageSize = 32, Classes = ["no_sub"] });
+
+        // The Einstein ring (radius 1.28", 12.7 px at 64 px) sits at about 6.3 px from the centre at 32 px.
+        var row = small.Image(0).Slice(16 * 32, 32).ToArray();
+        var brightest = Array.IndexOf(row, row.Max());
+        Assert.InRange(Math.Abs(brightest - 15.5), 4.5, 8.5);
+    }
+
+    [Fact]
+    public void DeepLense_folder_with_NaNs_reports_how_many_were_replaced()
+    {
+        DeepLenseWriter.Write(new LensSimulator(SimulatorOptions.ModelII with { ImageSize = 8, PixelScale = 0.8 }).Generate(2, 0), _temp.Path);
+        var broken = new float[64];
+        broken[3] = float.NaN;
+        broken[9] = float.PositiveInfinity;
+        broken[10] = 1;
+        NpyFile.Write(_temp.Combine("cdm", "1.npy"), broken, [1, 8, 8]);
+
+        var loaded = _loader.LoadWithReport(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _temp.Path, ImagesPerClass = null });
+
+        Assert.Equal(2, loaded.Report.NonFiniteValuesReplaced);
+        Assert.Equal(1, loaded.Report.ImagesWithNonFiniteValues);
+        Assert.All(loaded.Dataset.Images, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Lsst_kind_dispatches_to_the_FITS_reader()
+    {
+        foreach (var (id, n) in new[] { ("D1_L_00000001", 1), ("D1_N_00000002", 2) })
+        {
+            foreach (var band in new[] { "g", "r", "i", "z", "y" })
+            {
+                FitsTestWriter.WriteLsstBand(_temp.Combine($"{id}_{band}.fits"), id, band, Enumerable.Range(0, 9).Select(i => (float)(i * n)).ToArray(), 3, 3);
+            }
+        }
+
+        var loaded = _loader.Load(new DatasetOptions { Kind = DatasetKind.Lsst, Path = _temp.Path });
+
+        Assert.Equal((2, 5, 3, 3), (loaded.Count, loaded.Channels, loaded.Height, loaded.Width));
+    }
+
+    [Theory]
+    [InlineData(DatasetKind.DeepLense)]
+    [InlineData(DatasetKind.Lsst)]
+    public void A_reader_without_a_path_is_an_argument_error(DatasetKind kind)
+    {
+        var error = Assert.Throws<ArgumentException>(() => _loader.Load(new DatasetOptions { Kind = kind }));
+
+        Assert.Contains("Path", error.Message);
+    }
+
+    [Fact]
+    public void A_reader_error_surfaces_as_a_dataset_exception()
+    {
+        var missing = _temp.Combine("gone");
+
+        var error = Assert.Throws<DatasetException>(() => _loader.Load(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = missing }));
+
+        Assert.Equal(missing, error.Path);
+    }
+
+    [Fact]
+    public void Progress_reaches_the_total()
+    {
+        DeepLenseWriter.Write(new LensSimulator(SimulatorOptions.ModelII with { ImageSize = 8, PixelScale = 0.8 }).Generate(5, 0), _temp.Path);
+        var reports = new List<LoadProgress>();
+        var progress = new SynchronousProgress(reports);
+
+        _loader.Load(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _temp.Path }, progress: progress);
+
+        Assert.Contains(reports, r => r.Done == 15 && r.Total == 15);
+    }
+
+    private sealed class SynchronousProgress(List<LoadProgress> reports) : IProgress<LoadProgress>
+    {
+        public void Report(LoadProgress value)
+        {
+            lock (reports)
+            {
+                reports.Add(value);
+            }
+        }
+    }
+}
