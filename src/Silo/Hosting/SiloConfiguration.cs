@@ -34,6 +34,9 @@ public static class SiloConfiguration
         ["--grace-period"] = "Shutdown:GracePeriod",
     };
 
+    /// <summary>Sections read by the framework rather than by the silo options, settable as --Section:Key value too.</summary>
+    public static IReadOnlyList<string> FrameworkSections { get; } = ["Logging", "Orleans"];
+
     /// <summary>Every option key ("Membership:Kind", …), found from <see cref="SiloHostOptions"/> itself.</summary>
     public static IReadOnlyList<string> OptionKeys { get; } = KeysOf(typeof(SiloHostOptions), prefix: "").ToArray();
 
@@ -91,7 +94,8 @@ public static class SiloConfiguration
             var equals = arg.IndexOf('=', StringComparison.Ordinal);
             var flag = equals > 0 ? arg[..equals] : arg;
             var known = Flags.ContainsKey(flag)
-                || (flag.StartsWith("--", StringComparison.Ordinal) && OptionKeys.Contains(flag[2..], StringComparer.OrdinalIgnoreCase));
+                || (flag.StartsWith("--", StringComparison.Ordinal) && OptionKeys.Contains(flag[2..], StringComparer.OrdinalIgnoreCase))
+                || FrameworkSections.Any(section => flag.StartsWith($"--{section}:", StringComparison.OrdinalIgnoreCase));
             if (!known)
             {
                 problems.Add($"unknown flag '{flag}' (lenssweep-silo --help lists them)");

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using LensSweep.Silo.Storage;
 using LensSweep.Silo.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -18,23 +17,6 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
         public string? CheckpointKey { get; set; }
     }
 
-    /// <summary>What a grain's IPersistentState holds: the state, its ETag and whether a record exists.</summary>
-    public sealed class TrialState(TrialRecord? state = null) : IGrainState<TrialRecord>
-    {
-        private TrialRecord _state = state ?? new TrialRecord();
-
-        [AllowNull]
-        public TrialRecord State
-        {
-            get => _state;
-            set => _state = value ?? new TrialRecord();
-        }
-
-        public string? ETag { get; set; }
-
-        public bool RecordExists { get; set; }
-    }
-
     private static readonly GrainId Trial = GrainId.Create("trial", "study-1/trial-3");
 
     private AzureBlobGrainStorage NewStorage(string? container = null) => new(
@@ -43,9 +25,9 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
         new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions())),
         NullLogger<AzureBlobGrainStorage>.Instance);
 
-    private static async Task<TrialState> ReadAsync(AzureBlobGrainStorage storage, string stateName = "trial")
+    private static async Task<TestGrainState<TrialRecord>> ReadAsync(AzureBlobGrainStorage storage, string stateName = "trial")
     {
-        var state = new TrialState();
+        var state = new TestGrainState<TrialRecord>();
         await storage.ReadStateAsync(stateName, Trial, state);
         return state;
     }
@@ -54,7 +36,7 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
     public async Task Write_then_read_round_trips_the_state_and_its_etag()
     {
         var storage = NewStorage();
-        var written = new TrialState(new TrialRecord { Epoch = 4, CheckpointKey = "studies/1/trials/3/ckpt-e4" });
+        var written = new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 4, CheckpointKey = "studies/1/trials/3/ckpt-e4" });
 
         await storage.WriteStateAsync("trial", Trial, written);
         var read = await ReadAsync(storage);
@@ -80,7 +62,7 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
     public async Task Clear_deletes_the_state_and_a_later_first_write_succeeds()
     {
         var storage = NewStorage();
-        var state = new TrialState(new TrialRecord { Epoch = 2 });
+        var state = new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 2 });
         await storage.WriteStateAsync("trial", Trial, state);
 
         await storage.ClearStateAsync("trial", Trial, state);
@@ -97,7 +79,7 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
     public async Task A_stale_writer_gets_a_conflict_and_does_not_overwrite()
     {
         var storage = NewStorage();
-        await storage.WriteStateAsync("trial", Trial, new TrialState(new TrialRecord { Epoch = 1 }));
+        await storage.WriteStateAsync("trial", Trial, new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 1 }));
         var live = await ReadAsync(storage);
         var stale = await ReadAsync(storage);
         Assert.Equal(live.ETag, stale.ETag);
@@ -114,7 +96,7 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
     public async Task A_stale_clear_gets_a_conflict_and_keeps_the_newer_state()
     {
         var storage = NewStorage();
-        await storage.WriteStateAsync("trial", Trial, new TrialState(new TrialRecord { Epoch = 1 }));
+        await storage.WriteStateAsync("trial", Trial, new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 1 }));
         var live = await ReadAsync(storage);
         var stale = await ReadAsync(storage);
         live.State.Epoch = 3;
@@ -128,8 +110,8 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
     public async Task Of_two_first_writers_racing_exactly_one_wins_and_its_state_is_stored()
     {
         var storage = NewStorage();
-        var first = new TrialState(new TrialRecord { Epoch = 10 });
-        var second = new TrialState(new TrialRecord { Epoch = 20 });
+        var first = new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 10 });
+        var second = new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 20 });
 
         var outcomes = await Task.WhenAll(
             Outcome(storage.WriteStateAsync("trial", Trial, first)),
@@ -145,8 +127,8 @@ public sealed class AzureBlobGrainStorageTests(AzuriteFixture azurite)
     public async Task Two_state_names_of_one_grain_are_stored_apart()
     {
         var storage = NewStorage();
-        await storage.WriteStateAsync("trial", Trial, new TrialState(new TrialRecord { Epoch = 1 }));
-        await storage.WriteStateAsync("lease", Trial, new TrialState(new TrialRecord { Epoch = 2 }));
+        await storage.WriteStateAsync("trial", Trial, new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 1 }));
+        await storage.WriteStateAsync("lease", Trial, new TestGrainState<TrialRecord>(new TrialRecord { Epoch = 2 }));
 
         Assert.Equal(1, (await ReadAsync(storage, "trial")).State.Epoch);
         Assert.Equal(2, (await ReadAsync(storage, "lease")).State.Epoch);
