@@ -11,7 +11,8 @@ public static class SiloApp
     public static async Task<WebApplication> CreateAsync(string[] args, Action<ISiloBuilder>? configureEngine = null, CancellationToken cancellationToken = default)
     {
         // No args to the web builder: its own command-line parser would take flags it does not know as keys.
-        var builder = WebApplication.CreateSlimBuilder();
+        // The content root is the install folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.AddLensSweepSiloConfiguration(args);
         builder.AddLensSweepSilo(configureEngine);
         await SiloPreflight.CheckAsync(SiloConfiguration.Read(builder.Configuration), cancellationToken).ConfigureAwait(false);
