@@ -20,4 +20,8 @@ public sealed record MaeConfig
 
     /// <summary>Loss against per-patch normalised pixels (MAE's norm_pix_loss).</summary>
     public bool NormPixelLoss { get; init; } = true;
+
+    /// <summary>Prepend a learned CLS token to the encoder (facebookresearch/mae does; the benchmark
+    /// reference does not, which is why its 914,240 parameters have none). Off by default.</summary>
+    public bool UseClsToken { get; init; }
 }

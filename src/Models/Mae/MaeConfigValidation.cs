@@ -1,0 +1,87 @@
+namespace LensSweep.Models.Mae;
+
+/// <summary>
+/// Rules a <see cref="MaeConfig"/> must satisfy before a model can be built, and the shapes that follow
+/// from it. Kept beside the shared record (not in it) so the record stays a plain description.
+/// </summary>
+public static class MaeConfigValidation
+{
+    /// <summary>Every problem with <paramref name="config"/>, one message each; empty when it is valid.</summary>
+    public static IReadOnlyList<string> Validate(this MaeConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<string>();
+
+        void Positive(int value, string name)
+        {
+            if (value <= 0) problems.Add($"{name} must be positive, got {value}.");
+        }
+
+        Positive(config.ImageSize, nameof(MaeConfig.ImageSize));
+        Positive(config.Channels, nameof(MaeConfig.Channels));
+        Positive(config.PatchSize, nameof(MaeConfig.PatchSize));
+        Positive(config.EmbedDim, nameof(MaeConfig.EmbedDim));
+        Positive(config.Depth, nameof(MaeConfig.Depth));
+        Positive(config.Heads, nameof(MaeConfig.Heads));
+        Positive(config.DecoderEmbedDim, nameof(MaeConfig.DecoderEmbedDim));
+        Positive(config.DecoderDepth, nameof(MaeConfig.DecoderDepth));
+        Positive(config.DecoderHeads, nameof(MaeConfig.DecoderHeads));
+
+        if (!(config.MlpRatio > 0) || double.IsInfinity(config.MlpRatio))
+            problems.Add($"MlpRatio must be a positive number, got {config.MlpRatio}.");
+        else if (config.EmbedDim > 0 && config.DecoderEmbedDim > 0
+                 && (MlpHidden(config.EmbedDim, config.MlpRatio) < 1 || MlpHidden(config.DecoderEmbedDim, config.MlpRatio) < 1))
+            problems.Add($"MlpRatio {config.MlpRatio} leaves an MLP with no hidden units.");
+
+        if (config.ImageSize > 0 && config.PatchSize > 0 && config.ImageSize % config.PatchSize != 0)
+            problems.Add($"PatchSize {config.PatchSize} does not divide ImageSize {config.ImageSize}.");
+
+        if (config.EmbedDim > 0 && config.Heads > 0 && config.EmbedDim % config.Heads != 0)
+            problems.Add($"Heads {config.Heads} does not divide EmbedDim {config.EmbedDim}.");
+        if (config.DecoderEmbedDim > 0 && config.DecoderHeads > 0 && config.DecoderEmbedDim % config.DecoderHeads != 0)
+            problems.Add($"DecoderHeads {config.DecoderHeads} does not divide DecoderEmbedDim {config.DecoderEmbedDim}.");
+
+        // The 2-D sin-cos table splits the width in two (rows, columns) and each half in two (sin, cos).
+        if (config.EmbedDim > 0 && config.EmbedDim % 4 != 0)
+            problems.Add($"EmbedDim must be a multiple of 4 for the 2-D sin-cos position table, got {config.EmbedDim}.");
+        if (config.DecoderEmbedDim > 0 && config.DecoderEmbedDim % 4 != 0)
+            problems.Add($"DecoderEmbedDim must be a multiple of 4 for the 2-D sin-cos position table, got {config.DecoderEmbedDim}.");
+
+        if (!(config.MaskRatio > 0 && config.MaskRatio < 1))
+            problems.Add($"MaskRatio must lie strictly between 0 and 1, got {config.MaskRatio}.");
+        else if (config.ImageSize > 0 && config.PatchSize > 0 && config.ImageSize % config.PatchSize == 0)
+        {
+            var patches = config.PatchCount();
+            var kept = KeptCount(patches, config.MaskRatio);
+            if (kept < 1 || kept >= patches)
+                problems.Add($"MaskRatio {config.MaskRatio} over {patches} patches keeps {kept}; at least one patch must be kept and one masked.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> listing every problem when the config is invalid.</summary>
+    public static void EnsureValid(this MaeConfig config, string paramName = "config")
+    {
+        var problems = config.Validate();
+        if (problems.Count > 0)
+            throw new ArgumentException("Invalid MAE configuration: " + string.Join(" ", problems), paramName);
+    }
+
+    /// <summary>Patches per side.</summary>
+    public static int GridSize(this MaeConfig config) => config.ImageSize / config.PatchSize;
+
+    /// <summary>L, the number of patches per image.</summary>
+    public static int PatchCount(this MaeConfig config) => config.GridSize() * config.GridSize();
+
+    /// <summary>Pixel values per patch: p·p·C.</summary>
+    public static int PatchPixels(this MaeConfig config) => config.PatchSize * config.PatchSize * config.Channels;
+
+    /// <summary>Visible patches per image: round(L·(1 − mask ratio)).</summary>
+    public static int KeptPatchCount(this MaeConfig config) => KeptCount(config.PatchCount(), config.MaskRatio);
+
+    internal static int KeptCount(int patches, double maskRatio) =>
+        (int)Math.Round(patches * (1 - maskRatio), MidpointRounding.AwayFromZero);
+
+    internal static int MlpHidden(int dim, double ratio) => (int)(dim * ratio);
+}

@@ -1,0 +1,233 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LensSweep.Models.Mae;
+
+/// <summary>The three tensors of one masked pass (shapes for batch B, L patches, p²·C pixels per patch).</summary>
+/// <param name="Loss">Scalar: MSE over masked patches only.</param>
+/// <param name="Prediction">[B, L, p²·C] reconstructed patches (normalised pixels when NormPixelLoss).</param>
+/// <param name="Mask">[B, L]: 0 for a visible patch, 1 for a masked one.</param>
+public sealed record MaeOutput(Tensor Loss, Tensor Prediction, Tensor Mask);
+
+/// <summary>How the probe turns encoder tokens into one feature vector per image.</summary>
+public enum FeaturePooling
+{
+    /// <summary>Mean of the patch tokens after the final LayerNorm (the default: works with or without a CLS token).</summary>
+    MeanPatchTokens,
+
+    /// <summary>The CLS token after the final LayerNorm (MAE's linear-probe protocol); needs <see cref="MaeConfig.UseClsToken"/>.</summary>
+    ClsToken,
+}
+
+/// <summary>
+/// Masked autoencoder after facebookresearch/mae models_mae.py: a ViT encoder over the visible patches only,
+/// a narrower decoder that fills in mask tokens, and a per-patch pixel head. Weights are initialised from
+/// the given seed with MAE's scheme (xavier-uniform linears with zero bias, N(0, 0.02²) tokens).
+/// </summary>
+public sealed class MaeModel : nn.Module
+{
+    internal const double LayerNormEps = 1e-6;
+    private const double TokenInitStd = 0.02;
+
+    private readonly Conv2d patch_embed;
+    private readonly Tensor pos_embed;
+    private readonly Parameter? cls_token;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm norm;
+    private readonly Linear decoder_embed;
+    private readonly Parameter mask_token;
+    private readonly Tensor decoder_pos_embed;
+    private readonly ModuleList<TransformerBlock> decoder_blocks;
+    private readonly LayerNorm decoder_norm;
+    private readonly Linear decoder_pred;
+
+    /// <exception cref="ArgumentException">The config breaks one or more rules (all are listed).</exception>
+    public MaeModel(MaeConfig config, long seed) : base(nameof(MaeModel))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.EnsureValid(nameof(config));
+        Config = config;
+        PatchCount = config.PatchCount();
+        KeptCount = config.KeptPatchCount();
+
+        patch_embed = nn.Conv2d(config.Channels, config.EmbedDim, kernel_size: config.PatchSize, stride: config.PatchSize);
+        pos_embed = tensor(SinCosPositions.Table(config.EmbedDim, config.GridSize()), [1, PatchCount, config.EmbedDim]);
+        cls_token = config.UseClsToken ? nn.Parameter(zeros(1, 1, config.EmbedDim)) : null;
+        blocks = nn.ModuleList(Enumerable.Range(0, config.Depth)
+            .Select(i => new TransformerBlock($"block{i}", config.EmbedDim, config.Heads, config.MlpRatio)).ToArray());
+        norm = nn.LayerNorm(config.EmbedDim, eps: LayerNormEps);
+
+        decoder_embed = nn.Linear(config.EmbedDim, config.DecoderEmbedDim);
+        mask_token = nn.Parameter(zeros(1, 1, config.DecoderEmbedDim));
+        decoder_pos_embed = tensor(SinCosPositions.Table(config.DecoderEmbedDim, config.GridSize()), [1, PatchCount, config.DecoderEmbedDim]);
+        decoder_blocks = nn.ModuleList(Enumerable.Range(0, config.DecoderDepth)
+            .Select(i => new TransformerBlock($"decoder_block{i}", config.DecoderEmbedDim, config.DecoderHeads, config.MlpRatio)).ToArray());
+        decoder_norm = nn.LayerNorm(config.DecoderEmbedDim, eps: LayerNormEps);
+        decoder_pred = nn.Linear(config.DecoderEmbedDim, config.PatchPixels());
+
+        RegisterComponents();
+        InitialiseWeights(seed);
+    }
+
+    public MaeConfig Config { get; }
+
+    /// <summary>L, patches per image.</summary>
+    public int PatchCount { get; }
+
+    /// <summary>Visible patches per image during pretraining.</summary>
+    public int KeptCount { get; }
+
+    /// <summary>Trainable values (the fixed position tables are buffers and do not count).</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>[B, C, H, W] → [B, L, p²·C], patches row-major over the grid, pixels (row, col, channel) inside.</summary>
+    public Tensor Patchify(Tensor images)
+    {
+        var (p, g, c) = (Config.PatchSize, Config.GridSize(), Config.Channels);
+        var batch = images.shape[0];
+        return images.reshape(batch, c, g, p, g, p).permute(0, 2, 4, 3, 5, 1).reshape(batch, PatchCount, p * p * c);
+    }
+
+    /// <summary>
+    /// MAE's per-sample random masking: argsort of uniform noise, keep the first round(L·(1−ratio)).
+    /// Noise is drawn on the CPU from <paramref name="noise"/> so a run is reproducible on any device.
+    /// </summary>
+    /// <returns>Visible tokens [B, K, D], mask [B, L] (1 = masked), and ids_restore [B, L].</returns>
+    public (Tensor Visible, Tensor Mask, Tensor IdsRestore) RandomMasking(Tensor tokens, Generator noise)
+    {
+        var (batch, length, dim) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
+        var uniform = rand([batch, length], generator: noise).to(tokens.device);
+        var idsShuffle = uniform.argsort(1);
+        var idsRestore = idsShuffle.argsort(1);
+        var idsKeep = idsShuffle.narrow(1, 0, KeptCount);
+        var visible = tokens.gather(1, idsKeep.unsqueeze(-1).expand(batch, KeptCount, dim));
+        // A patch is kept exactly when its rank in the shuffle is below the keep count.
+        var mask = idsRestore.ge(KeptCount).to(ScalarType.Float32);
+        return (visible, mask, idsRestore);
+    }
+
+    /// <summary>Masked pretraining pass: encoder on visible patches, decoder, loss on masked patches.</summary>
+    public MaeOutput Forward(Tensor images, Generator noise)
+    {
+        CheckImages(images);
+        var (visible, mask, idsRestore) = RandomMasking(EmbedPatches(images), noise);
+        var latent = Encode(visible);
+        var prediction = Decode(latent, idsRestore);
+        return new MaeOutput(Loss(images, prediction, mask), prediction, mask);
+    }
+
+    /// <summary>Encoder on every patch, no masking: [B, L (+1 with CLS first), D] after the final LayerNorm.</summary>
+    public Tensor EncodeAll(Tensor images)
+    {
+        CheckImages(images);
+        return Encode(EmbedPatches(images));
+    }
+
+    /// <summary>One feature vector per image for the probe: [B, D].</summary>
+    public Tensor PooledFeatures(Tensor images, FeaturePooling pooling)
+    {
+        if (pooling == FeaturePooling.ClsToken && cls_token is null)
+            throw new InvalidOperationException("CLS pooling needs a model built with MaeConfig.UseClsToken = true.");
+        var encoded = EncodeAll(images);
+        var first = cls_token is null ? 0 : 1;
+        return pooling == FeaturePooling.ClsToken
+            ? encoded.select(1, 0)
+            : encoded.narrow(1, first, PatchCount).mean([1]);
+    }
+
+    /// <summary>Per-patch MSE averaged over pixels, then over masked patches only: sum(loss·mask)/sum(mask).</summary>
+    public Tensor Loss(Tensor images, Tensor prediction, Tensor mask)
+    {
+        var target = Patchify(images);
+        if (Config.NormPixelLoss)
+        {
+            var mean = target.mean([-1], keepdim: true);
+            var variance = target.var(-1, unbiased: true, keepdim: true);
+            target = (target - mean) / (variance + 1e-6).sqrt();
+        }
+
+        var perPatch = (prediction - target).square().mean([-1]);
+        return (perPatch * mask).sum() / mask.sum();
+    }
+
+    private Tensor EmbedPatches(Tensor images) =>
+        patch_embed.forward(images).flatten(2).transpose(1, 2) + pos_embed;
+
+    private Tensor Encode(Tensor tokens)
+    {
+        var x = cls_token is null
+            ? tokens
+            : cat([cls_token.expand(tokens.shape[0], 1, Config.EmbedDim), tokens], 1);
+        foreach (var block in blocks) x = block.forward(x);
+        return norm.forward(x);
+    }
+
+    private Tensor Decode(Tensor latent, Tensor idsRestore)
+    {
+        var x = decoder_embed.forward(latent);
+        var (batch, dim) = (x.shape[0], Config.DecoderEmbedDim);
+        Tensor? cls = null;
+        if (cls_token is not null)
+        {
+            cls = x.narrow(1, 0, 1);
+            x = x.narrow(1, 1, x.shape[1] - 1);
+        }
+
+        var masked = mask_token.expand(batch, PatchCount - x.shape[1], dim);
+        x = cat([x, masked], 1).gather(1, idsRestore.unsqueeze(-1).expand(batch, PatchCount, dim));
+        x = x + decoder_pos_embed;
+        // The CLS row of MAE's decoder position table is all zeros, so CLS goes back in unchanged.
+        if (cls is not null) x = cat([cls, x], 1);
+        foreach (var block in decoder_blocks) x = block.forward(x);
+        var prediction = decoder_pred.forward(decoder_norm.forward(x));
+        return cls is null ? prediction : prediction.narrow(1, 1, PatchCount);
+    }
+
+    private void CheckImages(Tensor images)
+    {
+        var expected = new long[] { Config.Channels, Config.ImageSize, Config.ImageSize };
+        if (images.dim() != 4 || !images.shape.AsSpan(1).SequenceEqual(expected))
+            throw new ArgumentException(
+                $"Images must be [B, {Config.Channels}, {Config.ImageSize}, {Config.ImageSize}] for this MAE, got [{string.Join(", ", images.shape)}].",
+                nameof(images));
+    }
+
+    private void InitialiseWeights(long seed)
+    {
+        using var generator = new Generator((ulong)seed, CPU);
+        using var _ = no_grad();
+
+        // Patch embedding as MAE: xavier-uniform on the flattened (out, in·p·p) kernel; bias keeps
+        // PyTorch's default U(±1/√fan_in) (MAE's _init_weights touches only Linear and LayerNorm).
+        var kernel = patch_embed.weight!;
+        var fanIn = kernel.shape[1] * kernel.shape[2] * kernel.shape[3];
+        XavierUniform(kernel, fanIn, kernel.shape[0], generator);
+        var biasBound = 1.0 / Math.Sqrt(fanIn);
+        patch_embed.bias!.copy_((rand(patch_embed.bias.shape, generator: generator) * 2 - 1) * biasBound);
+
+        if (cls_token is not null) cls_token.copy_(randn(cls_token.shape, generator: generator) * TokenInitStd);
+        mask_token.copy_(randn(mask_token.shape, generator: generator) * TokenInitStd);
+
+        foreach (var (_, module) in named_modules())
+        {
+            switch (module)
+            {
+                case Linear linear:
+                    XavierUniform(linear.weight!, linear.weight!.shape[1], linear.weight!.shape[0], generator);
+                    linear.bias?.zero_();
+                    break;
+                case LayerNorm layerNorm:
+                    layerNorm.weight?.fill_(1.0);
+                    layerNorm.bias?.zero_();
+                    break;
+            }
+        }
+    }
+
+    private static void XavierUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
+    {
+        var bound = Math.Sqrt(6.0 / (fanIn + fanOut));
+        weight.copy_((rand(weight.shape, generator: generator) * 2 - 1) * bound);
+    }
+}

@@ -1,0 +1,65 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LensSweep.Models.Mae;
+
+/// <summary>
+/// Pre-LayerNorm ViT block (timm <c>Block</c> as MAE uses it): x + Attn(LN(x)), then x + MLP(LN(x)),
+/// MLP = Linear → GELU → Linear, LayerNorm eps 1e-6, biases on.
+/// </summary>
+internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm norm1;
+    private readonly SelfAttention attn;
+    private readonly LayerNorm norm2;
+    private readonly Linear fc1;
+    private readonly GELU act;
+    private readonly Linear fc2;
+
+    public TransformerBlock(string name, int dim, int heads, double mlpRatio) : base(name)
+    {
+        norm1 = nn.LayerNorm(dim, eps: MaeModel.LayerNormEps);
+        attn = new SelfAttention(nameof(attn), dim, heads);
+        norm2 = nn.LayerNorm(dim, eps: MaeModel.LayerNormEps);
+        var hidden = MaeConfigValidation.MlpHidden(dim, mlpRatio);
+        fc1 = nn.Linear(dim, hidden);
+        act = nn.GELU();
+        fc2 = nn.Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        // A scope per block frees this block's temporaries as soon as it returns; under no_grad that
+        // keeps inference memory at one block's worth instead of a whole pass's.
+        using var scope = NewDisposeScope();
+        var h = x + attn.forward(norm1.forward(x));
+        var y = h + fc2.forward(act.forward(fc1.forward(norm2.forward(h))));
+        return y.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>Multi-head self-attention on libtorch's fused scaled_dot_product_attention (scale 1/√d).</summary>
+internal sealed class SelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear qkv;
+    private readonly Linear proj;
+    private readonly int heads;
+
+    public SelfAttention(string name, int dim, int heads) : base(name)
+    {
+        this.heads = heads;
+        qkv = nn.Linear(dim, dim * 3);
+        proj = nn.Linear(dim, dim);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var (batch, tokens, dim) = (x.shape[0], x.shape[1], x.shape[2]);
+        var parts = qkv.forward(x).reshape(batch, tokens, 3, heads, dim / heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var mixed = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
+        return proj.forward(mixed.transpose(1, 2).reshape(batch, tokens, dim));
+    }
+}

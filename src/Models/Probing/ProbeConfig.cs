@@ -1,0 +1,42 @@
+using LensSweep.Models.Mae;
+
+namespace LensSweep.Models.Probing;
+
+/// <summary>
+/// Linear-probe settings: standardised features (train mean and std), multinomial logistic regression
+/// with an L2 penalty, fitted full-batch with Adam from zero weights (a convex problem, so the start does
+/// not matter and the fit is deterministic).
+/// </summary>
+public sealed record ProbeConfig
+{
+    public FeaturePooling Pooling { get; init; } = FeaturePooling.MeanPatchTokens;
+
+    /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
+    public double L2 { get; init; } = 1e-3;
+
+    public int Iterations { get; init; } = 300;
+
+    public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>Images per encoder pass while extracting features.</summary>
+    public int FeatureBatchSize { get; init; } = 256;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!(L2 >= 0) || double.IsInfinity(L2)) problems.Add($"L2 must be zero or positive, got {L2}.");
+        if (Iterations <= 0) problems.Add($"Iterations must be positive, got {Iterations}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) problems.Add($"LearningRate must be a positive number, got {LearningRate}.");
+        if (FeatureBatchSize <= 0) problems.Add($"FeatureBatchSize must be positive, got {FeatureBatchSize}.");
+        return problems;
+    }
+
+    internal void EnsureValid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0) throw new ArgumentException("Invalid probe configuration: " + string.Join(" ", problems), "probe");
+    }
+}
+
+/// <summary>Held-out probe result: accuracy and macro one-vs-rest ROC-AUC (NaN when no class has both positives and negatives).</summary>
+public sealed record ProbeScore(double Accuracy, double MacroRocAuc);

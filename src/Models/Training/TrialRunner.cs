@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using LensSweep.Models.Data;
+using LensSweep.Models.Mae;
+using LensSweep.Models.Probing;
+using Microsoft.Extensions.Logging;
+
+namespace LensSweep.Models.Training;
+
+/// <summary>Everything that defines one trial.</summary>
+/// <param name="Device">"cpu", "cpu:N", "cuda" or "cuda:N": the device slot the trial holds.</param>
+/// <param name="Threads">Intra-op CPU threads for libtorch (process-wide); 0 leaves the current setting.</param>
+public sealed record TrialSettings(
+    MaeConfig Model,
+    OptimizerConfig Optimizer,
+    ProbeConfig Probe,
+    int Seed,
+    string Device = "cpu",
+    int Threads = 0);
+
+/// <summary>What one rung of one trial produced.</summary>
+/// <param name="Validation">Probe fitted on the train split, scored on the validation split (what ASHA ranks by).</param>
+/// <param name="Test">The same fitted probe scored on the test split (reported, never used for decisions).</param>
+/// <param name="Losses">Mean pretraining loss of each epoch trained in this rung.</param>
+/// <param name="Cost">This rung's wall-clock seconds (training and probing) and training FLOPs.</param>
+public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnlyList<EpochLoss> Losses, TrialCost Cost);
+
+/// <summary>
+/// One rung of one trial for the study engine: pretrain fromEpoch → toEpoch (resuming from a checkpoint),
+/// write the checkpoint, then probe the frozen encoder. Pure compute: no Orleans, no storage.
+/// </summary>
+public static class TrialRunner
+{
+    /// <param name="checkpointIn">The checkpoint the previous rung wrote; null only when <paramref name="fromEpoch"/> is 0.</param>
+    /// <param name="checkpointOut">Receives the checkpoint at <paramref name="toEpoch"/> (before probing).</param>
+    /// <exception cref="ArgumentException">Invalid settings, data or epoch range (every config problem listed).</exception>
+    /// <exception cref="InvalidDataException">The checkpoint is unreadable, for another trial, or at another epoch.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (says at which epoch and step).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (checked before every step and before probing).</exception>
+    public static RungResult Run(
+        TrialSettings settings,
+        DataSplit data,
+        int fromEpoch,
+        int toEpoch,
+        Stream? checkpointIn,
+        Stream checkpointOut,
+        IProgress<TrainProgress>? progress,
+        CancellationToken cancellationToken,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(checkpointOut);
+        ValidateSettings(settings);
+        if (fromEpoch < 0)
+            throw new ArgumentOutOfRangeException(nameof(fromEpoch), fromEpoch, "The rung must start at epoch 0 or later.");
+        if (toEpoch <= fromEpoch)
+            throw new ArgumentOutOfRangeException(nameof(toEpoch), toEpoch, $"The rung must end after its start epoch {fromEpoch}.");
+        if (checkpointIn is null && fromEpoch != 0)
+            throw new ArgumentException($"A rung starting at epoch {fromEpoch} needs the checkpoint of the previous rung.", nameof(checkpointIn));
+
+        var started = Stopwatch.GetTimestamp();
+        if (settings.Threads > 0) TorchSharp.torch.set_num_threads(settings.Threads);
+        using var trainer = new MaeTrainer(settings.Model, settings.Optimizer, settings.Seed, settings.Device, logger);
+        if (checkpointIn is not null)
+        {
+            trainer.LoadCheckpoint(checkpointIn);
+            if (trainer.CompletedEpochs != fromEpoch)
+                throw new InvalidDataException($"Checkpoint is at epoch {trainer.CompletedEpochs}, but the rung starts at epoch {fromEpoch}.");
+        }
+
+        var run = trainer.Train(data.Train, toEpoch, progress, cancellationToken);
+        trainer.SaveCheckpoint(checkpointOut);
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var (validation, test) = ProbeEncoder(trainer.Model, data, settings.Probe);
+        var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
+        return new RungResult(validation, test, run.Losses, cost);
+    }
+
+    /// <summary>Fits the probe on the train split's encoder features and scores validation and test.</summary>
+    public static (ProbeScore Validation, ProbeScore Test) ProbeEncoder(MaeModel model, DataSplit data, ProbeConfig probe)
+    {
+        var fitted = LinearProbe.Fit(ProbeFeatures.FromEncoder(model, data.Train, probe), probe);
+        return (fitted.Score(ProbeFeatures.FromEncoder(model, data.Validation, probe)),
+                fitted.Score(ProbeFeatures.FromEncoder(model, data.Test, probe)));
+    }
+
+    internal static void ValidateSettings(TrialSettings settings)
+    {
+        var problems = settings.Model.Validate()
+            .Concat(settings.Optimizer.Validate())
+            .Concat(settings.Probe.Validate())
+            .ToList();
+        if (settings.Probe.Pooling == FeaturePooling.ClsToken && !settings.Model.UseClsToken)
+            problems.Add("Probe pooling ClsToken needs MaeConfig.UseClsToken = true.");
+        if (settings.Threads < 0)
+            problems.Add($"Threads must be zero (leave as is) or positive, got {settings.Threads}.");
+        if (problems.Count > 0)
+            throw new ArgumentException("Invalid trial settings: " + string.Join(" ", problems), nameof(settings));
+    }
+}

@@ -1,0 +1,138 @@
+using LensSweep.Models.Mae;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LensSweep.Models.Tests.Mae;
+
+public sealed class MaeModelTests
+{
+    [Fact]
+    public void Reference_config_has_the_parameter_count_of_the_python_reference()
+    {
+        using var model = new MaeModel(new MaeConfig(), seed: 0);
+        Assert.Equal(914_240, model.ParameterCount);
+    }
+
+    [Fact]
+    public void Cls_token_adds_exactly_one_embedding_worth_of_parameters()
+    {
+        using var model = new MaeModel(new MaeConfig { UseClsToken = true }, seed: 0);
+        Assert.Equal(914_240 + 128, model.ParameterCount);
+    }
+
+    [Fact]
+    public void Reference_training_cost_is_about_126_megaflops_per_image()
+    {
+        var flops = MaeCost.TrainingFlopsPerImage(new MaeConfig());
+        Assert.InRange(flops, 125e6, 128e6);
+    }
+
+    [Theory]
+    [InlineData(0.75, 4)]
+    [InlineData(0.5, 8)]
+    [InlineData(0.9, 2)]   // 16·0.1 = 1.6 rounds to 2
+    public void Masking_keeps_round_L_times_one_minus_ratio_patches(double ratio, int kept)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config with { MaskRatio = ratio }, seed: 0);
+        using var noise = new Generator(7, CPU);
+        var tokens = randn(3, 16, 32);
+        var (visible, mask, restore) = model.RandomMasking(tokens, noise);
+
+        Assert.Equal(new long[] { 3, kept, 32 }, visible.shape);
+        Assert.Equal(new long[] { 3, 16 }, mask.shape);
+        Assert.Equal(new long[] { 3, 16 }, restore.shape);
+        Assert.All(mask.sum(1).data<float>().ToArray(), masked => Assert.Equal(16 - kept, masked));
+    }
+
+    [Fact]
+    public void Visible_tokens_are_exactly_the_unmasked_ones()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        using var noise = new Generator(3, CPU);
+        // Token i carries the value i, so the visible set can be read back.
+        var tokens = arange(16, dtype: ScalarType.Float32).reshape(1, 16, 1).expand(2, 16, 4).contiguous();
+        var (visible, mask, _) = model.RandomMasking(tokens, noise);
+        for (var b = 0; b < 2; b++)
+        {
+            var kept = visible[b, .., 0].data<float>().Select(v => (int)v).OrderBy(v => v).ToArray();
+            var unmasked = Enumerable.Range(0, 16).Where(i => mask[b, i].item<float>() == 0).ToArray();
+            Assert.Equal(unmasked, kept);
+        }
+    }
+
+    [Fact]
+    public void Forward_gives_a_scalar_loss_and_a_prediction_per_patch()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        using var noise = new Generator(1, CPU);
+        var output = model.Forward(randn(2, 1, 32, 32), noise);
+        Assert.Equal(0, output.Loss.dim());
+        Assert.Equal(new long[] { 2, 16, 64 }, output.Prediction.shape);
+        Assert.True(float.IsFinite(output.Loss.item<float>()));
+    }
+
+    [Fact]
+    public void Cls_variant_predicts_patches_only_and_exposes_the_cls_feature()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config with { UseClsToken = true }, seed: 0);
+        using var noise = new Generator(1, CPU);
+        var images = randn(2, 1, 32, 32);
+        Assert.Equal(new long[] { 2, 16, 64 }, model.Forward(images, noise).Prediction.shape);
+        Assert.Equal(new long[] { 2, 17, 32 }, model.EncodeAll(images).shape);
+        Assert.Equal(new long[] { 2, 32 }, model.PooledFeatures(images, FeaturePooling.ClsToken).shape);
+    }
+
+    [Fact]
+    public void Encoder_without_masking_sees_every_patch_and_pools_to_one_vector()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        var images = randn(5, 1, 32, 32);
+        Assert.Equal(new long[] { 5, 16, 32 }, model.EncodeAll(images).shape);
+        Assert.Equal(new long[] { 5, 32 }, model.PooledFeatures(images, FeaturePooling.MeanPatchTokens).shape);
+    }
+
+    [Fact]
+    public void Images_of_the_wrong_size_are_rejected_with_the_expected_shape()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        var error = Assert.Throws<ArgumentException>(() => model.EncodeAll(randn(2, 1, 64, 64)));
+        Assert.Contains("[B, 1, 32, 32]", error.Message);
+    }
+
+    [Fact]
+    public void Patchify_orders_patches_row_major_and_pixels_row_major_inside()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        var image = arange(32 * 32, dtype: ScalarType.Float32).reshape(1, 1, 32, 32);
+        var patches = model.Patchify(image);
+        // Patch 5 is grid row 1, column 1: its first pixel is image (8, 8), its second (8, 9), its ninth (9, 8).
+        Assert.Equal(8 * 32 + 8, patches[0, 5, 0].item<float>());
+        Assert.Equal(8 * 32 + 9, patches[0, 5, 1].item<float>());
+        Assert.Equal(9 * 32 + 8, patches[0, 5, 8].item<float>());
+    }
+
+    [Fact]
+    public void Sin_cos_table_matches_mae_for_the_first_positions()
+    {
+        var table = SinCosPositions.Table(8, 2);
+        // dim 8: quarter 2, omegas 1 and 1/100. Position (row 1, col 0) = index 2: column half zeros, row half.
+        float[] expected = [0, 0, 1, 1, (float)Math.Sin(1), (float)Math.Sin(0.01), (float)Math.Cos(1), (float)Math.Cos(0.01)];
+        Assert.Equal(expected, table.AsSpan(2 * 8, 8).ToArray());
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_weights()
+    {
+        using var a = new MaeModel(TinyModels.Config, seed: 5);
+        using var b = new MaeModel(TinyModels.Config, seed: 5);
+        foreach (var (pa, pb) in a.parameters().Zip(b.parameters()))
+            Assert.True(pa.equal(pb).all().item<bool>(), "parameters differ for the same seed");
+    }
+}

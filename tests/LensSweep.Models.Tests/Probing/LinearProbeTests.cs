@@ -1,0 +1,85 @@
+using LensSweep.Models.Mae;
+using LensSweep.Models.Probing;
+
+namespace LensSweep.Models.Tests.Probing;
+
+public sealed class LinearProbeTests
+{
+    private static readonly ProbeConfig Config = new();
+
+    [Fact]
+    public void Probe_separates_linearly_separable_classes()
+    {
+        var train = Clusters(perClass: 40, seed: 1);
+        var test = Clusters(perClass: 20, seed: 2);
+        var score = LinearProbe.Evaluate(train, test, Config);
+        Assert.Equal(1.0, score.Accuracy);
+        Assert.Equal(1.0, score.MacroRocAuc);
+    }
+
+    [Fact]
+    public void Probe_on_label_free_noise_stays_near_chance()
+    {
+        var train = Clusters(perClass: 40, seed: 1, separation: 0);
+        var test = Clusters(perClass: 40, seed: 2, separation: 0);
+        var score = LinearProbe.Evaluate(train, test, Config);
+        Assert.InRange(score.MacroRocAuc, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void Constant_features_do_not_break_standardisation()
+    {
+        var train = Clusters(perClass: 10, seed: 1);
+        var constant = train with { Values = train.Values.Select((v, i) => i % train.Dimension == 0 ? 5f : v).ToArray() };
+        var score = LinearProbe.Evaluate(constant, constant, Config);
+        Assert.True(double.IsFinite(score.MacroRocAuc));
+        Assert.Equal(1.0, score.Accuracy);
+    }
+
+    [Fact]
+    public void Features_of_another_width_are_rejected()
+    {
+        var fitted = LinearProbe.Fit(Clusters(perClass: 5, seed: 1), Config);
+        var wide = new FeatureSet(new float[3 * 7], [0, 1, 2], 3, 7, 3);
+        var error = Assert.Throws<ArgumentException>(() => fitted.Score(wide));
+        Assert.Contains("fitted on 4 features", error.Message);
+    }
+
+    [Fact]
+    public void Encoder_features_have_one_embedding_per_image()
+    {
+        var data = TinyModels.Dataset(perClass: 3, seed: 4);
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        var features = ProbeFeatures.FromEncoder(model, data, Config with { FeatureBatchSize = 4 });
+        Assert.Equal((9, 32), (features.Count, features.Dimension));
+        Assert.All(features.Values, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Invalid_probe_config_is_rejected_with_every_problem()
+    {
+        var problems = (Config with { Iterations = 0, L2 = -1 }).Validate();
+        Assert.Equal(2, problems.Count);
+    }
+
+    /// <summary>Three Gaussian clusters in 4-D, centred at separation·e_k.</summary>
+    private static FeatureSet Clusters(int perClass, int seed, double separation = 6)
+    {
+        var random = new Random(seed);
+        const int dimension = 4, classes = 3;
+        var count = perClass * classes;
+        var values = new float[count * dimension];
+        var labels = new int[count];
+        for (var n = 0; n < count; n++)
+        {
+            labels[n] = n % classes;
+            for (var d = 0; d < dimension; d++)
+            {
+                var gaussian = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                values[n * dimension + d] = (float)(gaussian + (d == labels[n] ? separation : 0));
+            }
+        }
+
+        return new FeatureSet(values, labels, count, dimension, classes);
+    }
+}

@@ -1,0 +1,85 @@
+using LensSweep.Models.Probing;
+using LensSweep.Models.Training;
+
+namespace LensSweep.Models.Tests.Training;
+
+public sealed class TrialRunnerTests
+{
+    private static readonly TrialSettings Settings = new(TinyModels.Config, TinyModels.Optimizer, new ProbeConfig { Iterations = 100 }, Seed: 4);
+
+    [Fact]
+    public void Two_rungs_match_one_straight_run()
+    {
+        var data = TinyModels.Split();
+        using var straightOut = new MemoryStream();
+        var straight = TrialRunner.Run(Settings, data, 0, 2, null, straightOut, null, CancellationToken.None);
+
+        using var firstOut = new MemoryStream();
+        TrialRunner.Run(Settings, data, 0, 1, null, firstOut, null, CancellationToken.None);
+        firstOut.Position = 0;
+        using var secondOut = new MemoryStream();
+        var second = TrialRunner.Run(Settings, data, 1, 2, firstOut, secondOut, null, CancellationToken.None);
+
+        Assert.Equal(straight.Losses[1].MeanLoss, second.Losses.Single().MeanLoss, 1e-6);
+        Assert.Equal(straight.Validation, second.Validation);
+        Assert.Equal(straight.Test, second.Test);
+    }
+
+    [Fact]
+    public void Rung_reports_scores_losses_and_cost()
+    {
+        var data = TinyModels.Split();
+        using var checkpoint = new MemoryStream();
+        var result = TrialRunner.Run(Settings, data, 0, 1, null, checkpoint, null, CancellationToken.None);
+
+        Assert.InRange(result.Validation.Accuracy, 0, 1);
+        Assert.InRange(result.Test.MacroRocAuc, 0, 1);
+        Assert.Equal(0, Assert.Single(result.Losses).Epoch);
+        Assert.True(result.Cost.Seconds > 0);
+        // 36 training images in batches of 8: 4 steps of 8 images.
+        Assert.Equal(32 * LensSweep.Models.Mae.MaeCost.TrainingFlopsPerImage(TinyModels.Config), result.Cost.TrainingFlops, 1);
+        Assert.True(checkpoint.Length > 0);
+    }
+
+    [Fact]
+    public void Rung_after_the_first_needs_a_checkpoint()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            TrialRunner.Run(Settings, TinyModels.Split(), 1, 2, null, new MemoryStream(), null, CancellationToken.None));
+        Assert.Contains("needs the checkpoint", error.Message);
+    }
+
+    [Fact]
+    public void Checkpoint_from_another_epoch_is_rejected()
+    {
+        var data = TinyModels.Split();
+        using var firstOut = new MemoryStream();
+        TrialRunner.Run(Settings, data, 0, 1, null, firstOut, null, CancellationToken.None);
+        firstOut.Position = 0;
+        var error = Assert.Throws<InvalidDataException>(() =>
+            TrialRunner.Run(Settings, data, 2, 3, firstOut, new MemoryStream(), null, CancellationToken.None));
+        Assert.Contains("Checkpoint is at epoch 1, but the rung starts at epoch 2", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_settings_are_rejected_before_any_work()
+    {
+        var bad = Settings with { Model = TinyModels.Config with { PatchSize = 5 }, Optimizer = TinyModels.Optimizer with { BatchSize = 0 } };
+        var error = Assert.Throws<ArgumentException>(() =>
+            TrialRunner.Run(bad, TinyModels.Split(), 0, 1, null, new MemoryStream(), null, CancellationToken.None));
+        Assert.Contains("PatchSize 5 does not divide ImageSize 32", error.Message);
+        Assert.Contains("BatchSize must be positive", error.Message);
+    }
+
+    [Fact]
+    public void Experiment_reports_the_probe_beside_both_baselines()
+    {
+        var report = PretrainProbeExperiment.Run(Settings, TinyModels.Split(), epochs: 2);
+        Assert.Equal(2, report.Pretrained.Losses.Count);
+        Assert.InRange(report.RandomEncoderTest.Accuracy, 0, 1);
+        Assert.InRange(report.RawPixelsTest.Accuracy, 0, 1);
+        var table = report.Format();
+        Assert.Contains("random encoder", table);
+        Assert.Contains("raw pixels", table);
+    }
+}
