@@ -18,6 +18,10 @@ public enum FeaturePooling
 
     /// <summary>The CLS token after the final LayerNorm (MAE's linear-probe protocol); needs <see cref="MaeConfig.UseClsToken"/>.</summary>
     ClsToken,
+
+    /// <summary>Patch tokens averaged over a coarse grid of image regions (see <c>ProbeConfig.RegionGrid</c>)
+    /// and concatenated: keeps where a perturbation sits relative to the arcs, which a global mean erases.</summary>
+    RegionMeans,
 }
 
 /// <summary>
@@ -125,15 +129,34 @@ public sealed class MaeModel : nn.Module
     }
 
     /// <summary>One feature vector per image for the probe: [B, D].</summary>
-    public Tensor PooledFeatures(Tensor images, FeaturePooling pooling)
+    public Tensor PooledFeatures(Tensor images, FeaturePooling pooling, int regionGrid = 2)
     {
         if (pooling == FeaturePooling.ClsToken && cls_token is null)
             throw new InvalidOperationException("CLS pooling needs a model built with MaeConfig.UseClsToken = true.");
         var encoded = EncodeAll(images);
         var first = cls_token is null ? 0 : 1;
-        return pooling == FeaturePooling.ClsToken
-            ? encoded.select(1, 0)
-            : encoded.narrow(1, first, PatchCount).mean([1]);
+        var patches = encoded.narrow(1, first, PatchCount);
+        return pooling switch
+        {
+            FeaturePooling.ClsToken => encoded.select(1, 0),
+            FeaturePooling.RegionMeans => RegionMeans(patches, regionGrid),
+            _ => patches.mean([1]),
+        };
+    }
+
+    /// <summary>Features per image when pooling this way: EmbedDim, or EmbedDim·grid² for region means.</summary>
+    public int PooledDimension(FeaturePooling pooling, int regionGrid = 2) =>
+        pooling == FeaturePooling.RegionMeans ? Config.EmbedDim * regionGrid * regionGrid : Config.EmbedDim;
+
+    private Tensor RegionMeans(Tensor patches, int regionGrid)
+    {
+        var side = Config.ImageSize / Config.PatchSize;
+        if (regionGrid < 1 || side % regionGrid != 0)
+            throw new ArgumentException($"Region grid {regionGrid} must divide the {side}×{side} patch grid.", nameof(regionGrid));
+        var batch = patches.shape[0];
+        // [B, L, D] → [B, D, side, side] → mean over each (side/grid)² block → [B, D·grid²]
+        var grid = patches.transpose(1, 2).reshape(batch, Config.EmbedDim, side, side);
+        return nn.functional.avg_pool2d(grid, side / regionGrid).flatten(1);
     }
 
     /// <summary>Per-patch MSE averaged over pixels, then over masked patches only: sum(loss·mask)/sum(mask).</summary>

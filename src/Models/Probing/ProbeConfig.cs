@@ -11,6 +11,9 @@ public sealed record ProbeConfig
 {
     public FeaturePooling Pooling { get; init; } = FeaturePooling.MeanPatchTokens;
 
+    /// <summary>With <see cref="FeaturePooling.RegionMeans"/>: the image is cut into RegionGrid×RegionGrid regions.</summary>
+    public int RegionGrid { get; init; } = 2;
+
     /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
     public double L2 { get; init; } = 1e-3;
 
@@ -27,6 +30,7 @@ public sealed record ProbeConfig
         if (!(L2 >= 0) || double.IsInfinity(L2)) problems.Add($"L2 must be zero or positive, got {L2}.");
         if (Iterations <= 0) problems.Add($"Iterations must be positive, got {Iterations}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) problems.Add($"LearningRate must be a positive number, got {LearningRate}.");
+        if (RegionGrid <= 0) problems.Add($"RegionGrid must be positive, got {RegionGrid}.");
         if (FeatureBatchSize <= 0) problems.Add($"FeatureBatchSize must be positive, got {FeatureBatchSize}.");
         return problems;
     }

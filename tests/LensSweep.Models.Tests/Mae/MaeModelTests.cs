@@ -135,4 +135,31 @@ public sealed class MaeModelTests
         foreach (var (pa, pb) in a.parameters().Zip(b.parameters()))
             Assert.True(pa.equal(pb).all().item<bool>(), "parameters differ for the same seed");
     }
+
+    [Fact]
+    public void Region_means_keep_one_mean_token_per_region()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        var side = TinyModels.Config.ImageSize / TinyModels.Config.PatchSize;
+        var images = randn(3, TinyModels.Config.Channels, TinyModels.Config.ImageSize, TinyModels.Config.ImageSize);
+
+        var regions = model.PooledFeatures(images, FeaturePooling.RegionMeans, regionGrid: 2);
+        var tokens = model.EncodeAll(images).reshape(3, side, side, TinyModels.Config.EmbedDim);
+        // The top-left region is the mean of the top-left (side/2)² patch tokens, embedding first.
+        var topLeft = tokens.narrow(1, 0, side / 2).narrow(2, 0, side / 2).mean([1, 2]);
+
+        Assert.Equal(new long[] { 3, TinyModels.Config.EmbedDim * 4 }, regions.shape);
+        Assert.Equal(model.PooledDimension(FeaturePooling.RegionMeans, 2), (int)regions.shape[1]);
+        Assert.True(regions.reshape(3, TinyModels.Config.EmbedDim, 4).select(2, 0).allclose(topLeft, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Region_grid_that_does_not_divide_the_patch_grid_is_rejected()
+    {
+        using var model = new MaeModel(TinyModels.Config, seed: 0);
+        var images = randn(1, TinyModels.Config.Channels, TinyModels.Config.ImageSize, TinyModels.Config.ImageSize);
+        var error = Assert.Throws<ArgumentException>(() => model.PooledFeatures(images, FeaturePooling.RegionMeans, regionGrid: 3));
+        Assert.Contains("Region grid 3", error.Message);
+    }
 }
