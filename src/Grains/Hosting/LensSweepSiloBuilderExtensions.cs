@@ -8,6 +8,7 @@ using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Hosting;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace LensSweep.Grains.Hosting;
@@ -116,10 +117,12 @@ public static class LensSweepSiloBuilderExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         builder.Services.AddOptions<LocalFolderGrainStorageOptions>(name).Configure(configure);
-        builder.Services.AddGrainStorage(name, (sp, n) => new LocalFolderGrainStorage(
-            n,
-            sp.GetRequiredService<IOptionsMonitor<LocalFolderGrainStorageOptions>>().Get(n),
-            sp.GetRequiredService<IGrainStorageSerializer>()));
+        builder.Services.AddGrainStorage(name, (sp, n) =>
+        {
+            var options = sp.GetRequiredService<IOptionsMonitor<LocalFolderGrainStorageOptions>>().Get(n);
+            var serializer = options.GrainStorageSerializer ?? new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
+            return new LocalFolderGrainStorage(n, options, serializer);
+        });
         return builder;
     }
 

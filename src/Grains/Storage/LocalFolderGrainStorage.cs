@@ -7,8 +7,12 @@ using Orleans.Storage;
 namespace LensSweep.Grains.Storage;
 
 /// <summary>Where <see cref="LocalFolderGrainStorage"/> keeps grain state.</summary>
-public sealed class LocalFolderGrainStorageOptions
+public sealed class LocalFolderGrainStorageOptions : IStorageProviderSerializerOptions
 {
+    /// <summary>How state is turned into bytes; null for the Orleans binary serializer, which honours the
+    /// engine's <c>[GenerateSerializer]</c> records and surrogates (Orleans' JSON default does not).</summary>
+    public IGrainStorageSerializer GrainStorageSerializer { get; set; } = null!;
+
     /// <summary>The root folder; created when missing.</summary>
     public string Folder { get; set; } = "";
 

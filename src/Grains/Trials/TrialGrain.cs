@@ -271,9 +271,14 @@ public sealed partial class TrialGrain(
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Cancelled, superseded or deactivating: the stored checkpoint is where the next attempt resumes.
+            // Cancelled, superseded, deactivating or the silo's slots shutting down: an interruption, never a
+            // failure. The stored checkpoint is where the next attempt (or a re-poke of this one) resumes.
+            if (_trainingAttempt == assignment.Attempt)
+            {
+                StopTraining();
+            }
         }
         catch (InconsistentStateException e)
         {
