@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Storage;
+using LensSweep.Grains.Trials;
+using Orleans.Runtime;
+
+namespace LensSweep.Grains.Tests.Integration;
+
+/// <summary>One trainer call as the script saw it.</summary>
+internal sealed record TrainerCall(string Study, int Trial, int Attempt, int FromEpoch, int ToEpoch, string? ResumeFromKey, string Device, SiloAddress Silo);
+
+/// <summary>
+/// What every silo's <see cref="ScriptedTrainer"/> shares in a test: the record of calls, the highest
+/// concurrency seen per study and per slot, and gates that hold calls until a test opens them.
+/// </summary>
+internal sealed class TrainerScript
+{
+    private readonly ConcurrentDictionary<string, Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, int> _running = new();
+    private readonly ConcurrentDictionary<string, int> _maxRunning = new();
+    private readonly object _lock = new();
+
+    public ConcurrentQueue<TrainerCall> Calls { get; } = new();
+
+    /// <summary>Completed calls, by study.</summary>
+    public ConcurrentQueue<TrainerCall> Completed { get; } = new();
+
+    /// <summary>The probe score of a configuration after some epochs: deterministic, different per
+    /// configuration, improving with epochs at a configuration-dependent rate (so rankings can change
+    /// between rungs).</summary>
+    public static double Score(TrialConfig config, int epochs) =>
+        Math.Round((config.MaskRatio * (1 - Math.Exp(-epochs / 2.0))) + (config.LearningRate * 100 * epochs / 10.0), 9);
+
+    /// <summary>Holds every call of <paramref name="study"/> that starts at or after <paramref name="fromEpoch"/>
+    /// (and, when given, whose trial matches <paramref name="trials"/>) until <see cref="Open"/>.</summary>
+    public void Hold(string study, int fromEpoch = 0, Func<int, bool>? trials = null) => _gates[study] = new Gate(fromEpoch, trials ?? (_ => true));
+
+    public void Open(string study)
+    {
+        if (_gates.TryRemove(study, out var gate))
+        {
+            gate.Opened.TrySetResult();
+        }
+    }
+
+    public int Running(string key) => _running.GetValueOrDefault(key);
+
+    public int MaxRunning(string key) => _maxRunning.GetValueOrDefault(key);
+
+    public IEnumerable<TrainerCall> CallsOf(string study) => Calls.Where(c => c.Study == study);
+
+    internal async Task WaitAtGateAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        if (_gates.TryGetValue(work.StudyId, out var gate) && work.FromEpoch >= gate.FromEpoch && gate.Trials(work.Trial))
+        {
+            await gate.Opened.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    internal void Enter(params string[] keys)
+    {
+        lock (_lock)
+        {
+            foreach (var key in keys)
+            {
+                var now = _running.AddOrUpdate(key, 1, (_, n) => n + 1);
+                _maxRunning.AddOrUpdate(key, now, (_, max) => Math.Max(max, now));
+            }
+        }
+    }
+
+    internal void Leave(params string[] keys)
+    {
+        lock (_lock)
+        {
+            foreach (var key in keys)
+            {
+                _running.AddOrUpdate(key, 0, (_, n) => n - 1);
+            }
+        }
+    }
+
+    private sealed record Gate(int FromEpoch, Func<int, bool> Trials)
+    {
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>
+/// A deterministic trainer: one call per silo, scores from <see cref="TrainerScript.Score"/>, checkpoints
+/// that hold their epoch count (and are checked on resume, so a trial that restarted instead of resuming
+/// fails loudly), gates that block on demand.
+/// </summary>
+internal sealed class ScriptedTrainer(TrainerScript script, IArtifactStore artifacts, ILocalSiloDetails silo) : ITrialTrainer
+{
+    public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
+    {
+        var call = new TrainerCall(work.StudyId, work.Trial, work.Attempt, work.FromEpoch, work.ToEpoch, work.ResumeFromKey, work.Device, silo.SiloAddress);
+        script.Calls.Enqueue(call);
+        var slotKey = $"slot:{silo.SiloAddress}/{work.Device}";
+        var studyKey = $"study:{work.StudyId}";
+        script.Enter(slotKey, studyKey);
+        try
+        {
+            var resumed = await ReadCheckpointAsync(work, cancellationToken);
+            if (resumed != work.FromEpoch)
+            {
+                throw new InvalidOperationException($"Trial {work.Trial} was asked to resume from epoch {work.FromEpoch} but its checkpoint holds {resumed}.");
+            }
+
+            await script.WaitAtGateAsync(work, cancellationToken);
+            var losses = new List<double>();
+            for (var epoch = work.FromEpoch; epoch < work.ToEpoch; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                losses.Add(1.0 / (epoch + 1));
+                progress.Report(new TrialProgress(epoch + 1, losses[^1]));
+            }
+
+            await artifacts.PutAsync(work.CheckpointKey, new MemoryStream(Encoding.UTF8.GetBytes(work.ToEpoch.ToString(CultureInfo.InvariantCulture))), cancellationToken);
+            var score = TrainerScript.Score(work.Config, work.ToEpoch);
+            script.Completed.Enqueue(call);
+            return new RungOutcome(work.ProbeAtEnd ? new ProbeScores(score, score / 2) : null, new TrialCost(work.ToEpoch - work.FromEpoch, 1e6), losses);
+        }
+        finally
+        {
+            script.Leave(slotKey, studyKey);
+        }
+    }
+
+    private async Task<int> ReadCheckpointAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        if (work.ResumeFromKey is null)
+        {
+            return 0;
+        }
+
+        await using var stream = await artifacts.OpenReadAsync(work.ResumeFromKey, cancellationToken)
+            ?? throw new InvalidOperationException($"Checkpoint '{work.ResumeFromKey}' of trial {work.Trial} is missing.");
+        using var reader = new StreamReader(stream);
+        return int.Parse(await reader.ReadToEndAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,206 @@
+using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
+using Orleans.Runtime;
+
+namespace LensSweep.Grains.Tests.Integration;
+
+[Collection(SharedClusterCollection.Name)]
+public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
+{
+    private EngineCluster Engine => fixture.Engine;
+
+    [Fact]
+    public async Task Every_trial_of_a_full_budget_study_completes_once()
+    {
+        const string study = "full-budget";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 6, EngineCluster.FullBudget(3), maxConcurrent: 4));
+
+        var status = await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        Assert.Equal(6, status.Counts.Completed);
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(100);
+        Assert.Equal(Enumerable.Range(0, 6), board.Select(e => e.Trial).Order());
+        Assert.All(board, e => Assert.Equal(3, e.EpochsDone));
+    }
+
+    [Fact]
+    public async Task Trials_never_activate_on_the_slotless_silo()
+    {
+        const string study = "placement";
+        await using var scope = Engine.StudyScope(study);
+        Engine.Script.Hold(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 8, EngineCluster.FullBudget(1), maxConcurrent: 8));
+        await EngineCluster.WaitUntilAsync(() => Task.FromResult(Engine.Script.Running($"study:{study}") == 4), TimeSpan.FromSeconds(10), () => "four trials to train");
+
+        var management = Engine.Client.GetGrain<IManagementGrain>(0);
+        var trialType = Engine.Client.GetGrain<ITrialGrain>(TrialKeys.GrainKey(study, 0)).GetGrainId().Type;
+        var activations = (await management.GetDetailedGrainStatistics()).Where(a => a.GrainId.Type == trialType).ToList();
+        Engine.Script.Open(study);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var slotless = Engine.Cluster.Silos.Where(s => !EngineCluster.HasSlots(s.Name)).Select(s => s.SiloAddress).ToHashSet();
+        Assert.NotEmpty(activations);
+        Assert.DoesNotContain(activations, a => slotless.Contains(a.SiloAddress));
+        Assert.DoesNotContain(Engine.Script.CallsOf(study), c => slotless.Contains(c.Silo));
+    }
+
+    [Fact]
+    public async Task Running_trials_never_exceed_the_free_slots()
+    {
+        const string study = "concurrency";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 12, EngineCluster.Asha(1, 4), maxConcurrent: 10));
+
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var slotCount = Engine.Cluster.Silos.Count(s => EngineCluster.HasSlots(s.Name)) * EngineCluster.SlotsPerSilo.Count;
+        Assert.InRange(Engine.Script.MaxRunning($"study:{study}"), 1, slotCount);
+        var slots = Engine.Script.CallsOf(study).Select(c => $"slot:{c.Silo}/{c.Device}").Distinct().ToList();
+        Assert.All(slots, slot => Assert.Equal(1, Engine.Script.MaxRunning(slot)));
+    }
+
+    [Fact]
+    public async Task Stopped_and_promoted_trials_are_those_the_pure_scheduler_picks()
+    {
+        const string study = "asha-equivalence";
+        await using var scope = Engine.StudyScope(study);
+        var scheduler = EngineCluster.Asha(minEpochs: 1, maxEpochs: 4, eta: 2);
+        var plan = EngineCluster.Plan(study, trials: 9, scheduler, maxConcurrent: 1);
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        // One trial at a time makes the report order, hence every ASHA decision, deterministic.
+        var pure = StudySchedulers.Create(scheduler, plan.Trials.Count);
+        var expectedRungs = new Dictionary<int, int>();
+        while (pure.Next() is SchedulerDecision.Run run)
+        {
+            expectedRungs[run.Trial] = run.Rung;
+            pure.Report(run.Trial, run.Rung, TrainerScript.Score(plan.Trials[run.Trial], run.ToEpoch));
+        }
+
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(100);
+        Assert.Equal(expectedRungs.OrderBy(p => p.Key), board.Select(e => KeyValuePair.Create(e.Trial, e.Rung)).OrderBy(p => p.Key));
+        var lastRung = pure.RungBudgets.Count - 1;
+        Assert.All(board, e => Assert.Equal(e.Rung == lastRung ? TrialStatus.Completed : TrialStatus.Stopped, e.Status));
+    }
+
+    [Fact]
+    public async Task A_promoted_trial_resumes_from_its_checkpoint()
+    {
+        const string study = "promotion-resume";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 4, EngineCluster.Asha(1, 4, eta: 2), maxConcurrent: 2));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var calls = Engine.Script.CallsOf(study).ToList();
+        var promoted = calls.Where(c => c.Attempt > 1).ToList();
+        Assert.NotEmpty(promoted);
+        Assert.All(promoted, c => Assert.True(c.FromEpoch > 0 && c.ResumeFromKey is not null, $"trial {c.Trial} attempt {c.Attempt} started from epoch {c.FromEpoch}"));
+        Assert.All(calls.GroupBy(c => c.Trial), g => Assert.Single(g, c => c.FromEpoch == 0));
+    }
+
+    [Fact]
+    public async Task Cancel_frees_every_slot()
+    {
+        const string study = "cancel";
+        await using var scope = Engine.StudyScope(study);
+        Engine.Script.Hold(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 10, EngineCluster.FullBudget(2), maxConcurrent: 10));
+        await EngineCluster.WaitUntilAsync(() => Task.FromResult(Engine.Script.Running($"study:{study}") == 4), TimeSpan.FromSeconds(10), () => "four trials to train");
+
+        var status = await Engine.Sweep(study).CancelAsync("test");
+
+        Assert.Equal(SweepPhase.Cancelled, status.Phase);
+        Assert.Empty(status.Slots);
+        Assert.Equal(10, status.Counts.Cancelled);
+        var view = await Engine.Ledger.GetViewAsync();
+        Assert.DoesNotContain(view.Leases, l => l.Owner == study);
+        await EngineCluster.WaitUntilAsync(() => Task.FromResult(Engine.Script.Running($"study:{study}") == 0), TimeSpan.FromSeconds(10), () => "the slot workers to stop the cancelled trials");
+    }
+
+    [Fact]
+    public async Task A_repeated_rung_report_is_ignored()
+    {
+        const string study = "duplicate-report";
+        await using var scope = Engine.StudyScope(study);
+        Engine.Script.Hold(study, trials: trial => trial > 0);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 1));
+        await EngineCluster.WaitUntilAsync(async () => (await Engine.Sweep(study).GetStatusAsync()).Counts.Completed >= 1, TimeSpan.FromSeconds(10), () => "the first trial to complete");
+        var first = (await Engine.Sweep(study).GetLeaderboardAsync(10)).Single();
+
+        var repeat = new RungReport(study, first.Trial, Attempt: 1, Rung: 0, first.EpochsDone, new ProbeScores(0.999, 0.999), first.Cost);
+        await Engine.Sweep(study).ReportRungAsync(repeat);
+        await Engine.Sweep(study).ReportRungAsync(repeat);
+        Engine.Script.Open(study);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(10);
+        Assert.Equal(3, board.Count);
+        Assert.Equal(first.Score, board.Single(e => e.Trial == first.Trial).Score);
+        Assert.Equal(3, (await Engine.Sweep(study).GetStatusAsync()).Counts.Completed);
+    }
+
+    [Fact]
+    public async Task Starting_a_study_again_with_the_same_plan_changes_nothing()
+    {
+        const string study = "idempotent-start";
+        await using var scope = Engine.StudyScope(study);
+        var plan = EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 2);
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var again = await Engine.Sweep(study).StartAsync(plan);
+
+        Assert.Equal(SweepPhase.Finished, again.Phase);
+        Assert.Equal(2, Engine.Script.CallsOf(study).Count());
+    }
+
+    [Fact]
+    public async Task Starting_a_study_again_with_another_plan_is_refused()
+    {
+        const string study = "conflicting-start";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 2));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2)));
+    }
+
+    [Fact]
+    public async Task A_plan_with_problems_is_refused_naming_each()
+    {
+        const string study = "bad-plan";
+        await using var scope = Engine.StudyScope(study);
+        var plan = EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 0) with { Trials = [] };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Engine.Sweep(study).StartAsync(plan));
+
+        Assert.Contains("max_concurrent_trials", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no trials", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_watcher_hears_the_study_finish()
+    {
+        const string study = "watched";
+        await using var scope = Engine.StudyScope(study);
+        var finished = new TaskCompletionSource<SweepUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var results = 0;
+        await using (var watcher = await SweepWatcher.StartAsync(Engine.Client, study, update =>
+        {
+            Interlocked.Add(ref results, update.Results.Count);
+            if (update.Status.Phase == SweepPhase.Finished)
+            {
+                finished.TrySetResult(update);
+            }
+        }))
+        {
+            await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2));
+            var last = await finished.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(3, last.Status.Counts.Completed);
+        }
+
+        Assert.Equal(3, Volatile.Read(ref results));
+    }
+}
