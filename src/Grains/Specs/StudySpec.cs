@@ -1,0 +1,148 @@
+using LensSweep.Grains.Scheduling;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Grains.Specs;
+
+/// <summary>
+/// A study as a researcher writes it: which data, which hyperparameters to sweep, how to search them,
+/// how to schedule trials and how to score them. Loaded from JSON or YAML by <see cref="StudySpecLoader"/>
+/// (snake_case keys, documented on each property) and checked by <see cref="StudySpecValidator"/>
+/// before anything starts. <c>examples/quick.json</c> and <c>examples/scaling.json</c> are complete specs.
+/// </summary>
+/// <remarks>
+/// The JSON format, key by key:
+/// <code>
+/// {
+///   "name": "quick",                         // letters, digits, '-', '_', '.'; the study id
+///   "seed": 0,                               // random search and ASHA tie-free determinism
+///   "max_concurrent_trials": 4,              // never more trials training at once (device slots cap it too)
+///   "dataset": { "kind": "simulated" | "deeplense" | "lsst", "path": "...", "images_per_class": 64,
+///                "image_size": 32, "classes": ["no_sub", "cdm", "axion"], "validation_fraction": 0.15,
+///                "test_fraction": 0.15, "seed": 0 },
+///   "search_space": {                        // every key optional; an omitted one is fixed at MaeConfig/OptimizerConfig's default
+///     "mask_ratio": [0.5, 0.75],             // a list: grid values (random search picks among them)
+///     "patch_size": 8,                       // a scalar: fixed
+///     "learning_rate": { "min": 1e-4, "max": 1e-2, "scale": "log" }   // a range: random search only
+///   },
+///   "search": { "kind": "grid" } | { "kind": "random", "count": 20 },
+///   "scheduler": { "kind": "asha", "min_epochs": 1, "max_epochs": 9, "eta": 3, "metric": "val_auc", "mode": "max" }
+///              | { "kind": "none", "max_epochs": 9, "metric": "val_auc", "mode": "max" },
+///   "probe": { "epochs": 100, "l2": 1e-4, "learning_rate": 0.01, "batch_size": 256 }
+/// }
+/// </code>
+/// Search-space keys: mask_ratio, patch_size, embed_dim, depth, heads, decoder_dim, decoder_depth,
+/// decoder_heads, mlp_ratio, learning_rate, weight_decay, batch_size, warmup_epochs, norm_pixel_loss.
+/// </remarks>
+public sealed record StudySpec
+{
+    /// <summary><c>name</c>: the study id (grain key), so only letters, digits, '-', '_' and '.'.</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>dataset</c>: where images come from and how they are split.</summary>
+    public DatasetOptions Dataset { get; init; } = new();
+
+    /// <summary><c>search_space</c>: the values each hyperparameter may take.</summary>
+    public SearchSpace SearchSpace { get; init; } = new();
+
+    /// <summary><c>search</c>: grid (every combination) or random (a count of samples).</summary>
+    public SearchOptions Search { get; init; } = new();
+
+    /// <summary><c>scheduler</c>: ASHA, or every trial to the full budget.</summary>
+    public SchedulerOptions Scheduler { get; init; } = new();
+
+    /// <summary><c>max_concurrent_trials</c>: an upper bound on trials training at once; free device
+    /// slots may bound it further.</summary>
+    public int MaxConcurrentTrials { get; init; } = 4;
+
+    /// <summary><c>probe</c>: the linear probe that scores a frozen encoder.</summary>
+    public ProbeSettings Probe { get; init; } = new();
+
+    /// <summary><c>seed</c>: random search samples and model initialisation derive from it.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The study's trials, numbered by their position (see <see cref="SearchSpace.Expand"/>).</summary>
+    public IReadOnlyList<TrialConfig> ExpandTrials() => SearchSpace.Expand(Search, Seed);
+}
+
+/// <summary>How configurations are drawn from the search space.</summary>
+public enum SearchKind
+{
+    /// <summary>Every combination of the listed values (cartesian product).</summary>
+    Grid,
+
+    /// <summary><see cref="SearchOptions.Count"/> independent samples.</summary>
+    Random,
+}
+
+/// <summary><c>search</c>: <c>{ "kind": "grid" }</c> or <c>{ "kind": "random", "count": N }</c>.</summary>
+public sealed record SearchOptions
+{
+    public SearchKind Kind { get; init; } = SearchKind.Grid;
+
+    /// <summary><c>count</c>: number of random samples; ignored by grid search.</summary>
+    public int Count { get; init; } = 1;
+}
+
+/// <summary>Which scheduler decides what trains next.</summary>
+public enum SchedulerKind
+{
+    /// <summary>Asynchronous successive halving.</summary>
+    Asha,
+
+    /// <summary>Every trial straight to <see cref="SchedulerOptions.MaxEpochs"/>: the baseline ASHA is measured against.</summary>
+    None,
+}
+
+/// <summary>The probe score a study ranks trials by.</summary>
+public enum ProbeMetric
+{
+    /// <summary><c>val_auc</c>: macro one-vs-rest ROC-AUC on the validation split.</summary>
+    ValAuc,
+
+    /// <summary><c>val_accuracy</c>: accuracy on the validation split.</summary>
+    ValAccuracy,
+}
+
+/// <summary><c>scheduler</c>: rung budgets in epochs and the score that ranks trials.</summary>
+public sealed record SchedulerOptions
+{
+    public SchedulerKind Kind { get; init; } = SchedulerKind.Asha;
+
+    /// <summary><c>min_epochs</c> (ASHA's r): the budget of rung 0; ignored by <c>none</c>.</summary>
+    public int MinEpochs { get; init; } = 1;
+
+    /// <summary><c>max_epochs</c> (ASHA's R): the most epochs any trial trains, and the length of every
+    /// trial's learning-rate schedule.</summary>
+    public int MaxEpochs { get; init; } = 9;
+
+    /// <summary><c>eta</c>: reduction factor; the top 1/eta of a rung is promoted.</summary>
+    public int Eta { get; init; } = 3;
+
+    /// <summary><c>metric</c>: <c>val_auc</c> or <c>val_accuracy</c>.</summary>
+    public ProbeMetric Metric { get; init; } = ProbeMetric.ValAuc;
+
+    /// <summary><c>mode</c>: <c>max</c> or <c>min</c>: whether a higher metric is better.</summary>
+    public MetricMode Mode { get; init; } = MetricMode.Max;
+
+    /// <summary>The pure scheduler's options (for <c>none</c>: a single rung of <see cref="MaxEpochs"/>).</summary>
+    public AshaOptions ToAshaOptions() => Kind == SchedulerKind.None
+        ? new AshaOptions(MaxEpochs, MaxEpochs, Eta, Mode)
+        : new AshaOptions(MinEpochs, MaxEpochs, Eta, Mode);
+}
+
+/// <summary><c>probe</c>: the linear probe trained on frozen encoder features. Mapped onto the model
+/// project's probe configuration by the trial grain.</summary>
+public sealed record ProbeSettings
+{
+    /// <summary><c>epochs</c>: passes of the probe's optimiser over the training features.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary><c>l2</c>: weight decay on the probe's weights.</summary>
+    public double L2 { get; init; } = 1e-4;
+
+    /// <summary><c>learning_rate</c>.</summary>
+    public double LearningRate { get; init; } = 1e-2;
+
+    /// <summary><c>batch_size</c>.</summary>
+    public int BatchSize { get; init; } = 256;
+}
