@@ -28,11 +28,20 @@ internal static class AxisScale
 
     public static double Place(double value, bool log) => log ? Math.Log10(value) : value;
 
+    /// <summary>Plain numbers near 1 (0.001 … 1000), <c>1e9</c> style beyond, where plain digits get too long to read.</summary>
+    public static string DecadeLabel(double exponent)
+    {
+        var rounded = (int)Math.Round(exponent);
+        return Math.Abs(rounded) <= 3
+            ? Math.Pow(10, rounded).ToString("0.###", CultureInfo.InvariantCulture)
+            : $"1e{rounded.ToString(CultureInfo.InvariantCulture)}";
+    }
+
     public static void UseLogLabels(IAxis axis)
     {
         axis.TickGenerator = new NumericAutomatic
         {
-            LabelFormatter = exponent => Math.Pow(10, exponent).ToString("G3", CultureInfo.InvariantCulture),
+            LabelFormatter = DecadeLabel,
             MinorTickGenerator = new LogMinorTickGenerator(),
             IntegerTicksOnly = true,
         };

@@ -15,9 +15,12 @@ public static class ScalingPicture
     private const int PanelHeight = 340;
     private const int MaxColumns = 3;
 
+    /// <summary>The title of the panel for one searched hyperparameter.</summary>
+    public static string PanelTitle(string parameter) => $"score vs {parameter}";
+
     public static Figure Draw(StudyResults results)
     {
-        var titles = results.SearchedParameters.Append(ComputePanelTitle).ToList();
+        var titles = results.SearchedParameters.Select(PanelTitle).Append(ComputePanelTitle).ToList();
         var columns = Math.Min(MaxColumns, titles.Count);
         var rows = (titles.Count + columns - 1) / columns;
         var figure = new Multiplot();
@@ -36,7 +39,7 @@ public static class ScalingPicture
 
     private static void DrawParameterPanel(Plot plot, string parameter, IReadOnlyList<TrialTrajectory> trials, string metric)
     {
-        plot.Title(parameter);
+        plot.Title(PanelTitle(parameter));
         plot.XLabel(parameter);
         plot.YLabel(metric);
         var points = trials

@@ -19,6 +19,7 @@ public static class TrajectoryPlot
         var plot = new Plot();
         plot.Title(Title);
         plot.XLabel("pretraining epochs");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(results.Study.Metric);
 
         var legendShown = new HashSet<string>();

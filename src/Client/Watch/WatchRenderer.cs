@@ -75,6 +75,6 @@ public static class WatchRenderer
     private static string Bar(double fraction)
     {
         var filled = (int)Math.Round(fraction * BarWidth);
-        return $"[green]{new string('━', filled)}[/][grey]{new string('━', BarWidth - filled)}[/] {fraction * 100,3:0}%";
+        return $"[green]{new string('━', filled)}[/][grey]{new string('─', BarWidth - filled)}[/] {fraction * 100,3:0}%";
     }
 }
