@@ -1,0 +1,95 @@
+using LensSweep.Models.Data.Npy;
+using LensSweep.Models.Simulation;
+
+namespace LensSweep.Models.Data.DeepLense;
+
+/// <summary>
+/// Reads a DeepLense folder: one sub-folder per class holding one .npy per image: plain 2-D arrays,
+/// C×H×W or H×W×C arrays, or pickled <c>[image, mass]</c> object arrays (the axion class). Pixels come
+/// back raw; sanitising and normalising is the loader's job.
+/// </summary>
+public static class DeepLenseReader
+{
+    /// <param name="classes">Class folders to read, in label order; null = every non-hidden sub-folder,
+    /// DeepLense's no_sub, cdm, axion first in that order, then the rest by name.</param>
+    /// <param name="imagesPerClass">At most this many files per class, a subset drawn with <paramref name="seed"/>; null = all.</param>
+    /// <exception cref="DatasetException">Missing folder, missing or empty class folder, or an unreadable, mis-shaped file.</exception>
+    public static RawLoad Read(
+        string root,
+        IReadOnlyList<string>? classes = null,
+        int? imagesPerClass = null,
+        int seed = 0,
+        IProgress<LoadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DatasetException(root, "DeepLense folder not found");
+        }
+
+        var classNames = classes ?? DiscoverClasses(root);
+        if (classNames.Count == 0)
+        {
+            throw new DatasetException(root, "no class folders: expected {class}/*.npy, e.g. no_sub/, cdm/, axion/");
+        }
+
+        var files = new List<(string Path, int Label)>();
+        var skipped = new List<string>();
+        for (var label = 0; label < classNames.Count; label++)
+        {
+            var folder = Path.Combine(root, classNames[label]);
+            if (!Directory.Exists(folder))
+            {
+                throw new DatasetException(folder, $"class folder '{classNames[label]}' not found");
+            }
+
+            var all = Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).ToList();
+            var npy = all.Where(IsNpy).ToList();
+            skipped.AddRange(all.Where(f => !IsNpy(f)));
+            if (npy.Count == 0)
+            {
+                throw new DatasetException(folder, $"class folder '{classNames[label]}' holds no .npy files");
+            }
+
+            files.AddRange(ClassSubset.Take(npy, imagesPerClass, seed, label).Select(f => (f, label)));
+        }
+
+        var layout = LayoutOf(files[0].Path, NpyFile.Read(files[0].Path));
+        var images = new float[checked((long)files.Count * layout.Pixels)];
+        var extras = new double[files.Count];
+        ParallelReads.Run(files.Count, i =>
+        {
+            var path = files[i].Path;
+            var array = NpyFile.Read(path);
+            var own = LayoutOf(path, array);
+            if (!own.SameImageShape(layout))
+            {
+                throw new DatasetException(path, $"image is {own.Describe()} but {Path.GetFileName(files[0].Path)} is {layout.Describe()}; every image must have the same shape");
+            }
+
+            own.CopyTo(array.Data, images.AsSpan(i * layout.Pixels, layout.Pixels));
+            extras[i] = array.Extras.Count > 0 ? array.Extras[0] : double.NaN;
+        }, "read .npy", progress, cancellationToken);
+
+        var dataset = new LensDataset(images, files.Select(f => f.Label).ToArray(), files.Count, layout.Channels, layout.Height, layout.Width, classNames.ToArray());
+        return new RawLoad(dataset, skipped.Count, skipped.Take(10).ToArray(), extras);
+    }
+
+    private static ImageLayout LayoutOf(string path, NpyArray array) =>
+        ImageLayout.FromShape(array.Shape)
+        ?? throw new DatasetException(path, $"array of shape {NpyFile.FormatShape(array.Shape)} is not an image: expected (H, W), (C, H, W) or (H, W, C)");
+
+    private static bool IsNpy(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    private static List<string> DiscoverClasses(string root)
+    {
+        var names = Directory.EnumerateDirectories(root)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(n => !n.StartsWith('.'))
+            .ToList();
+        var known = LensClasses.All.Where(names.Contains);
+        var others = names.Except(LensClasses.All).Order(StringComparer.Ordinal);
+        return known.Concat(others).ToList();
+    }
+}
