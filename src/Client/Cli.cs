@@ -36,6 +36,7 @@ public static class Cli
             root.Add(ClusterCommands.Create(cluster, examples));
         }
 
+        root.Add(DataCommands.Create(examples));
         examples.InstallOn(root);
         return root;
     }
