@@ -1,0 +1,117 @@
+using LensSweep.Grains.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace LensSweep.Grains.Devices;
+
+/// <inheritdoc cref="IDeviceLedgerGrain"/>
+public sealed partial class DeviceLedgerGrain(
+    [PersistentState("ledger", EngineStorage.GrainStorageName)] IPersistentState<DeviceLedgerState> state,
+    IClusterMembershipService membership,
+    ISiloMetadataCache metadata,
+    ILogger<DeviceLedgerGrain> logger) : Grain, IDeviceLedgerGrain
+{
+    public async Task<IReadOnlyList<SlotLease>> AcquireAsync(string owner, int count)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var slots = ActiveSlots();
+        var changed = DropLeasesOfInactiveSilos();
+        var leased = state.State.Leases.Select(l => l.Slot).ToHashSet();
+
+        // Round-robin over silos, most free slots first, so a study's trials spread over the machines.
+        var free = slots.Where(s => !leased.Contains(s))
+            .GroupBy(s => s.Silo)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.ToParsableString(), StringComparer.Ordinal)
+            .Select(g => new Queue<DeviceSlot>(g))
+            .ToList();
+        var granted = new List<SlotLease>();
+        while (granted.Count < count && free.Any(q => q.Count > 0))
+        {
+            foreach (var queue in free)
+            {
+                if (granted.Count < count && queue.TryDequeue(out var slot))
+                {
+                    granted.Add(new SlotLease(++state.State.LastLeaseId, owner, slot));
+                }
+            }
+        }
+
+        state.State.Leases.AddRange(granted);
+        if (changed || granted.Count > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return granted;
+    }
+
+    public async Task ReleaseAsync(string owner, IReadOnlyList<long> leaseIds)
+    {
+        ArgumentNullException.ThrowIfNull(leaseIds);
+        var ids = leaseIds.ToHashSet();
+        var removed = state.State.Leases.RemoveAll(l => l.Owner == owner && ids.Contains(l.Id));
+        if ((DropLeasesOfInactiveSilos() || removed > 0))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task ReleaseAllAsync(string owner)
+    {
+        var removed = state.State.Leases.RemoveAll(l => l.Owner == owner);
+        if (DropLeasesOfInactiveSilos() || removed > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<IReadOnlyList<SlotLease>> GetLeasesAsync(string owner)
+    {
+        if (DropLeasesOfInactiveSilos())
+        {
+            await state.WriteStateAsync();
+        }
+
+        return state.State.Leases.Where(l => l.Owner == owner).ToList();
+    }
+
+    public async Task<DeviceLedgerView> GetViewAsync()
+    {
+        if (DropLeasesOfInactiveSilos())
+        {
+            await state.WriteStateAsync();
+        }
+
+        return new DeviceLedgerView(ActiveSlots(), state.State.Leases.ToList());
+    }
+
+    private List<DeviceSlot> ActiveSlots() =>
+        ActiveSilos()
+            .SelectMany(silo => DeviceSlotNames.Parse(metadata.GetSiloMetadata(silo).Metadata.GetValueOrDefault(DeviceSlotNames.MetadataKey))
+                .Select(device => new DeviceSlot(silo, device)))
+            .ToList();
+
+    private IEnumerable<SiloAddress> ActiveSilos() =>
+        membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress)
+            .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal);
+
+    /// <summary>Only liveness drops a lease: a silo whose metadata this silo has not fetched yet still owns its slots.</summary>
+    private bool DropLeasesOfInactiveSilos()
+    {
+        var active = ActiveSilos().ToHashSet();
+        var dropped = state.State.Leases.Where(l => !active.Contains(l.Slot.Silo)).ToList();
+        foreach (var lease in dropped)
+        {
+            LogLeaseDropped(logger, lease.Slot.ToString(), lease.Owner);
+        }
+
+        return state.State.Leases.RemoveAll(l => !active.Contains(l.Slot.Silo)) > 0;
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Dropped the lease of slot {Slot} held by {Owner}: its silo is no longer active")]
+    private static partial void LogLeaseDropped(ILogger logger, string slot, string owner);
+}

@@ -1,0 +1,129 @@
+using LensSweep.Grains.Devices;
+using LensSweep.Grains.Storage;
+using LensSweep.Grains.Trials;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Hosting;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Storage;
+
+namespace LensSweep.Grains.Hosting;
+
+/// <summary>
+/// One way to configure every silo (the standalone host, the console's embedded mode, tests, benchmarks):
+/// <code>
+/// silo.AddLensSweepEngine(o => o.DeviceSlots = ["cuda:0", "cuda:1"])
+///     .AddLensSweepTrainer&lt;MaeTrialTrainer&gt;()
+///     .AddLensSweepLocalFolderStorage("/var/lib/lenssweep")   // or AddLensSweepInMemoryStorage()
+///     .UseInMemoryReminderService();                          // or a durable reminder table
+/// </code>
+/// </summary>
+public static class LensSweepSiloBuilderExtensions
+{
+    /// <summary>
+    /// The engine: device slots advertised in silo metadata (<see cref="DeviceSlotNames.MetadataKey"/>), the
+    /// device worker, slot placement and its filter. The options are read once here for the slots (silo
+    /// metadata is fixed for a silo's life) and registered with the options pattern for everything else.
+    /// This calls <c>UseSiloMetadata</c>; put any other metadata in <paramref name="extraMetadata"/> rather
+    /// than calling it again.
+    /// </summary>
+    public static ISiloBuilder AddLensSweepEngine(this ISiloBuilder builder, Action<EngineOptions>? configure = null, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var eager = new EngineOptions();
+        configure?.Invoke(eager);
+        eager.Validate();
+
+        var metadata = new Dictionary<string, string>(extraMetadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        if (eager.DeviceSlots.Count > 0)
+        {
+            metadata[DeviceSlotNames.MetadataKey] = DeviceSlotNames.Format(eager.DeviceSlots);
+        }
+
+        builder.UseSiloMetadata(metadata);
+
+        var services = builder.Services;
+        services.AddOptions<EngineOptions>()
+            .Configure(o => configure?.Invoke(o))
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            });
+        services.TryAddSingleton<DeviceWorkerPool>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceWorkerPool>());
+        services.AddPlacementDirector<DeviceSlotPlacement, DeviceSlotPlacementDirector>();
+        services.AddPlacementFilter<RequireDeviceSlotsFilterStrategy, RequireDeviceSlotsFilterDirector>(ServiceLifetime.Singleton);
+        return builder;
+    }
+
+    /// <summary>The trainer the silo's device worker calls (one instance shared by all slots).</summary>
+    public static ISiloBuilder AddLensSweepTrainer<TTrainer>(this ISiloBuilder builder)
+        where TTrainer : class, ITrialTrainer
+    {
+        builder.Services.AddSingleton<ITrialTrainer, TTrainer>();
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddLensSweepTrainer{TTrainer}(ISiloBuilder)"/>
+    public static ISiloBuilder AddLensSweepTrainer(this ISiloBuilder builder, ITrialTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        builder.Services.AddSingleton(trainer);
+        return builder;
+    }
+
+    /// <summary>Grain state in memory and artifacts in one in-memory store (pass one instance to every
+    /// silo of a process to share it): tests, benchmarks and throw-away runs.</summary>
+    public static ISiloBuilder AddLensSweepInMemoryStorage(this ISiloBuilder builder, InMemoryArtifactStore? artifacts = null)
+    {
+        builder.AddMemoryGrainStorage(EngineStorage.GrainStorageName);
+        builder.Services.AddSingleton<IArtifactStore>(artifacts ?? new InMemoryArtifactStore());
+        return builder;
+    }
+
+    /// <summary>Grain state in <c>{folder}/state</c> and artifacts in <c>{folder}/artifacts</c>: the durable
+    /// single-machine default.</summary>
+    public static ISiloBuilder AddLensSweepLocalFolderStorage(this ISiloBuilder builder, string folder, bool flushToDisk = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        builder.AddLocalFolderGrainStorage(EngineStorage.GrainStorageName, o =>
+        {
+            o.Folder = Path.Combine(folder, "state");
+            o.FlushToDisk = flushToDisk;
+        });
+        builder.AddLocalFolderArtifactStore(o =>
+        {
+            o.Folder = Path.Combine(folder, "artifacts");
+            o.FlushToDisk = flushToDisk;
+        });
+        return builder;
+    }
+
+    /// <summary>The artifact store: files under a folder (<see cref="LocalFolderArtifactStore"/>).</summary>
+    public static ISiloBuilder AddLocalFolderArtifactStore(this ISiloBuilder builder, Action<LocalFolderArtifactStoreOptions> configure)
+    {
+        builder.Services.AddOptions<LocalFolderArtifactStoreOptions>().Configure(configure);
+        builder.Services.AddSingleton<IArtifactStore, LocalFolderArtifactStore>();
+        return builder;
+    }
+
+    /// <summary>A named grain storage provider keeping state in files under a folder (<see cref="LocalFolderGrainStorage"/>).</summary>
+    public static ISiloBuilder AddLocalFolderGrainStorage(this ISiloBuilder builder, string name, Action<LocalFolderGrainStorageOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Services.AddOptions<LocalFolderGrainStorageOptions>(name).Configure(configure);
+        builder.Services.AddGrainStorage(name, (sp, n) => new LocalFolderGrainStorage(
+            n,
+            sp.GetRequiredService<IOptionsMonitor<LocalFolderGrainStorageOptions>>().Get(n),
+            sp.GetRequiredService<IGrainStorageSerializer>()));
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddLocalFolderGrainStorage(ISiloBuilder, string, Action{LocalFolderGrainStorageOptions})"/>
+    public static ISiloBuilder AddLocalFolderGrainStorage(this ISiloBuilder builder, string name, string folder) =>
+        builder.AddLocalFolderGrainStorage(name, o => o.Folder = folder);
+}

@@ -1,0 +1,41 @@
+using LensSweep.Grains.Trials;
+
+namespace LensSweep.Grains.Sweeps;
+
+/// <summary>
+/// A study's coordinator (key: the study id). Persists its plan and its rung table, asks the pure
+/// scheduler what runs next whenever a leased device slot frees, and persists every decision before it
+/// sends it. Reports are idempotent per (trial, rung, attempt).
+/// </summary>
+[Alias("lenssweep.ISweepGrain")]
+public interface ISweepGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the study. Starting it again with the same plan is a no-op; with a different plan,
+    /// an <see cref="InvalidOperationException"/>. A plan with problems is refused with an
+    /// <see cref="ArgumentException"/> listing them all.</summary>
+    [Alias("Start")]
+    Task<SweepStatus> StartAsync(SweepPlan plan);
+
+    /// <summary>Cancels the study: running trials stop and every slot it holds is released.</summary>
+    [Alias("Cancel")]
+    Task<SweepStatus> CancelAsync(string reason);
+
+    [Alias("GetStatus")]
+    Task<SweepStatus> GetStatusAsync();
+
+    /// <summary>The best <paramref name="top"/> trials by the study's metric, one entry per trial.</summary>
+    [Alias("GetLeaderboard")]
+    Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(int top);
+
+    /// <summary>A trial finished (or failed) a rung. Returns once the report is queued; it is applied,
+    /// persisted and acted on in the next batch.</summary>
+    [Alias("ReportRung")]
+    Task ReportRungAsync(RungReport report);
+
+    /// <summary>Subscribes (or renews) a watcher.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(ISweepObserver observer);
+
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(ISweepObserver observer);
+}

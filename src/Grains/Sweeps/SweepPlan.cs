@@ -1,0 +1,71 @@
+using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Storage;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Grains.Sweeps;
+
+/// <summary>
+/// What a sweep grain needs to run a study: the spec's settings and its trials, already expanded from the
+/// search space (trial n is <c>Trials[n]</c>). Build it with <see cref="From"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.SweepPlan")]
+public sealed record SweepPlan(
+    [property: Id(0)] string StudyId,
+    [property: Id(1)] DatasetOptions Dataset,
+    [property: Id(2)] SchedulerOptions Scheduler,
+    [property: Id(3)] int MaxConcurrentTrials,
+    [property: Id(4)] ProbeSettings Probe,
+    [property: Id(5)] int Seed,
+    [property: Id(6)] IReadOnlyList<TrialConfig> Trials)
+{
+    /// <summary>The plan for a spec; <paramref name="trials"/> defaults to <see cref="StudySpec.ExpandTrials"/>.</summary>
+    public static SweepPlan From(StudySpec spec, IReadOnlyList<TrialConfig>? trials = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials());
+    }
+
+    /// <summary>Every problem that would stop the sweep grain from running the plan, empty when none.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(StudyId) || StudyId.Contains('/', StringComparison.Ordinal) || ArtifactKeys.Problem(StudyId) is not null)
+        {
+            problems.Add($"study id '{StudyId}' must be one path segment of letters, digits, '-', '_' and '.', not starting with '.'");
+        }
+
+        if (Trials is null || Trials.Count == 0)
+        {
+            problems.Add("the study has no trials (the search space expanded to nothing)");
+        }
+
+        if (MaxConcurrentTrials < 1)
+        {
+            problems.Add($"max_concurrent_trials = {MaxConcurrentTrials}: must be at least 1");
+        }
+
+        try
+        {
+            Scheduler.ToAshaOptions().Validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add($"scheduler: {e.Message}");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Same study, same trials, same settings: starting it again is a no-op.</summary>
+    public bool IsSameStudyAs(SweepPlan other) =>
+        other is not null
+        && StudyId == other.StudyId
+        && Dataset with { Classes = null } == other.Dataset with { Classes = null }
+        && (Dataset.Classes ?? []).SequenceEqual(other.Dataset.Classes ?? [])
+        && Scheduler == other.Scheduler
+        && MaxConcurrentTrials == other.MaxConcurrentTrials
+        && Probe == other.Probe
+        && Seed == other.Seed
+        && Trials.SequenceEqual(other.Trials);
+}

@@ -1,0 +1,77 @@
+using LensSweep.Grains.Devices;
+using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Trials;
+
+namespace LensSweep.Grains.Sweeps;
+
+/// <summary>Written once, when the study starts.</summary>
+[GenerateSerializer, Alias("lenssweep.SweepDefinitionState")]
+public sealed class SweepDefinitionState
+{
+    [Id(0)] public SweepPlan? Plan { get; set; }
+
+    [Id(1)] public DateTimeOffset? StartedAt { get; set; }
+}
+
+/// <summary>Everything the study has decided, written before any decision is acted on. The scheduler's
+/// own snapshot is derived from <see cref="Trials"/> (<see cref="ToSchedulerSnapshot"/>), not stored twice.</summary>
+[GenerateSerializer, Alias("lenssweep.SweepProgressState")]
+public sealed class SweepProgressState
+{
+    [Id(0)] public SweepPhase Phase { get; set; } = SweepPhase.NotStarted;
+
+    /// <summary>Started trials by number.</summary>
+    [Id(1)] public Dictionary<int, TrialRecord> Trials { get; set; } = [];
+
+    /// <summary>The lowest trial number never started.</summary>
+    [Id(2)] public int NextNewTrial { get; set; }
+
+    /// <summary>Slots leased from the device ledger; a trial record's <see cref="TrialRecord.LeaseId"/> binds it to one.</summary>
+    [Id(3)] public List<SlotLease> Leases { get; set; } = [];
+
+    /// <summary>Running trials that lost their slot (their silo died), in the order they go back on a slot.</summary>
+    [Id(4)] public List<int> Requeued { get; set; } = [];
+
+    [Id(5)] public DateTimeOffset? FinishedAt { get; set; }
+
+    [Id(6)] public string? CancelReason { get; set; }
+
+    public SchedulerSnapshot ToSchedulerSnapshot(int trialCount) => new(
+        trialCount,
+        NextNewTrial,
+        Trials.OrderBy(t => t.Key)
+            .Select(t => new TrialSnapshot(
+                t.Key,
+                t.Value.Rung,
+                t.Value.Status.IsActive(),
+                t.Value.Status is TrialStatus.Failed or TrialStatus.Cancelled,
+                t.Value.Scores.ToArray()))
+            .ToList());
+}
+
+/// <summary>The sweep's view of one started trial.</summary>
+[GenerateSerializer, Alias("lenssweep.TrialRecord")]
+public sealed class TrialRecord
+{
+    [Id(0)] public TrialStatus Status { get; set; } = TrialStatus.Running;
+
+    /// <summary>The highest rung it was told to run.</summary>
+    [Id(1)] public int Rung { get; set; }
+
+    [Id(2)] public int EpochsDone { get; set; }
+
+    /// <summary>The attempt the sweep last sent; reports from other attempts are ignored.</summary>
+    [Id(3)] public int Attempt { get; set; }
+
+    /// <summary>Its metric at rungs 0, 1, … in order.</summary>
+    [Id(4)] public List<double> Scores { get; set; } = [];
+
+    [Id(5)] public ProbeScores? LastScores { get; set; }
+
+    [Id(6)] public TrialCost Cost { get; set; } = TrialCost.Zero;
+
+    [Id(7)] public string? FailureReason { get; set; }
+
+    /// <summary>The lease of the slot it trains on; null when it is not training.</summary>
+    [Id(8)] public long? LeaseId { get; set; }
+}

@@ -1,0 +1,87 @@
+using LensSweep.Grains.Devices;
+using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Trials;
+
+namespace LensSweep.Grains.Sweeps;
+
+[GenerateSerializer, Alias("lenssweep.SweepPhase")]
+public enum SweepPhase
+{
+    NotStarted,
+    Running,
+    Finished,
+    Cancelled,
+}
+
+/// <summary>How many trials are in each state. Waiting: never started (still to be scheduled).</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.TrialCounts")]
+public sealed record TrialCounts(
+    [property: Id(0)] int Waiting,
+    [property: Id(1)] int Running,
+    [property: Id(2)] int Paused,
+    [property: Id(3)] int Stopped,
+    [property: Id(4)] int Completed,
+    [property: Id(5)] int Failed,
+    [property: Id(6)] int Cancelled);
+
+/// <summary>A slot the study holds, and the trial on it (null while it is between trials).</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.SlotUse")]
+public sealed record SlotUse([property: Id(0)] DeviceSlot Slot, [property: Id(1)] int? Trial);
+
+/// <summary>A study at a glance.</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.SweepStatus")]
+public sealed record SweepStatus(
+    [property: Id(0)] string StudyId,
+    [property: Id(1)] SweepPhase Phase,
+    [property: Id(2)] int TrialCount,
+    [property: Id(3)] TrialCounts Counts,
+    [property: Id(4)] IReadOnlyList<SlotUse> Slots,
+    [property: Id(5)] LeaderboardEntry? Best,
+    [property: Id(6)] string Metric,
+    [property: Id(7)] DateTimeOffset? StartedAt,
+    [property: Id(8)] DateTimeOffset? FinishedAt,
+    [property: Id(9)] string? CancelReason);
+
+/// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.LeaderboardEntry")]
+public sealed record LeaderboardEntry(
+    [property: Id(0)] int Trial,
+    [property: Id(1)] TrialConfig Config,
+    [property: Id(2)] TrialStatus Status,
+    [property: Id(3)] int Rung,
+    [property: Id(4)] int EpochsDone,
+    [property: Id(5)] double Score,
+    [property: Id(6)] ProbeScores Scores,
+    [property: Id(7)] TrialCost Cost);
+
+/// <summary>A rung a trial finished (or failed), as watchers see it.</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.RungResult")]
+public sealed record RungResult(
+    [property: Id(0)] int Trial,
+    [property: Id(1)] int Rung,
+    [property: Id(2)] int EpochsDone,
+    [property: Id(3)] double? Score,
+    [property: Id(4)] TrialStatus Status,
+    [property: Id(5)] string? FailureReason);
+
+/// <summary>What changed since a watcher's last notification.</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.SweepUpdate")]
+public sealed record SweepUpdate(
+    [property: Id(0)] SweepStatus Status,
+    [property: Id(1)] IReadOnlyList<RungResult> Results);
+
+public static class MetricNames
+{
+    /// <summary>The spec's name of a probe metric (<c>val_auc</c>, <c>val_accuracy</c>).</summary>
+    public static string Of(ProbeMetric metric) => metric switch
+    {
+        ProbeMetric.ValAuc => "val_auc",
+        ProbeMetric.ValAccuracy => "val_accuracy",
+        _ => metric.ToString(),
+    };
+
+    /// <summary>True when <paramref name="a"/> ranks above <paramref name="b"/> (NaN ranks last).</summary>
+    public static bool Better(double a, double b, MetricMode mode) =>
+        !double.IsNaN(a) && (double.IsNaN(b) || (mode == MetricMode.Max ? a > b : a < b));
+}

@@ -1,0 +1,56 @@
+using LensSweep.Grains.Specs;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Grains.Trials;
+
+/// <summary>
+/// Trains one trial from one epoch to another on one device slot, then (when asked) scores it with the
+/// linear probe. Called on the slot's own worker thread, never on the Orleans scheduler; one call at a
+/// time per slot. The engine knows nothing else about training: the TorchSharp MAE trainer, and the
+/// scripted, instant and sleeping trainers of tests and benchmarks, all implement this.
+/// </summary>
+public interface ITrialTrainer
+{
+    /// <summary>
+    /// Trains epochs [<see cref="TrialWork.FromEpoch"/>, <see cref="TrialWork.ToEpoch"/>), starting from
+    /// the checkpoint at <see cref="TrialWork.ResumeFromKey"/> (fresh weights when null), and stores the
+    /// result in the artifact store under <see cref="TrialWork.CheckpointKey"/> before returning. Honours
+    /// <paramref name="cancellationToken"/> between steps: a cancelled trial gives its slot back promptly.
+    /// </summary>
+    Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken);
+}
+
+/// <summary>One call to <see cref="ITrialTrainer.TrainRungAsync"/>.</summary>
+/// <param name="StudyId">The study (its spec's name).</param>
+/// <param name="Trial">The trial number, 0..N-1 in search-space order.</param>
+/// <param name="Attempt">Which attempt of the trial this is; a newer attempt supersedes this one.</param>
+/// <param name="Config">The trial's hyperparameters.</param>
+/// <param name="Dataset">What to pretrain and probe on.</param>
+/// <param name="Probe">How to score the frozen encoder.</param>
+/// <param name="MaxEpochs">The study's R: the length of the trial's learning-rate schedule.</param>
+/// <param name="Seed">The trial's seed (study seed and trial number combined, see <see cref="TrialSetup.SeedFor"/>).</param>
+/// <param name="FromEpoch">Epochs already trained (and held by <paramref name="ResumeFromKey"/>).</param>
+/// <param name="ToEpoch">Train until this many epochs are done.</param>
+/// <param name="ResumeFromKey">Artifact key of the checkpoint to resume from; null to start from fresh weights.</param>
+/// <param name="CheckpointKey">Artifact key to store the checkpoint under.</param>
+/// <param name="ProbeAtEnd">Score the encoder after training (the end of a rung); otherwise <see cref="RungOutcome.Scores"/> may be null.</param>
+/// <param name="Device">The slot's device, e.g. <c>cuda:1</c> or <c>cpu:0</c>.</param>
+public sealed record TrialWork(
+    string StudyId,
+    int Trial,
+    int Attempt,
+    TrialConfig Config,
+    DatasetOptions Dataset,
+    ProbeSettings Probe,
+    int MaxEpochs,
+    int Seed,
+    int FromEpoch,
+    int ToEpoch,
+    string? ResumeFromKey,
+    string CheckpointKey,
+    bool ProbeAtEnd,
+    string Device);
+
+/// <summary>Progress inside a call: the epoch being trained and the latest training loss.</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.TrialProgress")]
+public sealed record TrialProgress([property: Id(0)] int Epoch, [property: Id(1)] double Loss);

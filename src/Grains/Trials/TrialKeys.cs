@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace LensSweep.Grains.Trials;
+
+/// <summary>How trials are named: grain keys and artifact keys.</summary>
+public static class TrialKeys
+{
+    /// <summary>The trial grain's key: <c>{studyId}/{trial}</c>.</summary>
+    public static string GrainKey(string studyId, int trial) => $"{studyId}/{trial.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Splits a trial grain key; throws an <see cref="ArgumentException"/> naming a malformed key.</summary>
+    public static (string StudyId, int Trial) Parse(string grainKey)
+    {
+        var cut = grainKey.LastIndexOf('/');
+        if (cut <= 0 || !int.TryParse(grainKey.AsSpan(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var trial))
+        {
+            throw new ArgumentException($"Trial grain key '{grainKey}' is not '{{studyId}}/{{trial number}}'.", nameof(grainKey));
+        }
+
+        return (grainKey[..cut], trial);
+    }
+
+    /// <summary>Where a trial's checkpoint after <paramref name="epoch"/> epochs, written by
+    /// <paramref name="attempt"/>, lives. The attempt is part of the key so a stale attempt can never
+    /// overwrite the checkpoint the trial's state points at.</summary>
+    public static string Checkpoint(string studyId, int trial, int epoch, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/epoch-{epoch:D4}-attempt-{attempt}.ckpt");
+
+    /// <summary>The artifact-key prefix of everything a study stores.</summary>
+    public static string StudyPrefix(string studyId) => $"studies/{studyId}/";
+}
