@@ -1,3 +1,26 @@
-// The standalone silo host is built in the hosting issue; until then it only says what it is.
-Console.Error.WriteLine("lenssweep-silo: the standalone silo host is not part of this build yet; use 'lenssweep run' (embedded).");
-return 2;
+using LensSweep.Silo.Hosting;
+
+// The engine plugs in here: SiloApp.CreateAsync(args, silo => silo.AddLensSweepEngine()).
+if (args is ["--help"] or ["-h"])
+{
+    Console.Out.Write(SiloConfiguration.Usage());
+    return 0;
+}
+try
+{
+    await using var app = await SiloApp.CreateAsync(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (SiloStartupException e)
+{
+    foreach (var problem in e.Problems)
+        Console.Error.WriteLine($"lenssweep-silo: {problem}");
+    return 2;
+}
+catch (Exception e)
+{
+    // Already logged in full by the host; the operator gets the reason on one line.
+    Console.Error.WriteLine($"lenssweep-silo: {e.GetBaseException().Message}");
+    return 1;
+}

@@ -1,0 +1,25 @@
+using LensSweep.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+
+namespace LensSweep.Silo.Health;
+
+public static class SiloEndpoints
+{
+    /// <summary>/healthz (the process answers), /readyz (the silo is active and not draining), /metrics (Prometheus), and /dashboard when enabled.</summary>
+    public static WebApplication MapLensSweepSiloEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (SiloReadiness readiness) => readiness.IsReady
+            ? Results.Text("ready\n")
+            : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", async (IEngineMetrics metrics, CancellationToken cancellationToken) =>
+            Results.Text(PrometheusText.Format(await metrics.ReadAsync(cancellationToken)), PrometheusText.ContentType));
+        if (app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value.Dashboard.Enabled)
+            app.MapOrleansDashboard("/dashboard");
+        return app;
+    }
+}

@@ -1,0 +1,114 @@
+namespace LensSweep.Silo.Hosting;
+
+/// <summary>
+/// Everything the silo process is configured with. Bound from the configuration root, so the keys are
+/// "ClusterId", "Membership:Kind", … in appsettings.json, LENSSWEEP_CLUSTERID, LENSSWEEP_MEMBERSHIP__KIND, …
+/// in the environment, and --cluster-id, --membership, … (or --Membership:Kind) on the command line.
+/// </summary>
+public sealed class SiloHostOptions
+{
+    /// <summary>Silos and clients with the same cluster id form one cluster.</summary>
+    public string ClusterId { get; set; } = "lenssweep";
+
+    /// <summary>Names the application across deployments; grain state and reminders are keyed by it.</summary>
+    public string ServiceId { get; set; } = "lenssweep";
+
+    /// <summary>This silo's name in the cluster (default: the machine name); Kubernetes sets the pod name.</summary>
+    public string? SiloName { get; set; }
+
+    public MembershipOptions Membership { get; set; } = new();
+
+    public StoreOptions GrainState { get; set; } = new() { Container = "lenssweep-state", Path = "data/state" };
+
+    public StoreOptions Artifacts { get; set; } = new() { Container = "lenssweep-artifacts", Path = "data/artifacts" };
+
+    public DeviceOptions Devices { get; set; } = new();
+
+    public NetworkOptions Network { get; set; } = new();
+
+    public HttpEndpointOptions Http { get; set; } = new();
+
+    public DashboardToggle Dashboard { get; set; } = new();
+
+    public ShutdownOptions Shutdown { get; set; } = new();
+}
+
+/// <summary>How silos find each other; durable reminders follow the same choice.</summary>
+public sealed class MembershipOptions
+{
+    public const string Localhost = "localhost";
+    public const string Redis = "redis";
+    public const string Postgres = "postgres";
+
+    /// <summary>localhost (one machine, in-memory reminders) | redis | postgres.</summary>
+    public string Kind { get; set; } = Localhost;
+
+    /// <summary>Redis ("host:6379,password=…") or PostgreSQL ("Host=…;Database=…") connection string. A secret.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>localhost only: the first silo's "127.0.0.1:11111", for a second silo on the same machine.</summary>
+    public string? PrimarySiloEndpoint { get; set; }
+}
+
+/// <summary>Where a store keeps its data: grain state (local | azureblob | redis) or artifacts (local | azureblob).</summary>
+public sealed class StoreOptions
+{
+    public const string Local = "local";
+    public const string AzureBlob = "azureblob";
+    public const string Redis = "redis";
+
+    public string Kind { get; set; } = Local;
+
+    /// <summary>local: the folder (relative to the working directory unless absolute).</summary>
+    public string Path { get; set; } = "data";
+
+    /// <summary>azureblob: an Azure Storage connection string; redis: a Redis connection string (default: the membership one). A secret.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>azureblob: the blob container.</summary>
+    public string Container { get; set; } = "lenssweep";
+}
+
+public sealed class DeviceOptions
+{
+    /// <summary>auto (CUDA devices, else cpu:0) | none (coordinator only) | a list: cuda:0,cuda:1 or cpu:0,cpu:1.</summary>
+    public string Slots { get; set; } = "auto";
+}
+
+/// <summary>Orleans endpoints. Ignored parts under localhost membership, which always uses the loopback address.</summary>
+public sealed class NetworkOptions
+{
+    /// <summary>The IP address or host name other silos and clients reach this silo at (default: this machine's host name).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Listen on 0.0.0.0 rather than only on the advertised address (containers, where the two differ behind NAT).</summary>
+    public bool ListenOnAnyHostAddress { get; set; }
+}
+
+/// <summary>The HTTP endpoint with /healthz, /readyz, /metrics (and /dashboard when enabled).</summary>
+public sealed class HttpEndpointOptions
+{
+    public int Port { get; set; } = 8080;
+
+    /// <summary>127.0.0.1 by default: the dashboard has no authentication. Containers set 0.0.0.0.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+}
+
+public sealed class DashboardToggle
+{
+    /// <summary>Serve the Orleans Dashboard at /dashboard on the HTTP endpoint.</summary>
+    public bool Enabled { get; set; }
+}
+
+public sealed class ShutdownOptions
+{
+    /// <summary>
+    /// How long a stopping silo (SIGTERM) may take: trials checkpoint and hand back their slots, then Orleans leaves
+    /// the cluster. Kubernetes' terminationGracePeriodSeconds must be longer.
+    /// </summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using LensSweep.Silo.Devices;
+using LensSweep.Silo.Health;
+using LensSweep.Silo.Shutdown;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+
+namespace LensSweep.Silo.Hosting;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Makes this host a LensSweep silo configured by <see cref="SiloHostOptions"/> (bound from the configuration root).
+    /// <paramref name="configureEngine"/> is where the study engine plugs in: <c>silo => silo.AddLensSweepEngine()</c>.
+    /// </summary>
+    /// <exception cref="SiloStartupException">The configuration is not valid (every problem, one line each).</exception>
+    public static IHostApplicationBuilder AddLensSweepSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configureEngine = null)
+    {
+        // Read eagerly: which Orleans providers to register depends on the values.
+        var options = SiloConfiguration.Read(builder.Configuration);
+        var slots = ResolveSlots(options.Devices.Slots);
+
+        builder.Services.AddOptions<SiloHostOptions>().Bind(builder.Configuration).PostConfigure(SiloConfiguration.Normalize).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Shutdown.GracePeriod);
+        builder.Services.Configure<KestrelServerOptions>(k => k.Listen(IPAddress.Parse(options.Http.BindAddress), options.Http.Port));
+        builder.Services.AddSingleton<SiloReadiness>();
+        builder.Services.AddHostedService<SiloStartupLog>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLensSweepMembership(options);
+            silo.AddLensSweepStores(options);
+            silo.AddLensSweepDeviceSlots(slots);
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
+            if (options.Dashboard.Enabled)
+                silo.AddDashboard();
+            configureEngine?.Invoke(silo);
+        });
+
+        // After the engine, so an engine that registers its own metrics wins; after Orleans, so the drain's
+        // "stopping" phase runs before Orleans' hosted service begins to stop.
+        builder.Services.TryAddSingleton<IEngineMetrics, IdleEngineMetrics>();
+        builder.Services.AddHostedService<SiloDrainService>();
+        return builder;
+    }
+
+    private static DeviceSlots ResolveSlots(string setting) =>
+        setting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? new DeviceSlotDetector().Detect() : DeviceSlots.Parse(setting);
+}

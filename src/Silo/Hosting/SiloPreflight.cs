@@ -1,0 +1,117 @@
+using Azure;
+using LensSweep.Silo.Storage;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace LensSweep.Silo.Hosting;
+
+/// <summary>
+/// Reaches every external service the configuration names (Redis, PostgreSQL, Azure Blob) with a short timeout,
+/// before Orleans starts, so an unreachable service is one clear line instead of a retry loop and a stack trace.
+/// </summary>
+public static class SiloPreflight
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    /// <exception cref="SiloStartupException">A service is unreachable or refuses the credentials.</exception>
+    public static async Task CheckAsync(SiloHostOptions options, CancellationToken cancellationToken)
+    {
+        var checks = new List<Task<string?>>();
+        switch (options.Membership.Kind)
+        {
+            case MembershipOptions.Redis:
+                checks.Add(CheckRedisAsync("Membership", options.Membership.ConnectionString!));
+                break;
+            case MembershipOptions.Postgres:
+                checks.Add(CheckPostgresAsync("Membership", options.Membership.ConnectionString!, cancellationToken));
+                break;
+        }
+        var stateRedis = ConnectionStrings.RedisForGrainState(options);
+        if (options.GrainState.Kind == StoreOptions.Redis && !(options.Membership.Kind == MembershipOptions.Redis && stateRedis == options.Membership.ConnectionString))
+            checks.Add(CheckRedisAsync("GrainState", stateRedis!));
+        if (options.GrainState.Kind == StoreOptions.AzureBlob)
+            checks.Add(CheckBlobAsync("GrainState", options.GrainState, cancellationToken));
+        if (options.Artifacts.Kind == StoreOptions.AzureBlob)
+            checks.Add(CheckBlobAsync("Artifacts", options.Artifacts, cancellationToken));
+        var problems = (await Task.WhenAll(checks).ConfigureAwait(false)).OfType<string>().ToList();
+        if (problems.Count > 0)
+            throw new SiloStartupException(problems);
+    }
+
+    /// <summary>Where membership points, safe to log.</summary>
+    public static string DescribeMembership(SiloHostOptions options) => options.Membership.Kind switch
+    {
+        MembershipOptions.Redis => ConnectionStrings.TryParseRedis(options.Membership.ConnectionString) is { } r ? ConnectionStrings.DescribeRedis(r) : "",
+        MembershipOptions.Postgres => ConnectionStrings.TryParsePostgres(options.Membership.ConnectionString) is { } p ? ConnectionStrings.DescribePostgres(p) : "",
+        _ => "",
+    };
+
+    private static async Task<string?> CheckRedisAsync(string section, string connectionString)
+    {
+        var redis = ConfigurationOptions.Parse(connectionString);
+        redis.AbortOnConnectFail = true;
+        redis.ConnectTimeout = (int)ConnectTimeout.TotalMilliseconds;
+        redis.ConnectRetry = 1;
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis).ConfigureAwait(false);
+            await connection.GetDatabase().PingAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch (RedisConnectionException e)
+        {
+            return $"{section}: Redis at {ConnectionStrings.DescribeRedis(redis)} is unreachable or refused the connection ({e.FailureType}) within {ConnectTimeout.TotalSeconds:0} s";
+        }
+    }
+
+    private static async Task<string?> CheckPostgresAsync(string section, string connectionString, CancellationToken cancellationToken)
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = (int)ConnectTimeout.TotalSeconds };
+        var where = ConnectionStrings.DescribePostgres(postgres);
+        try
+        {
+            await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var probe = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
+            await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return $"{section}: PostgreSQL database {where} has no Orleans tables; apply the Orleans PostgreSQL scripts listed in infra/README.md";
+        }
+        catch (PostgresException e)
+        {
+            return $"{section}: PostgreSQL at {where} refused the connection ({e.SqlState}: {e.MessageText})";
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return $"{section}: PostgreSQL at {where} is unreachable within {ConnectTimeout.TotalSeconds:0} s";
+        }
+    }
+
+    private static async Task<string?> CheckBlobAsync(string section, StoreOptions store, CancellationToken cancellationToken)
+    {
+        var container = AzureBlobConnection.OpenContainer(store.ConnectionString, store.Container, $"{section}:ConnectionString");
+        var where = AzureBlobConnection.Describe(container);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        try
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (RequestFailedException e) when (e.Status is 401 or 403)
+        {
+            return $"{section}: Azure Blob at {where} rejected the credentials ({e.ErrorCode})";
+        }
+        catch (RequestFailedException e)
+        {
+            return $"{section}: Azure Blob at {where} refused to create or open the container ({e.Status} {e.ErrorCode})";
+        }
+        catch (Exception e) when (e is OperationCanceledException or AggregateException or HttpRequestException)
+        {
+            return $"{section}: Azure Blob at {where} is unreachable";
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using LensSweep.Silo.Devices;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LensSweep.Silo.Hosting;
+
+/// <summary>One line at start saying what this silo is and where its data lives (endpoints only: connection strings are secrets).</summary>
+internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, DeviceSlots slots, ILogger<SiloStartupLog> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        LogConfiguration(
+            logger,
+            o.ClusterId,
+            o.ServiceId,
+            $"{o.Membership.Kind} {SiloPreflight.DescribeMembership(o)}".Trim(),
+            $"{o.GrainState.Kind} {ConnectionStrings.DescribeStore(o.GrainState, ConnectionStrings.RedisForGrainState(o))}",
+            $"{o.Artifacts.Kind} {ConnectionStrings.DescribeStore(o.Artifacts, null)}",
+            slots.ToString(),
+            $"{o.Http.BindAddress}:{o.Http.Port}");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information,
+        Message = "LensSweep silo: cluster {ClusterId}/{ServiceId}, membership {Membership}, grain state {GrainState}, artifacts {Artifacts}, device slots {Slots}, http {Http}")]
+    private static partial void LogConfiguration(ILogger logger, string clusterId, string serviceId, string membership, string grainState, string artifacts, string slots, string http);
+}

@@ -1,0 +1,143 @@
+using System.Net;
+using LensSweep.Grains.Storage;
+using LensSweep.Silo.Devices;
+using LensSweep.Silo.Health;
+using LensSweep.Silo.Hosting;
+using LensSweep.Silo.Shutdown;
+using LensSweep.Silo.Storage;
+using LensSweep.Silo.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Storage;
+
+namespace LensSweep.Silo.Tests.Hosting;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class SiloHostTests(AzuriteFixture azurite)
+{
+    private sealed record Ports(int Silo, int Gateway, int Http);
+
+    private static Ports NewPorts() => new(FreePort.Next(), FreePort.Next(), FreePort.Next());
+
+    private static string[] Args(Ports ports, params string[] more) =>
+    [
+        "--silo-port", ports.Silo.ToString(), "--gateway-port", ports.Gateway.ToString(), "--http-port", ports.Http.ToString(),
+        "--cluster-id", $"test-{Guid.NewGuid():N}", "--Logging:LogLevel:Default", "Warning", .. more,
+    ];
+
+    private string[] AzureStores() =>
+    [
+        "--grain-state", "azureblob", "--GrainState:ConnectionString", azurite.ConnectionString, "--GrainState:Container", AzuriteFixture.NewContainerName("silo-state"),
+        "--artifacts", "azureblob", "--Artifacts:ConnectionString", azurite.ConnectionString, "--Artifacts:Container", AzuriteFixture.NewContainerName("silo-artifacts"),
+    ];
+
+    [Fact]
+    public async Task A_localhost_silo_advertises_its_slots_registers_azure_stores_and_serves_health()
+    {
+        var ports = NewPorts();
+        await using var app = await SiloApp.CreateAsync(Args(ports, [.. AzureStores(), "--slots", "cpu:0,cpu:1"]));
+        await app.StartAsync();
+        using var http = new SiloHttp(ports.Http);
+        Assert.True(await http.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+
+        var local = app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var metadata = app.Services.GetRequiredService<ISiloMetadataCache>().GetSiloMetadata(local).Metadata;
+        Assert.Equal("cpu:0,cpu:1", metadata[DeviceSlots.MetadataKey]);
+        Assert.Equal(2, app.Services.GetRequiredService<DeviceSlots>().Count);
+        Assert.IsType<AzureBlobArtifactStore>(app.Services.GetRequiredService<IArtifactStore>());
+        Assert.IsType<AzureBlobGrainStorage>(app.Services.GetRequiredKeyedService<IGrainStorage>("Default"));
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).Status);
+        var metrics = await http.GetAsync("/metrics");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.ContentType);
+        Assert.Contains("lenssweep_slots_total 2\n", metrics.Body, StringComparison.Ordinal);
+        Assert.Contains("lenssweep_trials_running 0\n", metrics.Body, StringComparison.Ordinal);
+        Assert.Contains("# TYPE lenssweep_trials_waiting gauge\n", metrics.Body, StringComparison.Ordinal);
+
+        await app.StopAsync();
+        Assert.False(app.Services.GetRequiredService<SiloReadiness>().IsReady);
+    }
+
+    [Fact]
+    public async Task The_registered_grain_storage_round_trips_state_through_the_silo_serializer()
+    {
+        var ports = NewPorts();
+        await using var app = await SiloApp.CreateAsync(Args(ports, [.. AzureStores(), "--slots", "none"]));
+        await app.StartAsync();
+        var storage = app.Services.GetRequiredKeyedService<IGrainStorage>("Default");
+        var grain = GrainId.Create("sweep", "study-7");
+        var written = new TestGrainState<Dictionary<string, int>>(new() { ["rung"] = 2, ["trials"] = 9 });
+
+        await storage.WriteStateAsync("sweep", grain, written);
+        var read = new TestGrainState<Dictionary<string, int>>();
+        await storage.ReadStateAsync("sweep", grain, read);
+
+        Assert.Equal(written.State, read.State);
+        Assert.Equal(written.ETag, read.ETag);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_drains_the_engine_while_the_silo_is_still_active_and_no_longer_ready()
+    {
+        var ports = NewPorts();
+        var drain = new RecordingDrain();
+        await using var app = await SiloApp.CreateAsync(Args(ports, "--slots", "cpu:0"), silo => silo.Services.AddSingleton<ISiloDrain>(drain));
+        drain.Services = app.Services;
+        await app.StartAsync();
+        using var http = new SiloHttp(ports.Http);
+        Assert.True(await http.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+
+        await app.StopAsync();
+
+        Assert.True(drain.Drained);
+        Assert.Equal(SiloStatus.Active, drain.SiloStatusDuringDrain);
+        Assert.False(drain.ReadyDuringDrain);
+    }
+
+    [Fact]
+    public async Task An_unreachable_redis_fails_at_start_with_one_line_naming_it()
+    {
+        var deadPort = FreePort.Next();
+
+        var error = await Assert.ThrowsAsync<SiloStartupException>(() =>
+            SiloApp.CreateAsync(Args(NewPorts(), "--membership", "redis", "--Membership:ConnectionString", $"127.0.0.1:{deadPort},password=hunter2")));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.StartsWith($"Membership: Redis at 127.0.0.1:{deadPort} is unreachable", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_blob_endpoint_fails_at_start_with_one_line_naming_it()
+    {
+        var deadPort = FreePort.Next();
+        var connection = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{deadPort}/", StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<SiloStartupException>(() =>
+            SiloApp.CreateAsync(Args(NewPorts(), "--artifacts", "azureblob", "--Artifacts:ConnectionString", connection)));
+
+        Assert.Equal($"Artifacts: Azure Blob at http://127.0.0.1:{deadPort}/devstoreaccount1/lenssweep-artifacts is unreachable", Assert.Single(error.Problems));
+    }
+
+    private sealed class RecordingDrain : ISiloDrain
+    {
+        public IServiceProvider? Services { get; set; }
+
+        public bool Drained { get; private set; }
+
+        public bool ReadyDuringDrain { get; private set; }
+
+        public SiloStatus SiloStatusDuringDrain { get; private set; }
+
+        public Task DrainAsync(CancellationToken cancellationToken)
+        {
+            var services = Services!;
+            ReadyDuringDrain = services.GetRequiredService<SiloReadiness>().IsReady;
+            var local = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+            SiloStatusDuringDrain = services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.GetSiloStatus(local);
+            Drained = true;
+            return Task.CompletedTask;
+        }
+    }
+}

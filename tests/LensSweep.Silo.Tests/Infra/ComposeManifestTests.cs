@@ -1,0 +1,103 @@
+using LensSweep.Silo.Hosting;
+using LensSweep.Silo.Tests.Support;
+using YamlDotNet.RepresentationModel;
+
+namespace LensSweep.Silo.Tests.Infra;
+
+public sealed class ComposeManifestTests
+{
+    private static readonly string ComposePath = Path.Combine(RepoRoot.Path, "infra", "docker-compose.yml");
+    private static readonly YamlMappingNode Compose = Yaml.Load(ComposePath);
+    private static readonly YamlMappingNode Services = Compose.MapAt("services");
+
+    private static IEnumerable<string> SiloNames => Services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(n => n.StartsWith("silo", StringComparison.Ordinal));
+
+    private static Dictionary<string, string> Environment(string service) => Services.MapAt(service, "environment").Pairs();
+
+    [Fact]
+    public void The_cluster_has_redis_azurite_two_silos_and_the_console()
+    {
+        Assert.Equal(2, SiloNames.Count());
+        foreach (var service in new[] { "redis", "azurite", "console" })
+            Assert.NotNull(Services.Get(service));
+    }
+
+    [Fact]
+    public void Every_environment_variable_set_for_a_lenssweep_service_is_one_the_silo_reads()
+    {
+        foreach (var service in SiloNames.Append("console"))
+        {
+            foreach (var name in Environment(service).Keys)
+                Assert.True(SiloSettings.EnvironmentVariables.Contains(name), $"{service} sets {name}, which no silo option reads");
+        }
+    }
+
+    [Fact]
+    public void Each_silo_configuration_is_valid_and_uses_redis_membership_and_azurite_storage()
+    {
+        foreach (var silo in SiloNames)
+        {
+            var options = SiloSettings.FromEnvironment(Environment(silo));
+
+            Assert.Equal(MembershipOptions.Redis, options.Membership.Kind);
+            Assert.Equal(StoreOptions.AzureBlob, options.GrainState.Kind);
+            Assert.Equal(StoreOptions.AzureBlob, options.Artifacts.Kind);
+            Assert.Contains("azurite:10000", options.GrainState.ConnectionString, StringComparison.Ordinal);
+            Assert.Equal("redis:6379", options.Membership.ConnectionString);
+        }
+    }
+
+    [Fact]
+    public void The_console_joins_the_same_cluster_as_the_silos()
+    {
+        var console = SiloSettings.FromEnvironment(Environment("console"));
+        foreach (var silo in SiloNames.Select(s => SiloSettings.FromEnvironment(Environment(s))))
+        {
+            Assert.Equal(silo.ClusterId, console.ClusterId);
+            Assert.Equal(silo.ServiceId, console.ServiceId);
+            Assert.Equal(silo.Membership.Kind, console.Membership.Kind);
+            Assert.Equal(silo.Membership.ConnectionString, console.Membership.ConnectionString);
+        }
+    }
+
+    [Fact]
+    public void A_silo_is_given_longer_to_stop_than_its_shutdown_grace_period()
+    {
+        foreach (var silo in SiloNames)
+        {
+            var grace = SiloSettings.FromEnvironment(Environment(silo)).Shutdown.GracePeriod;
+            var stop = Services.Text(silo, "stop_grace_period");
+
+            Assert.EndsWith("s", stop, StringComparison.Ordinal);
+            Assert.True(TimeSpan.FromSeconds(int.Parse(stop[..^1])) > grace, $"{silo}: stop_grace_period {stop} is not longer than Shutdown:GracePeriod {grace}");
+        }
+    }
+
+    [Fact]
+    public void Published_silo_ports_map_onto_the_silo_http_port()
+    {
+        foreach (var silo in SiloNames)
+        {
+            var http = SiloSettings.FromEnvironment(Environment(silo)).Http.Port;
+            var published = Services.SeqAt(silo, "ports").Select(p => ((YamlScalarNode)p).Value!).ToList();
+
+            Assert.All(published, p => Assert.Equal(http.ToString(), p.Split(':')[^1]));
+        }
+    }
+
+    [Fact]
+    public void Services_depend_only_on_services_that_exist_and_builds_use_existing_dockerfiles()
+    {
+        foreach (var (key, value) in Services.Children)
+        {
+            if (value.Get("depends_on") is YamlMappingNode dependsOn)
+                Assert.All(dependsOn.Children.Keys, d => Assert.NotNull(Services.Get(((YamlScalarNode)d).Value!)));
+            if (value.Get("build") is YamlMappingNode build)
+            {
+                var context = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ComposePath)!, build.Text("context")));
+                Assert.True(File.Exists(Path.Combine(context, build.Text("dockerfile"))), $"{key}: {build.Text("dockerfile")} not found under {context}");
+                Assert.True(File.Exists(Path.Combine(context, "LensSweep.sln")), $"{key}: the build context is not the repository root");
+            }
+        }
+    }
+}
