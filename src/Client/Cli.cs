@@ -41,7 +41,10 @@ public static class Cli
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, new CliServices(), Console.Out, Console.Error);
+    /// <summary>The console as shipped: cluster commands over Orleans. <c>run</c> appears once a host supplies
+    /// <see cref="CliServices.Embedded"/> with a trainer (see <see cref="Engine.EmbeddedSiloLauncher"/>).</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        RunAsync(args, new CliServices { Cluster = new Engine.OrleansClusterConnector() }, Console.Out, Console.Error);
 
     /// <summary>Parses and runs; parse errors exit with <see cref="ExitCodes.BadInput"/>, each on one line with a pointer to help.</summary>
     public static async Task<int> RunAsync(string[] args, CliServices services, TextWriter output, TextWriter error)

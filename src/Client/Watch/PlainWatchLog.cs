@@ -39,7 +39,8 @@ public sealed class PlainWatchLog(TextWriter output)
     {
         var score = trial.Score is { } s ? $" score {s.ToString("0.0000", CultureInfo.InvariantCulture)}" : string.Empty;
         var slot = trial.Slot is null ? string.Empty : $" on {trial.Slot}";
-        var epochs = trial.State == TrialState.Running ? $" epoch {trial.Epoch}/{trial.TargetEpochs}" : string.Empty;
+        var target = trial.TargetEpochs > 0 ? $"/{trial.TargetEpochs}" : string.Empty;
+        var epochs = trial.State == TrialState.Running ? $" epoch {trial.Epoch}{target}" : string.Empty;
         return $"  {trial.TrialId} {Naming.Of(trial.State)} rung {trial.Rung}{epochs}{slot}{score} ({WatchRenderer.Describe(trial.Parameters)})";
     }
 

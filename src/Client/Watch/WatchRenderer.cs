@@ -31,8 +31,8 @@ public static class WatchRenderer
                 Markup.Escape(trial.TrialId),
                 Markup.Escape(trial.Slot ?? "–"),
                 trial.Rung.ToString(CultureInfo.InvariantCulture),
-                $"{trial.Epoch}/{trial.TargetEpochs}",
-                Bar(trial.Fraction),
+                trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}",
+                trial.TargetEpochs > 0 ? Bar(trial.Fraction) : "[blue]training[/]",
                 trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
                 Markup.Escape(Describe(trial.Parameters)));
         }
