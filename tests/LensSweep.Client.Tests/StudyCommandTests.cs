@@ -2,7 +2,7 @@ namespace LensSweep.Client.Tests;
 
 public sealed class StudyCommandTests
 {
-    private static readonly string QuickSpec = Path.Combine(RepositoryRoot(), "examples", "quick.json");
+    internal static readonly string QuickSpec = Path.Combine(RepositoryRoot(), "examples", "quick.json");
 
     [Fact]
     public async Task Study_start_validates_the_spec_and_starts_it()

@@ -32,8 +32,10 @@ internal static class CommandAction
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Library messages can run to many lines (Orleans appends inner exceptions); the first says what broke.
+                var firstLine = e.Message.Split('\n', 2)[0].Trim();
                 console.WriteProblem(
-                    $"{command.Name} failed: {e.Message}",
+                    $"{command.Name} failed: {firstLine}",
                     $"Set {TraceVariable}=1 to see where it failed.");
                 if (Environment.GetEnvironmentVariable(TraceVariable) == "1")
                 {
