@@ -1,0 +1,14 @@
+namespace LensSweep.Client.Cluster;
+
+/// <summary>A one-machine cluster inside the console process, for <c>lenssweep run</c>.</summary>
+/// <param name="OutputFolder">Holds the study's grain state, checkpoints and results, so re-running with the
+/// same folder continues where an interrupted run stopped.</param>
+/// <param name="Slots">Device slots the silo advertises (<c>cuda:0..N-1</c> with GPUs, else <c>cpu:0..N-1</c>);
+/// null lets the launcher choose from the machine's devices.</param>
+public sealed record EmbeddedClusterOptions(string OutputFolder, int? Slots);
+
+/// <summary>Starts a single silo in this process and returns the cluster it forms.</summary>
+public interface IEmbeddedClusterLauncher
+{
+    Task<IStudyCluster> StartAsync(EmbeddedClusterOptions options, CancellationToken cancellationToken);
+}

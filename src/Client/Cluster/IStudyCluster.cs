@@ -1,0 +1,35 @@
+using LensSweep.Client.Studies;
+using LensSweep.Client.Watch;
+using LensSweep.Grains.Specs;
+
+namespace LensSweep.Client.Cluster;
+
+/// <summary>
+/// The console's view of a running LensSweep cluster (remote, or embedded in this process): everything the
+/// study, leaderboard and cluster commands ask of the engine, in the console's own records.
+/// </summary>
+public interface IStudyCluster : IAsyncDisposable
+{
+    /// <summary>
+    /// Starts the study <paramref name="spec"/> names. Starting a study that already exists with the same
+    /// spec continues it (how an interrupted <c>lenssweep run</c> resumes); a different spec under an
+    /// existing name is refused with a <see cref="CliInputException"/>.
+    /// </summary>
+    Task<StudySummary> StartAsync(StudySpec spec, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken);
+
+    /// <returns>Null when the cluster has no study with that id.</returns>
+    Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken);
+
+    /// <returns>Null when the cluster has no study with that id.</returns>
+    Task<StudyResults?> GetResultsAsync(string studyId, CancellationToken cancellationToken);
+
+    /// <returns>False when the cluster has no study with that id.</returns>
+    Task<bool> CancelAsync(string studyId, CancellationToken cancellationToken);
+
+    /// <summary>Snapshots of the study as it changes, ending after the one that shows it finished.</summary>
+    IAsyncEnumerable<StudySnapshot> WatchAsync(string studyId, CancellationToken cancellationToken);
+
+    Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken);
+}

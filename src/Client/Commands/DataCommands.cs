@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using LensSweep.Client.Datasets;
+using LensSweep.Client.Reporting;
+using LensSweep.Models.Data;
+using LensSweep.Models.Simulation;
+using Spectre.Console;
+
+namespace LensSweep.Client.Commands;
+
+/// <summary><c>lenssweep data …</c>: write simulated datasets and look inside dataset folders.</summary>
+internal static class DataCommands
+{
+    public static Command Create(HelpExamples examples)
+    {
+        var data = examples.Add(
+            new Command("data", "Simulate lensing datasets and inspect dataset folders."),
+            "lenssweep data simulate --out data/sim --count 500",
+            "lenssweep data inspect data/sim");
+        data.Add(Simulate(examples));
+        data.Add(Inspect(examples));
+        return data;
+    }
+
+    private static Command Simulate(HelpExamples examples)
+    {
+        var output = new Option<string>("--out") { Description = "Folder to write {class}/{index}.npy into.", HelpName = "DIR", Required = true };
+        var count = new Option<int>("--count") { Description = "Images per class.", HelpName = "N", Required = true };
+        CliOptions.MustBePositive(count);
+        var classes = new Option<string[]>("--classes")
+        {
+            Description = $"Classes to simulate (default: {string.Join(' ', LensClasses.All)}).",
+            HelpName = string.Join('|', LensClasses.All),
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [.. LensClasses.All],
+        };
+        classes.Validators.Add(result =>
+        {
+            var unknown = result.GetValueOrDefault<string[]>().Except(LensClasses.All).ToList();
+            if (unknown.Count > 0)
+            {
+                result.AddError($"--classes must be among {string.Join(", ", LensClasses.All)}; got '{string.Join("', '", unknown)}'.");
+            }
+        });
+        var size = new Option<int>("--size") { Description = "Image side in pixels (DeepLense Model II is 64).", HelpName = "N", DefaultValueFactory = _ => 64 };
+        size.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var value && value is < 8 or > 1024)
+            {
+                result.AddError($"--size must be between 8 and 1024 pixels; got {value}.");
+            }
+        });
+        var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same images.", HelpName = "N", DefaultValueFactory = _ => 0 };
+        var command = examples.Add(
+            new Command("simulate", "Simulate strong lenses (no substructure, CDM subhalos, axion vortices) and write them in the DeepLense layout.") { output, count, classes, size, seed },
+            "lenssweep data simulate --out data/sim --count 500",
+            "lenssweep data simulate --out data/small --count 64 --size 32 --classes no_sub cdm --seed 7");
+        CommandAction.Set(command, (parseResult, console, cancellationToken) =>
+        {
+            var folder = parseResult.GetRequiredValue(output);
+            var written = DatasetSimulation.Write(
+                folder,
+                parseResult.GetValue(count),
+                parseResult.GetRequiredValue(classes).Distinct().ToList(),
+                parseResult.GetValue(size),
+                parseResult.GetValue(seed),
+                cancellationToken);
+            console.Out.WriteLine($"Wrote {written} simulated images to {folder}. Check them with: lenssweep data inspect {folder}");
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static Command Inspect(HelpExamples examples)
+    {
+        var folder = new Argument<string>("dir") { Description = "Dataset folder: DeepLense ({class}/*.npy) or LSST challenge (FITS)." };
+        var kind = new Option<string>("--kind")
+        {
+            Description = "Folder layout; auto looks for FITS files (LSST) and otherwise reads DeepLense.",
+            HelpName = "auto|deeplense|lsst",
+            DefaultValueFactory = _ => "auto",
+        };
+        kind.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is var value && value is not ("auto" or "deeplense" or "lsst"))
+            {
+                result.AddError($"--kind must be one of auto, deeplense, lsst; got '{value}'.");
+            }
+        });
+        var command = examples.Add(
+            new Command("inspect", "Report what a dataset folder holds: images per class, image shape, raw value range, and files that were skipped or cannot be read.") { folder, kind },
+            "lenssweep data inspect data/sim",
+            "lenssweep data inspect /data/Model_II --kind deeplense");
+        CommandAction.Set(command, (parseResult, console, cancellationToken) =>
+        {
+            DatasetKind? chosen = parseResult.GetValue(kind) switch
+            {
+                "deeplense" => DatasetKind.DeepLense,
+                "lsst" => DatasetKind.Lsst,
+                _ => null,
+            };
+            var inspection = DatasetInspector.Inspect(parseResult.GetRequiredValue(folder), chosen, cancellationToken);
+            Print(inspection, console.Ansi);
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static void Print(DatasetInspection inspection, IAnsiConsole console)
+    {
+        static string N(double value) => value.ToString("G5", CultureInfo.InvariantCulture);
+        var (channels, height, width) = inspection.Shape;
+        var facts = new Grid().AddColumn().AddColumn();
+        facts.AddRow("folder", Markup.Escape(inspection.Folder));
+        facts.AddRow("layout", Naming.SnakeCase(inspection.Kind.ToString()));
+        facts.AddRow("images", inspection.Total.ToString(CultureInfo.InvariantCulture));
+        facts.AddRow("shape", $"{channels}×{height}×{width} (channels×height×width)");
+        facts.AddRow("values", $"min {N(inspection.Min)}, max {N(inspection.Max)}, mean {N(inspection.Mean)}");
+        facts.AddRow("non-finite", inspection.NonFinitePixels == 0
+            ? "none"
+            : $"[yellow]{inspection.NonFinitePixels} NaN/Inf pixels[/] (replaced by the channel median when loaded)");
+        facts.AddRow("skipped", inspection.SkippedFiles == 0
+            ? "none"
+            : $"{inspection.SkippedFiles} files not part of the dataset, e.g. {Markup.Escape(string.Join(", ", inspection.SkippedFileExamples.Select(Path.GetFileName)))}");
+        console.Write(facts);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("class").AddColumn(new TableColumn("images").RightAligned());
+        foreach (var (name, count) in inspection.ImagesPerClass)
+        {
+            table.AddRow(Markup.Escape(name), count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        console.Write(table);
+    }
+}

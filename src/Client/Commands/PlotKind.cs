@@ -1,0 +1,8 @@
+namespace LensSweep.Client.Commands;
+
+/// <summary>Which figure <c>study plot</c> draws.</summary>
+internal enum PlotKind
+{
+    Scaling,
+    Trajectories,
+}

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using LensSweep.Client.Cluster;
+using LensSweep.Client.Plotting;
+using LensSweep.Client.Reporting;
+using LensSweep.Client.Studies;
+using LensSweep.Client.Terminal;
+using LensSweep.Grains.Specs;
+
+namespace LensSweep.Client.Commands;
+
+/// <summary>
+/// <c>lenssweep run &lt;spec&gt;</c>: the whole study on this machine. A silo starts inside the console with
+/// its state and checkpoints in the output folder, so an interrupted run picks up where it stopped when
+/// run again with the same spec and folder.
+/// </summary>
+internal static class RunCommand
+{
+    public static readonly IReadOnlyList<string> OutputFiles =
+        ["leaderboard.json", "leaderboard.csv", "scaling.png", "scaling.svg", "trajectories.png", "trajectories.svg"];
+
+    public static Command Create(IEmbeddedClusterLauncher launcher, HelpExamples examples)
+    {
+        var spec = CliOptions.SpecFile();
+        var output = new Option<string?>("--out")
+        {
+            Description = "Folder for the study's state, checkpoints, leaderboard and plots (default: runs/<study name>). Run again with the same folder to continue an interrupted study.",
+            HelpName = "DIR",
+        };
+        var slots = new Option<int?>("--slots")
+        {
+            Description = "Device slots, i.e. trials training at once (default: one per GPU, else one per two CPU cores).",
+            HelpName = "N",
+        };
+        CliOptions.MustBePositive(slots);
+        var command = examples.Add(
+            new Command("run", "Run a study end to end on this machine: an embedded silo, live progress, then the leaderboard and plots in the output folder.") { spec, output, slots },
+            "lenssweep run examples/quick.json",
+            "lenssweep run examples/quick.json --out runs/quick --slots 2");
+        CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
+        {
+            var studySpec = SpecFiles.Load(parseResult.GetRequiredValue(spec));
+            var folder = parseResult.GetValue(output) ?? Path.Combine("runs", studySpec.Name);
+            Directory.CreateDirectory(folder);
+            WriteHeader(studySpec, folder, console);
+
+            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots)), cancellationToken);
+            try
+            {
+                await cluster.StartAsync(studySpec, cancellationToken);
+                var exitCode = await StudyFollower.FollowAsync(cluster, studySpec.Name, console, cancellationToken);
+                var results = await StudyFollower.RequireResultsAsync(cluster, studySpec.Name, null, cancellationToken);
+                WriteReports(results, folder);
+                console.Out.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to {folder}");
+                return exitCode;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                console.WriteProblem(
+                    $"interrupted; study {studySpec.Name} keeps its finished rungs and checkpoints in {folder}",
+                    $"Run the same command again (same spec, --out {folder}) to continue where it stopped.");
+                return ExitCodes.Failed;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Writes the leaderboard and both figures into the run's folder.</summary>
+    public static void WriteReports(StudyResults results, string folder)
+    {
+        var leaderboard = Leaderboard.Rank(results);
+        File.WriteAllText(Path.Combine(folder, "leaderboard.json"), LeaderboardJson.ToJson(leaderboard));
+        using (var csv = new StreamWriter(Path.Combine(folder, "leaderboard.csv")))
+        {
+            LeaderboardCsv.Write(leaderboard, csv);
+        }
+
+        var scaling = ScalingPicture.Draw(results);
+        var trajectories = TrajectoryPlot.Draw(results);
+        foreach (var extension in PlotFile.Extensions)
+        {
+            PlotFile.Save(scaling, Path.Combine(folder, "scaling" + extension));
+            PlotFile.Save(trajectories, Path.Combine(folder, "trajectories" + extension));
+        }
+    }
+
+    private static void WriteHeader(StudySpec spec, string folder, CliConsole console)
+    {
+        var trials = spec.ExpandTrials().Count;
+        var scheduler = spec.Scheduler;
+        var schedule = scheduler.Kind == SchedulerKind.Asha
+            ? $"ASHA from {scheduler.MinEpochs} to {scheduler.MaxEpochs} epochs (eta {scheduler.Eta})"
+            : $"every trial to {scheduler.MaxEpochs} epochs";
+        console.Out.WriteLine($"Study {spec.Name}: {trials} trials, {schedule}; output in {folder}");
+    }
+}

@@ -1,0 +1,55 @@
+using LensSweep.Client.Cluster;
+using LensSweep.Client.Reporting;
+using LensSweep.Client.Studies;
+using LensSweep.Client.Terminal;
+using LensSweep.Client.Watch;
+
+namespace LensSweep.Client.Commands;
+
+/// <summary>Shared steps of the commands that talk to a cluster: connecting, finding a study, following it to the end.</summary>
+internal static class StudyFollower
+{
+    private const int FinalLeaderboardRows = 10;
+
+    public static CliInputException UnknownStudy(string studyId, ClusterAddress? address) => new(
+        address is null ? $"no study '{studyId}' here" : $"no study '{studyId}' on the cluster at {address}",
+        "List the studies it holds with 'lenssweep study list' (and check --cluster).");
+
+    public static async Task<StudyResults> RequireResultsAsync(
+        IStudyCluster cluster, string studyId, ClusterAddress? address, CancellationToken cancellationToken) =>
+        await cluster.GetResultsAsync(studyId, cancellationToken) ?? throw UnknownStudy(studyId, address);
+
+    /// <summary>Watches a study until it finishes, then prints its leaderboard.</summary>
+    /// <returns>The exit code the study's outcome calls for.</returns>
+    public static async Task<int> FollowAsync(IStudyCluster cluster, string studyId, CliConsole console, CancellationToken cancellationToken)
+    {
+        var last = await StudyWatcher.WatchAsync(cluster.WatchAsync(studyId, cancellationToken), console, cancellationToken);
+        if (last?.IsFinished == true)
+        {
+            var results = await RequireResultsAsync(cluster, studyId, null, cancellationToken);
+            console.Ansi.Write(LeaderboardTable.Render(Leaderboard.Rank(results).Top(FinalLeaderboardRows)));
+        }
+
+        return Outcome(studyId, last?.Study.State, console);
+    }
+
+    public static int Outcome(string studyId, StudyState? state, CliConsole console)
+    {
+        switch (state)
+        {
+            case StudyState.Completed:
+                return ExitCodes.Success;
+            case StudyState.Failed:
+                console.WriteProblem($"study '{studyId}' failed", $"See which trials failed with 'lenssweep study show {studyId}'.");
+                return ExitCodes.Failed;
+            case StudyState.Cancelled:
+                console.WriteProblem($"study '{studyId}' was cancelled", "Start it again to continue from its last checkpoints.");
+                return ExitCodes.Failed;
+            default:
+                console.WriteProblem(
+                    $"lost the status of study '{studyId}' before it finished",
+                    $"It may still be running; follow it again with 'lenssweep study watch {studyId}'.");
+                return ExitCodes.Failed;
+        }
+    }
+}

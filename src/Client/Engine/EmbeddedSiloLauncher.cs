@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using LensSweep.Client.Cluster;
+using LensSweep.Grains.Hosting;
+using LensSweep.Silo.Devices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LensSweep.Client.Engine;
+
+/// <summary>
+/// Starts one silo inside the console for <c>lenssweep run</c>: the engine, local-folder storage in the run's
+/// output folder (so a second run with the same folder resumes the study), and device slots for this
+/// machine. The trainer is supplied by the caller, keeping the console free of training code.
+/// </summary>
+/// <param name="addTrainer">Registers the <c>ITrialTrainer</c>, e.g. <c>silo => silo.AddLensSweepTrainer&lt;T&gt;()</c>.</param>
+public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmbeddedClusterLauncher
+{
+    public async Task<IStudyCluster> StartAsync(EmbeddedClusterOptions options, CancellationToken cancellationToken)
+    {
+        var slots = SlotsFor(options.Slots);
+        var folder = Path.GetFullPath(options.OutputFolder);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo =>
+        {
+            // Free ports, so a run never collides with a local lenssweep-silo or another run.
+            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
+            silo.AddLensSweepEngine(o => o.DeviceSlots = [.. slots]);
+            silo.AddLensSweepLocalFolderStorage(folder);
+            silo.UseInMemoryReminderService();
+            addTrainer(silo);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        return new OrleansStudyCluster(grains, async () =>
+        {
+            await host.StopAsync(Cli.ShutdownGrace);
+            host.Dispose();
+        });
+    }
+
+    /// <summary>An explicit count means CPU slots; otherwise one slot per GPU, or one per two CPU cores without GPUs.</summary>
+    public static IReadOnlyList<string> SlotsFor(int? requested)
+    {
+        if (requested is { } count)
+        {
+            return DeviceSlots.Cpu(count).Slots;
+        }
+
+        var detected = new DeviceSlotDetector().Detect();
+        return detected.Slots.Any(s => s.StartsWith("cuda", StringComparison.Ordinal))
+            ? detected.Slots
+            : DeviceSlots.Cpu(Math.Max(1, Environment.ProcessorCount / 2)).Slots;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,68 @@
+using LensSweep.Client.Studies;
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
+using ClientTrialCounts = LensSweep.Client.Studies.TrialCounts;
+using EngineTrialCounts = LensSweep.Grains.Sweeps.TrialCounts;
+
+namespace LensSweep.Client.Engine;
+
+/// <summary>Turns the engine's grain records into the console's records.</summary>
+internal static class EngineMapping
+{
+    public static StudySummary Summary(SweepStatus status) => new(
+        status.StudyId,
+        status.StudyId,
+        State(status),
+        status.Metric,
+        Counts(status.Counts),
+        status.Best?.Score,
+        status.StartedAt);
+
+    /// <summary>A finished study whose every trial failed failed as a whole; otherwise it completed.</summary>
+    public static StudyState State(SweepStatus status) => status.Phase switch
+    {
+        SweepPhase.NotStarted => StudyState.Pending,
+        SweepPhase.Running => StudyState.Running,
+        SweepPhase.Cancelled => StudyState.Cancelled,
+        _ => status.TrialCount > 0 && status.Counts.Failed == status.TrialCount ? StudyState.Failed : StudyState.Completed,
+    };
+
+    /// <summary>The console has no separate "cancelled" trial: a trial cut off by a cancel counts as stopped.</summary>
+    public static ClientTrialCounts Counts(EngineTrialCounts counts) => new(
+        counts.Waiting, counts.Running, counts.Paused, counts.Stopped + counts.Cancelled, counts.Completed, counts.Failed);
+
+    public static Studies.TrialState State(TrialStatus status) => status switch
+    {
+        TrialStatus.Pending => Studies.TrialState.Waiting,
+        TrialStatus.Running or TrialStatus.Promoted => Studies.TrialState.Running,
+        TrialStatus.Paused => Studies.TrialState.Paused,
+        TrialStatus.Completed => Studies.TrialState.Completed,
+        TrialStatus.Failed => Studies.TrialState.Failed,
+        _ => Studies.TrialState.Stopped,
+    };
+
+    public static IReadOnlyList<Hyperparameter> Parameters(TrialConfig config) =>
+        config.ToParameters().Select(p => new Hyperparameter(p.Key, ParameterValue.Of(p.Value))).ToList();
+
+    /// <summary>
+    /// The engine's leaderboard keeps each trial's latest rung only, so a trajectory built from it holds
+    /// that one point (its cost is the trial's total so far).
+    /// </summary>
+    public static TrialTrajectory Trajectory(string studyId, LeaderboardEntry entry) => new(
+        TrialKeys.GrainKey(studyId, entry.Trial),
+        State(entry.Status),
+        Parameters(entry.Config),
+        double.IsFinite(entry.Score) ? [new RungScore(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost.Seconds, entry.Cost.Flops > 0 ? entry.Cost.Flops : null)] : []);
+
+    /// <summary>Hyperparameters that differ between trials: the ones the spec searches, one plot panel each.</summary>
+    public static IReadOnlyList<string> Searched(IEnumerable<TrialTrajectory> trials)
+    {
+        var list = trials.ToList();
+        return list.Count == 0
+            ? []
+            : list[0].Parameters.Select(p => p.Name)
+                .Where(name => list.Select(t => t.ValueOf(name)).Distinct().Count() > 1)
+                .ToList();
+    }
+}

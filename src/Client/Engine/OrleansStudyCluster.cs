@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using LensSweep.Client.Cluster;
+using LensSweep.Client.Studies;
+using LensSweep.Client.Watch;
+using LensSweep.Grains.Devices;
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
+using TrialProgress = LensSweep.Client.Watch.TrialProgress;
+
+namespace LensSweep.Client.Engine;
+
+/// <summary>
+/// <see cref="IStudyCluster"/> over the engine's grains. Watching polls the sweep grain and the trials that
+/// hold slots, which needs no observer registration and so survives a sweep grain moving between silos.
+/// </summary>
+internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null) : IStudyCluster
+{
+    private readonly TimeSpan _pollEvery = pollEvery ?? TimeSpan.FromSeconds(1);
+
+    public async Task<StudySummary> StartAsync(StudySpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return EngineMapping.Summary(await Sweep(spec.Name).StartAsync(SweepPlan.From(spec)).WaitAsync(cancellationToken));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliInputException(
+                $"study '{spec.Name}' already exists with a different spec ({e.Message})",
+                "Give the spec a new \"name\", or use a new --out folder for 'lenssweep run'.");
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliInputException($"the cluster refused study '{spec.Name}': {e.Message}", "Fix the spec and start it again.");
+        }
+    }
+
+    public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken) =>
+        throw new CliInputException(
+            "this cluster keeps no list of its studies",
+            "Look a study up by its spec's name: 'lenssweep study show <name>'.");
+
+    public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken)
+    {
+        var status = await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken);
+        return status.Phase == SweepPhase.NotStarted ? null : EngineMapping.Summary(status);
+    }
+
+    public async Task<StudyResults?> GetResultsAsync(string studyId, CancellationToken cancellationToken)
+    {
+        var sweep = Sweep(studyId);
+        var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
+        if (status.Phase == SweepPhase.NotStarted)
+        {
+            return null;
+        }
+
+        var entries = await sweep.GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken);
+        var trials = entries.Select(e => EngineMapping.Trajectory(studyId, e)).ToList();
+        return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials);
+    }
+
+    public async Task<bool> CancelAsync(string studyId, CancellationToken cancellationToken)
+    {
+        var sweep = Sweep(studyId);
+        if ((await sweep.GetStatusAsync().WaitAsync(cancellationToken)).Phase == SweepPhase.NotStarted)
+        {
+            return false;
+        }
+
+        await sweep.CancelAsync("cancelled from the lenssweep console").WaitAsync(cancellationToken);
+        return true;
+    }
+
+    public async IAsyncEnumerable<StudySnapshot> WatchAsync(string studyId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sweep = Sweep(studyId);
+        var slotsTotal = (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
+        using var timer = new PeriodicTimer(_pollEvery);
+        while (true)
+        {
+            var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
+            var running = await Task.WhenAll(status.Slots
+                .Where(s => s.Trial is not null)
+                .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
+                .WaitAsync(cancellationToken);
+            var snapshot = new StudySnapshot(
+                EngineMapping.Summary(status),
+                status.Slots.Count(s => s.Trial is not null),
+                Math.Max(slotsTotal, status.Slots.Count),
+                running.Select(Progress).ToList());
+            yield return snapshot;
+            if (snapshot.IsFinished)
+            {
+                yield break;
+            }
+
+            await timer.WaitForNextTickAsync(cancellationToken);
+        }
+    }
+
+    public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var view = await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken);
+        var leases = view.Leases.ToDictionary(l => l.Slot, l => l.Owner);
+        var silos = view.Slots
+            .GroupBy(s => s.Silo)
+            .Select(g => new SiloSlots(
+                g.Key.ToString(),
+                "active",
+                g.OrderBy(s => s.Device, StringComparer.Ordinal)
+                    .Select(s => new DeviceSlotLease(s.Device, leases.GetValueOrDefault(s) is { } owner ? $"study {owner}" : null))
+                    .ToList()))
+            .ToList();
+        return new ClusterStatus(silos);
+    }
+
+    public ValueTask DisposeAsync() => disconnect();
+
+    /// <summary>The trial grain does not say which epoch its rung ends at, so the target is left unknown (0).</summary>
+    private static TrialProgress Progress(TrialInfo info) => new(
+        TrialKeys.GrainKey(info.StudyId, info.Trial),
+        EngineMapping.State(info.Status),
+        info.Rung,
+        info.Progress?.Epoch ?? info.EpochsDone,
+        0,
+        null,
+        info.Slot?.Device,
+        []);
+
+    private ISweepGrain Sweep(string studyId) => grains.GetGrain<ISweepGrain>(studyId);
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using LensSweep.Client.Studies;
+
+namespace LensSweep.Client.Reporting;
+
+/// <summary>
+/// The leaderboard as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma,
+/// quote or line break, quotes doubled). Columns: rank, trial_id, state, rung, epochs, score, seconds, flops,
+/// then one column per hyperparameter named as in the spec. Unknown values are empty fields.
+/// </summary>
+public static class LeaderboardCsv
+{
+    public static readonly IReadOnlyList<string> FixedColumns =
+        ["rank", "trial_id", "state", "rung", "epochs", "score", "seconds", "flops"];
+
+    public static void Write(Leaderboard leaderboard, TextWriter output)
+    {
+        WriteRecord(output, FixedColumns.Concat(leaderboard.Parameters));
+        foreach (var row in leaderboard.Rows)
+        {
+            WriteRecord(output, Fields(row, leaderboard.Parameters));
+        }
+    }
+
+    /// <summary>Quotes a field only when RFC 4180 requires it, so plain values stay plain for simple readers.</summary>
+    public static string Escape(string field) =>
+        field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+
+    private static IEnumerable<string> Fields(LeaderboardRow row, IReadOnlyList<string> parameters)
+    {
+        yield return Number(row.Rank);
+        yield return row.TrialId;
+        yield return Naming.Of(row.State);
+        yield return Number(row.Rung);
+        yield return Number(row.Epochs);
+        yield return Number(row.Score);
+        yield return Number(row.Seconds);
+        yield return Number(row.Flops);
+        foreach (var name in parameters)
+        {
+            yield return row.Parameters.FirstOrDefault(p => p.Name == name)?.Value.ToString() ?? string.Empty;
+        }
+    }
+
+    private static string Number(double? value) =>
+        value is { } number && double.IsFinite(number) ? number.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+
+    private static void WriteRecord(TextWriter output, IEnumerable<string> fields)
+    {
+        output.Write(string.Join(',', fields.Select(Escape)));
+        output.Write("\r\n");
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using LensSweep.Client.Studies;
+
+namespace LensSweep.Client.Reporting;
+
+/// <summary>
+/// The leaderboard as JSON for scripts. The field names are a contract and do not change:
+/// <code>
+/// {
+///   "study_id": "quick",
+///   "metric": "probe_accuracy",
+///   "parameters": ["mask_ratio", "patch_size"],
+///   "rows": [
+///     { "rank": 1, "trial_id": "quick/trial-3", "state": "completed", "rung": 2, "epochs": 9,
+///       "score": 0.91, "seconds": 41.2, "flops": 1.3e12,
+///       "parameters": { "mask_ratio": 0.75, "patch_size": 8 } }
+///   ]
+/// }
+/// </code>
+/// <c>state</c> is one of waiting, running, paused, stopped, completed, failed. <c>score</c> and <c>flops</c>
+/// are null when unknown. Parameter values are JSON numbers, or strings for named choices.
+/// </summary>
+public static class LeaderboardJson
+{
+    public static void Write(Leaderboard leaderboard, TextWriter output)
+    {
+        output.Write(ToJson(leaderboard));
+        output.WriteLine();
+    }
+
+    public static string ToJson(Leaderboard leaderboard)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("study_id", leaderboard.StudyId);
+            json.WriteString("metric", leaderboard.Metric);
+            json.WriteStartArray("parameters");
+            foreach (var name in leaderboard.Parameters)
+            {
+                json.WriteStringValue(name);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("rows");
+            foreach (var row in leaderboard.Rows)
+            {
+                WriteRow(json, row);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteRow(Utf8JsonWriter json, LeaderboardRow row)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("rank", row.Rank);
+        json.WriteString("trial_id", row.TrialId);
+        json.WriteString("state", Naming.Of(row.State));
+        json.WriteNumber("rung", row.Rung);
+        json.WriteNumber("epochs", row.Epochs);
+        WriteNumberOrNull(json, "score", row.Score);
+        json.WriteNumber("seconds", row.Seconds);
+        WriteNumberOrNull(json, "flops", row.Flops);
+        json.WriteStartObject("parameters");
+        foreach (var parameter in row.Parameters)
+        {
+            WriteValue(json, parameter.Name, parameter.Value);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } number && double.IsFinite(number))
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, string name, ParameterValue value)
+    {
+        if (value.Number is { } number)
+        {
+            WriteNumberOrNull(json, name, number);
+        }
+        else
+        {
+            json.WriteString(name, value.Text);
+        }
+    }
+}

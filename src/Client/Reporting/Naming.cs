@@ -1,0 +1,29 @@
+using System.Text;
+using LensSweep.Client.Studies;
+
+namespace LensSweep.Client.Reporting;
+
+/// <summary>The words machine-readable output uses for enum values: snake_case, so they never change with C# naming.</summary>
+internal static class Naming
+{
+    public static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
+    }
+
+    public static string Of(TrialState state) => SnakeCase(state.ToString());
+
+    public static string Of(StudyState state) => SnakeCase(state.ToString());
+}

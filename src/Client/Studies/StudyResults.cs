@@ -1,0 +1,8 @@
+namespace LensSweep.Client.Studies;
+
+/// <summary>Everything the console's leaderboard and plots need from a study, as plain values.</summary>
+/// <param name="SearchedParameters">Names of the hyperparameters the spec searches over, in spec order; one plot panel each.</param>
+public sealed record StudyResults(
+    StudySummary Study,
+    IReadOnlyList<string> SearchedParameters,
+    IReadOnlyList<TrialTrajectory> Trials);

@@ -1,0 +1,15 @@
+namespace LensSweep.Client.Studies;
+
+/// <summary>One trial's configuration and its score at the end of every rung it reached.</summary>
+public sealed record TrialTrajectory(
+    string TrialId,
+    TrialState State,
+    IReadOnlyList<Hyperparameter> Parameters,
+    IReadOnlyList<RungScore> Rungs)
+{
+    /// <summary>The score at the highest rung reached, the one ASHA judges the trial by; null before the first rung ends.</summary>
+    public RungScore? Latest => Rungs.Count == 0 ? null : Rungs.MaxBy(r => r.Rung);
+
+    public ParameterValue? ValueOf(string parameter) =>
+        Parameters.FirstOrDefault(p => p.Name == parameter)?.Value;
+}

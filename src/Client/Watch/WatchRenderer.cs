@@ -1,0 +1,80 @@
+using System.Globalization;
+using LensSweep.Client.Reporting;
+using LensSweep.Client.Studies;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace LensSweep.Client.Watch;
+
+/// <summary>Draws one snapshot for a terminal: a summary, trial counts, and a progress bar per running trial.</summary>
+public static class WatchRenderer
+{
+    private const int BarWidth = 24;
+
+    public static IRenderable Render(StudySnapshot snapshot)
+    {
+        var running = snapshot.Trials
+            .Where(t => t.State == TrialState.Running)
+            .OrderBy(t => t.TrialId, StringComparer.Ordinal)
+            .ToList();
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn("trial");
+        table.AddColumn("slot");
+        table.AddColumn(new TableColumn("rung").RightAligned());
+        table.AddColumn(new TableColumn("epoch").RightAligned());
+        table.AddColumn("progress");
+        table.AddColumn(new TableColumn("last score").RightAligned());
+        table.AddColumn("configuration");
+        foreach (var trial in running)
+        {
+            table.AddRow(
+                Markup.Escape(trial.TrialId),
+                Markup.Escape(trial.Slot ?? "–"),
+                trial.Rung.ToString(CultureInfo.InvariantCulture),
+                trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}",
+                trial.TargetEpochs > 0 ? Bar(trial.Fraction) : "[blue]training[/]",
+                trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
+                Markup.Escape(Describe(trial.Parameters)));
+        }
+
+        if (running.Count == 0)
+        {
+            table.Caption(snapshot.IsFinished ? "study finished" : "no trial is training right now");
+        }
+
+        return new Rows(
+            new Markup(Headline(snapshot)),
+            new Markup(Counts(snapshot.Study.Trials)),
+            table);
+    }
+
+    public static string Describe(IReadOnlyList<Hyperparameter> parameters) =>
+        string.Join(' ', parameters.Select(p => $"{p.Name}={p.Value}"));
+
+    private static string Headline(StudySnapshot snapshot)
+    {
+        var study = snapshot.Study;
+        var best = study.BestScore?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–";
+        return $"[bold]{Markup.Escape(study.StudyId)}[/] · {StateMarkup(study.State)} · best {Markup.Escape(study.Metric)} [bold]{best}[/] · slots {snapshot.SlotsBusy}/{snapshot.SlotsTotal} busy";
+    }
+
+    private static string Counts(TrialCounts counts) =>
+        $"waiting {counts.Waiting} · {LeaderboardTable.StateMarkup(TrialState.Running)} {counts.Running} · "
+        + $"{LeaderboardTable.StateMarkup(TrialState.Paused)} {counts.Paused} · {LeaderboardTable.StateMarkup(TrialState.Stopped)} {counts.Stopped} · "
+        + $"{LeaderboardTable.StateMarkup(TrialState.Completed)} {counts.Completed} · {LeaderboardTable.StateMarkup(TrialState.Failed)} {counts.Failed}";
+
+    private static string StateMarkup(StudyState state) => state switch
+    {
+        StudyState.Completed => "[green]completed[/]",
+        StudyState.Failed => "[red]failed[/]",
+        StudyState.Cancelled => "[yellow]cancelled[/]",
+        StudyState.Running => "[blue]running[/]",
+        _ => "[grey]pending[/]",
+    };
+
+    private static string Bar(double fraction)
+    {
+        var filled = (int)Math.Round(fraction * BarWidth);
+        return $"[green]{new string('━', filled)}[/][grey]{new string('─', BarWidth - filled)}[/] {fraction * 100,3:0}%";
+    }
+}

@@ -1,0 +1,65 @@
+namespace LensSweep.Client.Tests;
+
+public sealed class DataCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("lenssweep-data-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task Simulate_writes_count_images_per_class_in_the_deeplense_layout()
+    {
+        var (code, _, _) = await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "3", "--size", "16", "--classes", "no_sub", "axion");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Equal(["axion", "no_sub"], Directory.GetDirectories(_folder).Select(Path.GetFileName).Order());
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(_folder, "no_sub"), "*.npy").Length);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(_folder, "axion"), "*.npy").Length);
+    }
+
+    [Fact]
+    public async Task Inspect_reports_counts_per_class_shape_and_skipped_files()
+    {
+        await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "2", "--size", "16");
+        await File.WriteAllTextAsync(Path.Combine(_folder, "cdm", "notes.txt"), "not an image");
+
+        var (code, output, _) = await CliHarness.RunAsync("data", "inspect", _folder);
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("1×16×16", output);
+        Assert.Matches(@"no_sub\s*│\s*2", output);
+        Assert.Contains("notes.txt", output);
+    }
+
+    [Fact]
+    public async Task Inspect_names_a_file_that_cannot_be_read_and_exits_2()
+    {
+        await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "2", "--size", "16");
+        var broken = Path.Combine(_folder, "cdm", "1.npy");
+        await File.WriteAllTextAsync(broken, "this is not numpy");
+
+        var (code, _, error) = await CliHarness.RunAsync("data", "inspect", _folder);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("1.npy", error);
+    }
+
+    [Fact]
+    public async Task Inspect_of_a_missing_folder_exits_2_and_says_how_to_make_one()
+    {
+        var (code, _, error) = await CliHarness.RunAsync("data", "inspect", Path.Combine(_folder, "missing"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("does not exist", error);
+        Assert.Contains("lenssweep data simulate", error);
+    }
+
+    [Fact]
+    public async Task Simulate_refuses_an_unknown_class_listing_the_known_ones()
+    {
+        var (code, _, error) = await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "2", "--classes", "sphere");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--classes must be among no_sub, cdm, axion; got 'sphere'.", error);
+    }
+}
