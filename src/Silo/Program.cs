@@ -1,6 +1,7 @@
+using LensSweep.Grains.Hosting;
 using LensSweep.Silo.Hosting;
 
-// The engine plugs in here: SiloApp.CreateAsync(args, silo => silo.AddLensSweepEngine()).
+// The silo host with the study engine and the TorchSharp trainer on this machine's device slots.
 if (args is ["--help"] or ["-h"])
 {
     Console.Out.Write(SiloConfiguration.Usage());
@@ -8,7 +9,7 @@ if (args is ["--help"] or ["-h"])
 }
 try
 {
-    await using var app = await SiloApp.CreateAsync(args);
+    await using var app = await SiloApp.CreateAsync(args, silo => silo.AddLensSweepTorchTrainer());
     await app.RunAsync();
     return 0;
 }

@@ -1,5 +1,6 @@
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Storage;
+using LensSweep.Grains.Training;
 using LensSweep.Grains.Trials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,13 @@ public static class LensSweepSiloBuilderExtensions
     {
         builder.Services.AddSingleton<ITrialTrainer, TTrainer>();
         return builder;
+    }
+
+    /// <summary>The real trainer: TorchSharp MAE pretraining and linear probing, datasets loaded once per silo.</summary>
+    public static ISiloBuilder AddLensSweepTorchTrainer(this ISiloBuilder builder)
+    {
+        builder.Services.TryAddSingleton<DatasetCache>();
+        return builder.AddLensSweepTrainer<TorchTrialTrainer>();
     }
 
     /// <inheritdoc cref="AddLensSweepTrainer{TTrainer}(ISiloBuilder)"/>

@@ -1,12 +1,13 @@
 using System.Data.Common;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using System.Net;
+using LensSweep.Grains.Hosting;
 using LensSweep.Silo.Devices;
 using LensSweep.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using StackExchange.Redis;
 
 namespace LensSweep.Silo.Hosting;
@@ -56,30 +57,40 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>
-    /// The grain state store (as the default grain storage) and the artifact store, for the azureblob and redis kinds.
-    /// The local-folder kind is the study engine's (AddLensSweepEngine registers it), so nothing is added for it here.
+    /// The grain state store (registered under the engine's storage name) and the artifact store:
+    /// local folders (the default), Azure Blob, or Redis for grain state.
     /// </summary>
     public static ISiloBuilder AddLensSweepStores(this ISiloBuilder silo, SiloHostOptions options)
     {
+        var name = EngineStorage.GrainStorageName;
         switch (options.GrainState.Kind)
         {
+            case StoreOptions.Local:
+                silo.AddLocalFolderGrainStorage(name, Path.GetFullPath(options.GrainState.Path));
+                break;
             case StoreOptions.AzureBlob:
-                silo.AddAzureBlobGrainStorageAsDefault(o => { o.ConnectionString = options.GrainState.ConnectionString; o.ContainerName = options.GrainState.Container; });
+                silo.AddAzureBlobGrainStorage(name, o => { o.ConnectionString = options.GrainState.ConnectionString; o.ContainerName = options.GrainState.Container; });
                 break;
             case StoreOptions.Redis:
                 var redis = ConfigurationOptions.Parse(ConnectionStrings.RedisForGrainState(options)!);
-                silo.AddRedisGrainStorageAsDefault(o => o.ConfigurationOptions = redis);
+                silo.AddRedisGrainStorage(name, o => o.ConfigurationOptions = redis);
                 break;
         }
         if (options.Artifacts.Kind == StoreOptions.AzureBlob)
             silo.Services.AddAzureBlobArtifactStore(o => { o.ConnectionString = options.Artifacts.ConnectionString; o.ContainerName = options.Artifacts.Container; });
+        else
+            silo.AddLocalFolderArtifactStore(o => o.Folder = Path.GetFullPath(options.Artifacts.Path));
         return silo;
     }
 
-    /// <summary>Advertises the slots as silo metadata (<see cref="DeviceSlots.MetadataKey"/>) and registers them as a singleton.</summary>
+    /// <summary>
+    /// The study engine on this silo's device slots. The engine advertises the slots as silo metadata
+    /// (<see cref="DeviceSlots.MetadataKey"/>); Orleans keeps a single metadata registration, so nothing
+    /// else may call UseSiloMetadata.
+    /// </summary>
     public static ISiloBuilder AddLensSweepDeviceSlots(this ISiloBuilder silo, DeviceSlots slots)
     {
-        silo.UseSiloMetadata(new Dictionary<string, string> { [DeviceSlots.MetadataKey] = slots.ToMetadataValue() });
+        silo.AddLensSweepEngine(o => o.DeviceSlots = [.. slots.Slots]);
         silo.Services.AddSingleton(slots);
         return silo;
     }

@@ -1,3 +1,4 @@
+using LensSweep.Grains.Hosting;
 using System.Net;
 using LensSweep.Grains.Storage;
 using LensSweep.Silo.Devices;
@@ -46,7 +47,7 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         Assert.Equal("cpu:0,cpu:1", metadata[DeviceSlots.MetadataKey]);
         Assert.Equal(2, app.Services.GetRequiredService<DeviceSlots>().Count);
         Assert.IsType<AzureBlobArtifactStore>(app.Services.GetRequiredService<IArtifactStore>());
-        Assert.IsType<AzureBlobGrainStorage>(app.Services.GetRequiredKeyedService<IGrainStorage>("Default"));
+        Assert.IsType<AzureBlobGrainStorage>(app.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).Status);
         var metrics = await http.GetAsync("/metrics");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.ContentType);
@@ -64,7 +65,7 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         var ports = NewPorts();
         await using var app = await SiloApp.CreateAsync(Args(ports, [.. AzureStores(), "--slots", "none"]));
         await app.StartAsync();
-        var storage = app.Services.GetRequiredKeyedService<IGrainStorage>("Default");
+        var storage = app.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
         var grain = GrainId.Create("sweep", "study-7");
         var written = new TestGrainState<Dictionary<string, int>>(new() { ["rung"] = 2, ["trials"] = 9 });
 

@@ -1,0 +1,67 @@
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Storage;
+using LensSweep.Grains.Trials;
+using LensSweep.Models.Probing;
+using LensSweep.Models.Training;
+using Microsoft.Extensions.Logging;
+
+namespace LensSweep.Grains.Training;
+
+/// <summary>
+/// The real trainer: pretrains the trial's MAE with TorchSharp from its last checkpoint, probes it, and
+/// stores the new checkpoint. Runs on the slot's device-worker thread (DeviceWorkerPool), so it may block.
+/// </summary>
+public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetCache datasets, ILogger<TorchTrialTrainer> logger) : ITrialTrainer
+{
+    public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var data = await datasets.GetAsync(work.Dataset, cancellationToken).ConfigureAwait(false);
+        var image = data.Train;
+        var settings = new TrialSettings(
+            work.Config.ToMaeConfig(image.Height, image.Channels),
+            work.Config.ToOptimizerConfig(work.MaxEpochs),
+            ToProbeConfig(work.Probe),
+            work.Seed,
+            TorchDevice(work.Device));
+
+        using var checkpointIn = work.ResumeFromKey is null ? null : await ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).ConfigureAwait(false);
+        using var checkpointOut = new MemoryStream();
+        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device);
+        var result = TrialRunner.Run(
+            settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut,
+            new Progress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss))),
+            cancellationToken, logger);
+
+        checkpointOut.Position = 0;
+        await artifacts.PutAsync(work.CheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
+        return new RungOutcome(
+            new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
+            new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
+            result.Losses.Select(l => l.MeanLoss).ToArray());
+    }
+
+    private async Task<MemoryStream> ReadCheckpointAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var stored = await artifacts.OpenReadAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"The checkpoint '{key}' this trial resumes from is missing from the artifact store.");
+        var copy = new MemoryStream();
+        await stored.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        copy.Position = 0;
+        return copy;
+    }
+
+    /// <summary>Slot names are "cpu:N" (one CPU worker of several) or "cuda:N"; TorchSharp wants "cpu" for the former.</summary>
+    internal static string TorchDevice(string slot) => slot.StartsWith("cpu", StringComparison.Ordinal) ? "cpu" : slot;
+
+    internal static ProbeConfig ToProbeConfig(ProbeSettings probe) => new()
+    {
+        Iterations = probe.Epochs,
+        L2 = probe.L2,
+        LearningRate = probe.LearningRate,
+        FeatureBatchSize = probe.BatchSize,
+    };
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}")]
+    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int to, string device);
+}
