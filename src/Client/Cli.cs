@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using LensSweep.Client.Commands;
+using LensSweep.Grains.Hosting;
 
 namespace LensSweep.Client;
 
@@ -37,14 +38,23 @@ public static class Cli
         }
 
         root.Add(DataCommands.Create(examples));
+        root.Add(PretrainCommand.Create(examples));
         examples.InstallOn(root);
         return root;
     }
 
-    /// <summary>The console as shipped: cluster commands over Orleans. <c>run</c> appears once a host supplies
-    /// <see cref="CliServices.Embedded"/> with a trainer (see <see cref="Engine.EmbeddedSiloLauncher"/>).</summary>
+    /// <summary>The console as shipped: cluster commands over Orleans, and <c>run</c> on an embedded silo
+    /// that trains with TorchSharp.</summary>
     public static Task<int> RunAsync(string[] args) =>
-        RunAsync(args, new CliServices { Cluster = new Engine.OrleansClusterConnector() }, Console.Out, Console.Error);
+        RunAsync(
+            args,
+            new CliServices
+            {
+                Cluster = new Engine.OrleansClusterConnector(),
+                Embedded = new Engine.EmbeddedSiloLauncher(silo => silo.AddLensSweepTorchTrainer()),
+            },
+            Console.Out,
+            Console.Error);
 
     /// <summary>Parses and runs; parse errors exit with <see cref="ExitCodes.BadInput"/>, each on one line with a pointer to help.</summary>
     public static async Task<int> RunAsync(string[] args, CliServices services, TextWriter output, TextWriter error)
