@@ -8,6 +8,13 @@ namespace LensSweep.Grains.Scheduling;
 /// at rung 0; otherwise it answers Wait while any trial runs, and Finished when none does.
 /// </summary>
 /// <remarks>
+/// End game: with a finite search space the ⌊n_k/eta⌋ rule can leave a study with no trial at R (six
+/// trials, eta 2: 6 → 3 → 1 → ⌊1/2⌋ = 0), so the study would end without one fully trained model. When
+/// nothing else can run and no trial has reached R, the best not-yet-promoted trial of the highest rung
+/// that has one is promoted; repeated, this carries the study's best trial to R. (Ray Tune's percentile
+/// cut-off has the same effect: a lone trial at a rung meets its own cut-off.)
+/// </remarks>
+/// <remarks>
 /// Ranking: a higher score is better in <see cref="MetricMode.Max"/>, a lower one in
 /// <see cref="MetricMode.Min"/>; a NaN score ranks below every number; equal scores rank the lower
 /// trial number first. A promoted trial resumes from its checkpoint: its run goes from the budget of the
@@ -58,7 +65,7 @@ public sealed class AshaScheduler : IPersistentStudyScheduler
     /// <summary>Trials decided but not yet reported or failed.</summary>
     public int RunningCount => runningCount;
 
-    public bool IsFinished => runningCount == 0 && FirstNewTrial() >= trialCount && !HasPromotion();
+    public bool IsFinished => runningCount == 0 && FirstNewTrial() >= trialCount && !HasPromotion() && !TryEndGamePromotion(out _, out _);
 
     public SchedulerDecision Next()
     {
@@ -80,7 +87,19 @@ public sealed class AshaScheduler : IPersistentStudyScheduler
             return new SchedulerDecision.Run(trial, 0, 0, budgets[0], IsPromotion: false);
         }
 
-        return runningCount > 0 ? new SchedulerDecision.Wait() : new SchedulerDecision.Finished();
+        if (runningCount > 0)
+        {
+            return new SchedulerDecision.Wait();
+        }
+
+        if (TryEndGamePromotion(out var rung, out var trialToFinish))
+        {
+            rankings[rung].MakeIneligible(trialToFinish);
+            Start(trialToFinish.Trial, rung + 1);
+            return new SchedulerDecision.Run(trialToFinish.Trial, rung + 1, budgets[rung], budgets[rung + 1], IsPromotion: true);
+        }
+
+        return new SchedulerDecision.Finished();
     }
 
     public void Report(int trial, int rung, double score)
@@ -216,6 +235,38 @@ public sealed class AshaScheduler : IPersistentStudyScheduler
             if (ranking.TryBestEligible(out _))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>See the end game in the class remarks. Only reached when nothing runs or waits, so its
+    /// O(n) scans run a handful of times per study, not per decision.</summary>
+    private bool TryEndGamePromotion(out int rung, out RankedTrial best)
+    {
+        rung = -1;
+        best = default;
+        int last = budgets.Length - 1;
+        for (int t = 0; t < trialCount; t++)
+        {
+            if (reported[t] > last)
+            {
+                return false;
+            }
+        }
+
+        for (int k = rankings.Length - 1; k >= 0; k--)
+        {
+            int atRung = k;
+            foreach (var entry in rankings[k].All)
+            {
+                if (!failed[entry.Trial] && rungOf[entry.Trial] == atRung)
+                {
+                    rung = k;
+                    best = entry;
+                    return true;
+                }
             }
         }
 

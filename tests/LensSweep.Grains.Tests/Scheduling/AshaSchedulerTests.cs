@@ -127,7 +127,7 @@ public sealed class AshaSchedulerTests
     }
 
     [Fact]
-    public void Exhausted_grid_waits_while_trials_run_and_finishes_when_none_can_be_promoted()
+    public void Exhausted_grid_waits_while_trials_run_and_carries_its_best_trial_to_R_before_finishing()
     {
         var asha = Asha(2);
         StartNew(asha, 2);
@@ -138,7 +138,12 @@ public sealed class AshaSchedulerTests
         asha.Report(1, 0, 0.2);
         Assert.Equal(new Run(1, 1, 1, 2, true), asha.Next());
         Assert.IsType<SchedulerDecision.Wait>(asha.Next());
-        asha.Report(1, 1, 0.3);   // n1 = 1: the top ⌊1/2⌋ is empty, nobody reaches rung 2
+        asha.Report(1, 1, 0.3);   // n1 = 1: the top ⌊1/2⌋ is empty, so only the end game reaches rung 2
+
+        Assert.False(asha.IsFinished);
+        Assert.Equal(new Run(1, 2, 2, 4, true), asha.Next());
+        Assert.IsType<SchedulerDecision.Wait>(asha.Next());
+        asha.Report(1, 2, 0.4);
 
         Assert.True(asha.IsFinished);
         Assert.IsType<SchedulerDecision.Finished>(asha.Next());
@@ -209,7 +214,28 @@ public sealed class AshaSchedulerTests
         asha.Fail(0, 0);          // cancelled while paused at rung 0
         asha.Report(1, 0, 0.1);   // n0 = 2, top 1 = {0}, which is failed
 
-        Assert.IsType<SchedulerDecision.Finished>(asha.Next());
+        // Only the end game promotes, and it passes over the failed trial.
+        Assert.Equal(new Run(1, 1, 1, 2, true), asha.Next());
+    }
+
+    [Fact]
+    public void Six_trials_with_eta_two_end_with_the_best_trained_to_the_full_budget()
+    {
+        var asha = new AshaScheduler(new AshaOptions(MinEpochs: 1, MaxEpochs: 8, Eta: 2), 6);
+        var reachedFullBudget = new List<int>();
+        // One slot: every decision runs and reports before the next; trial t scores 1 - t/10 at every
+        // rung, so trial 0 leads. By ⌊n/eta⌋ alone it stops at rung 2 (n2 = 1) and no trial reaches R.
+        while (asha.Next() is Run run)
+        {
+            asha.Report(run.Trial, run.Rung, 1 - (run.Trial / 10.0));
+            if (run.ToEpoch == 8)
+            {
+                reachedFullBudget.Add(run.Trial);
+            }
+        }
+
+        Assert.True(asha.IsFinished);
+        Assert.Equal([0], reachedFullBudget);
     }
 
     [Fact]
