@@ -45,15 +45,17 @@ internal static class EngineMapping
     public static IReadOnlyList<Hyperparameter> Parameters(TrialConfig config) =>
         config.ToParameters().Select(p => new Hyperparameter(p.Key, ParameterValue.Of(p.Value))).ToList();
 
-    /// <summary>
-    /// The engine's leaderboard keeps each trial's latest rung only, so a trajectory built from it holds
-    /// that one point (its cost is the trial's total so far).
-    /// </summary>
+    /// <summary>A trial's ASHA trajectory: every rung it reported, with the cumulative cost at each.</summary>
     public static TrialTrajectory Trajectory(string studyId, LeaderboardEntry entry) => new(
         TrialKeys.GrainKey(studyId, entry.Trial),
         State(entry.Status),
         Parameters(entry.Config),
-        double.IsFinite(entry.Score) ? [new RungScore(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost.Seconds, entry.Cost.Flops > 0 ? entry.Cost.Flops : null)] : []);
+        entry.Rungs.Count > 0
+            ? [.. entry.Rungs.Select((point, rung) => Point(rung, point.Epochs, point.Score, point.Cost ?? entry.Cost)).Where(p => double.IsFinite(p.Score))]
+            : double.IsFinite(entry.Score) ? [Point(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost)] : []);
+
+    private static RungScore Point(int rung, int epochs, double score, TrialCost cost) =>
+        new(rung, epochs, score, cost.Seconds, cost.Flops > 0 ? cost.Flops : null);
 
     /// <summary>Hyperparameters that differ between trials: the ones the spec searches, one plot panel each.</summary>
     public static IReadOnlyList<string> Searched(IEnumerable<TrialTrajectory> trials)

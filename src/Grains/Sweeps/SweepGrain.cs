@@ -335,6 +335,15 @@ public sealed partial class SweepGrain(
                     record.Scores.Add(score.Value);
                 }
 
+                if (record.RungCosts.Count > report.Rung)
+                {
+                    record.RungCosts[report.Rung] = report.Cost;
+                }
+                else
+                {
+                    record.RungCosts.Add(report.Cost);
+                }
+
                 record.LastScores = report.Scores;
                 record.Status = report.Rung >= lastRung ? TrialStatus.Completed : TrialStatus.Paused;
                 Scheduler.Report(report.Trial, report.Rung, score.Value);
@@ -671,7 +680,11 @@ public sealed partial class SweepGrain(
         var entries = State.Trials
             .Where(t => t.Value is { LastScores: not null, Scores.Count: > 0 })
             .Select(t => new LeaderboardEntry(
-                t.Key, plan.Trials[t.Key], t.Value.Status, t.Value.Scores.Count - 1, t.Value.EpochsDone, t.Value.Scores[^1], t.Value.LastScores!, t.Value.Cost))
+                t.Key, plan.Trials[t.Key], t.Value.Status, t.Value.Scores.Count - 1, t.Value.EpochsDone, t.Value.Scores[^1], t.Value.LastScores!, t.Value.Cost)
+                {
+                    Rungs = [.. t.Value.Scores.Select((score, rung) => new RungPoint(
+                        Scheduler.RungBudgets[rung], score, rung < t.Value.RungCosts.Count ? t.Value.RungCosts[rung] : null))],
+                })
             .ToList();
         entries.Sort((a, b) =>
             MetricNames.Better(a.Score, b.Score, mode) ? -1

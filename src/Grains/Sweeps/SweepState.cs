@@ -74,4 +74,7 @@ public sealed class TrialRecord
 
     /// <summary>The lease of the slot it trains on; null when it is not training.</summary>
     [Id(8)] public long? LeaseId { get; set; }
+
+    /// <summary>The trial's cumulative cost when it reported each rung (parallel to <see cref="Scores"/>).</summary>
+    [Id(9)] public List<TrialCost> RungCosts { get; set; } = [];
 }

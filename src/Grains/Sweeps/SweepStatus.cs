@@ -53,7 +53,17 @@ public sealed record LeaderboardEntry(
     [property: Id(4)] int EpochsDone,
     [property: Id(5)] double Score,
     [property: Id(6)] ProbeScores Scores,
-    [property: Id(7)] TrialCost Cost);
+    [property: Id(7)] TrialCost Cost)
+{
+    /// <summary>Every rung the trial reported, in order: its ASHA trajectory.</summary>
+    [Id(8)]
+    public IReadOnlyList<RungPoint> Rungs { get; init; } = [];
+}
+
+/// <summary>One rung of a trial's trajectory: the epochs trained by then, the score, and the cumulative
+/// cost (null for studies recorded before costs were kept per rung).</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.RungPoint")]
+public sealed record RungPoint([property: Id(0)] int Epochs, [property: Id(1)] double Score, [property: Id(2)] TrialCost? Cost);
 
 /// <summary>A rung a trial finished (or failed), as watchers see it.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.RungResult")]

@@ -87,6 +87,28 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_leaderboard_holds_every_rung_of_each_trial_with_its_cumulative_cost()
+    {
+        const string study = "trajectories";
+        await using var scope = Engine.StudyScope(study);
+        var scheduler = EngineCluster.Asha(minEpochs: 1, maxEpochs: 4, eta: 2);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 4, scheduler, maxConcurrent: 2));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(100);
+        var budgets = StudySchedulers.Create(scheduler, 4).RungBudgets;
+        Assert.All(board, entry =>
+        {
+            Assert.Equal(entry.Rung + 1, entry.Rungs.Count);
+            Assert.Equal(budgets.Take(entry.Rung + 1), entry.Rungs.Select(r => r.Epochs));
+            Assert.Equal(entry.Score, entry.Rungs[^1].Score);
+            Assert.Equal(entry.Cost, entry.Rungs[^1].Cost);
+            var seconds = entry.Rungs.Select(r => r.Cost!.Seconds).ToList();
+            Assert.Equal(seconds.Order(), seconds);
+        });
+    }
+
+    [Fact]
     public async Task A_promoted_trial_resumes_from_its_checkpoint()
     {
         const string study = "promotion-resume";
