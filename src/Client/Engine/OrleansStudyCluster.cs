@@ -4,6 +4,7 @@ using LensSweep.Client.Studies;
 using LensSweep.Client.Watch;
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Specs;
+using LensSweep.Grains.Studies;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
 using TrialProgress = LensSweep.Client.Watch.TrialProgress;
@@ -36,10 +37,12 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
     }
 
-    public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken) =>
-        throw new CliInputException(
-            "this cluster keeps no list of its studies",
-            "Look a study up by its spec's name: 'lenssweep study show <name>'.");
+    public async Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var studies = await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken);
+        var statuses = await Task.WhenAll(studies.Select(s => Sweep(s.StudyId).GetStatusAsync())).WaitAsync(cancellationToken);
+        return [.. statuses.Select(EngineMapping.Summary)];
+    }
 
     public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken)
     {

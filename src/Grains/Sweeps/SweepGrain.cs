@@ -3,6 +3,7 @@ using LensSweep.Grains.Devices;
 using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Studies;
 using LensSweep.Grains.Trials;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -96,6 +97,8 @@ public sealed partial class SweepGrain(
             await definition.WriteStateAsync();
         }
 
+        // Listed before it runs, so a crash right after starting cannot hide a running study.
+        await StudyRegistry.Get(GrainFactory).AddAsync(StudyId, definition.State.StartedAt ?? DateTimeOffset.UtcNow);
         _scheduler = StudySchedulers.Create(plan.Scheduler, plan.Trials.Count);
         State.Phase = SweepPhase.Running;
         await WriteProgressAsync();

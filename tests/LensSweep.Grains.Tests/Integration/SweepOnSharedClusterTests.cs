@@ -1,4 +1,5 @@
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Studies;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
 using Orleans.Runtime;
@@ -106,6 +107,20 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
             var seconds = entry.Rungs.Select(r => r.Cost!.Seconds).ToList();
             Assert.Equal(seconds.Order(), seconds);
         });
+    }
+
+    [Fact]
+    public async Task A_started_study_is_listed_once_in_the_cluster_registry()
+    {
+        const string study = "registered";
+        await using var scope = Engine.StudyScope(study);
+        var plan = EngineCluster.Plan(study, trials: 2, EngineCluster.Asha(1, 2, eta: 2), maxConcurrent: 1);
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.Sweep(study).StartAsync(plan);   // a repeated start is idempotent
+
+        var listed = await StudyRegistry.Get(Engine.Client).ListAsync();
+
+        Assert.Single(listed, s => s.StudyId == study);
     }
 
     [Fact]
