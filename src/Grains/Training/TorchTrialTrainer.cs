@@ -28,17 +28,26 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         using var checkpointIn = work.ResumeFromKey is null ? null : await ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).ConfigureAwait(false);
         using var checkpointOut = new MemoryStream();
         LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device);
-        var result = TrialRunner.Run(
-            settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut,
-            new Progress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss))),
-            cancellationToken, logger);
+        var report = new Progress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss)));
+        RungOutcome outcome;
+        if (work.ProbeAtEnd)
+        {
+            var result = TrialRunner.Run(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger);
+            outcome = new RungOutcome(
+                new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
+                new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
+                [.. result.Losses.Select(l => l.MeanLoss)]);
+        }
+        else
+        {
+            // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
+            var (losses, cost) = TrialRunner.Pretrain(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger);
+            outcome = new RungOutcome(null, new Trials.TrialCost(cost.Seconds, cost.TrainingFlops), [.. losses.Select(l => l.MeanLoss)]);
+        }
 
         checkpointOut.Position = 0;
         await artifacts.PutAsync(work.CheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
-        return new RungOutcome(
-            new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
-            new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
-            result.Losses.Select(l => l.MeanLoss).ToArray());
+        return outcome;
     }
 
     private async Task<MemoryStream> ReadCheckpointAsync(string key, CancellationToken cancellationToken)

@@ -47,6 +47,51 @@ public static class TrialRunner
         CancellationToken cancellationToken,
         ILogger? logger = null)
     {
+        var started = Stopwatch.GetTimestamp();
+        return Train(settings, data, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (validation, test) = ProbeEncoder(model, data, settings.Probe);
+            var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
+            return new RungResult(validation, test, run.Losses, cost);
+        });
+    }
+
+    /// <summary>
+    /// Pretrains from <paramref name="fromEpoch"/> to <paramref name="toEpoch"/> and writes the checkpoint,
+    /// without probing: the steps between rung ends, checkpointed for crash resume but never scored.
+    /// Same arguments and exceptions as <see cref="Run"/>.
+    /// </summary>
+    public static (IReadOnlyList<EpochLoss> Losses, TrialCost Cost) Pretrain(
+        TrialSettings settings,
+        DataSplit data,
+        int fromEpoch,
+        int toEpoch,
+        Stream? checkpointIn,
+        Stream checkpointOut,
+        IProgress<TrainProgress>? progress,
+        CancellationToken cancellationToken,
+        ILogger? logger = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        return Train(settings, data, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (_, run) =>
+            (run.Losses, new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model))));
+    }
+
+    /// <summary>Trains the epochs and writes the checkpoint, then hands the trained model to
+    /// <paramref name="finish"/> before the trainer (which owns the model) is disposed.</summary>
+    private static T Train<T>(
+        TrialSettings settings,
+        DataSplit data,
+        int fromEpoch,
+        int toEpoch,
+        Stream? checkpointIn,
+        Stream checkpointOut,
+        IProgress<TrainProgress>? progress,
+        CancellationToken cancellationToken,
+        ILogger? logger,
+        Func<MaeModel, TrainingRun, T> finish)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(checkpointOut);
@@ -58,7 +103,6 @@ public static class TrialRunner
         if (checkpointIn is null && fromEpoch != 0)
             throw new ArgumentException($"A rung starting at epoch {fromEpoch} needs the checkpoint of the previous rung.", nameof(checkpointIn));
 
-        var started = Stopwatch.GetTimestamp();
         if (settings.Threads > 0) TorchSharp.torch.set_num_threads(settings.Threads);
         using var trainer = new MaeTrainer(settings.Model, settings.Optimizer, settings.Seed, settings.Device, logger);
         if (checkpointIn is not null)
@@ -70,11 +114,7 @@ public static class TrialRunner
 
         var run = trainer.Train(data.Train, toEpoch, progress, cancellationToken);
         trainer.SaveCheckpoint(checkpointOut);
-
-        cancellationToken.ThrowIfCancellationRequested();
-        var (validation, test) = ProbeEncoder(trainer.Model, data, settings.Probe);
-        var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
-        return new RungResult(validation, test, run.Losses, cost);
+        return finish(trainer.Model, run);
     }
 
     /// <summary>Fits the probe on the train split's encoder features and scores validation and test.</summary>

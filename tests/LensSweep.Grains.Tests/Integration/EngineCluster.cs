@@ -41,7 +41,8 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public static bool HasSlots(string siloName) => siloName != "Silo_0";
 
-    public static async Task<EngineCluster> StartAsync(short silos = 3)
+    /// <param name="addTrainer">The silos' trainer; the scripted one when null.</param>
+    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null)
     {
         var script = new TrainerScript();
         var artifacts = new InMemoryArtifactStore();
@@ -58,7 +59,15 @@ internal sealed class EngineCluster : IAsyncDisposable
             });
             silo.Services.AddSingleton(script);
             silo.Services.AddSingleton<IArtifactStore>(artifacts);
-            silo.AddLensSweepTrainer<ScriptedTrainer>();
+            if (addTrainer is null)
+            {
+                silo.AddLensSweepTrainer<ScriptedTrainer>();
+            }
+            else
+            {
+                addTrainer(silo);
+            }
+
             silo.AddLocalFolderGrainStorage(EngineStorage.GrainStorageName, o =>
             {
                 o.Folder = stateFolder;

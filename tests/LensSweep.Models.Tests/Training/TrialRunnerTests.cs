@@ -26,6 +26,20 @@ public sealed class TrialRunnerTests
     }
 
     [Fact]
+    public void Pretraining_without_a_probe_writes_the_same_checkpoint_as_a_rung()
+    {
+        var data = TinyModels.Split();
+        using var rungOut = new MemoryStream();
+        var rung = TrialRunner.Run(Settings, data, 0, 1, null, rungOut, null, CancellationToken.None);
+        using var pretrainOut = new MemoryStream();
+        var (losses, cost) = TrialRunner.Pretrain(Settings, data, 0, 1, null, pretrainOut, null, CancellationToken.None);
+
+        Assert.Equal(rungOut.ToArray(), pretrainOut.ToArray());
+        Assert.Equal(rung.Losses, losses);
+        Assert.Equal(rung.Cost.TrainingFlops, cost.TrainingFlops);
+    }
+
+    [Fact]
     public void Rung_reports_scores_losses_and_cost()
     {
         var data = TinyModels.Split();
