@@ -35,8 +35,10 @@ public sealed class TorchStudyTests
         Assert.Equal(3, board.Count);
         Assert.All(board, e => Assert.InRange(e.Scores.ValAuc, 0, 1));
         Assert.All(board, e => Assert.True(e.Cost.Flops > 0 && e.Cost.Seconds > 0, $"trial {e.Trial} reported no cost"));
-        var completed = Assert.Single(board, e => e.Status == TrialStatus.Completed);
-        Assert.Equal(2, completed.EpochsDone);
+        // Two slots make promotion order depend on report order, so one or two trials may reach R.
+        var completed = board.Where(e => e.Status == TrialStatus.Completed).ToList();
+        Assert.NotEmpty(completed);
+        Assert.All(completed, e => Assert.Equal(2, e.EpochsDone));
         Assert.Equal(3, status.TrialCount);
         var checkpoints = await engine.Artifacts.ListAsync($"studies/{study}/").ToListAsync();
         Assert.NotEmpty(checkpoints);
