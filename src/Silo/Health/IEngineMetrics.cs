@@ -1,8 +1,8 @@
 namespace LensSweep.Silo.Health;
 
 /// <summary>
-/// What /metrics reports. The study engine implements it; until it is wired in, <see cref="IdleEngineMetrics"/>
-/// reports the silo's slot count and nothing running or waiting, which is the truth for a silo without an engine.
+/// What /metrics reports (<see cref="EngineSiloMetrics"/> reads it from the study engine); an interface so
+/// the health endpoints can be tested without one.
 /// </summary>
 public interface IEngineMetrics
 {

@@ -42,9 +42,9 @@ public static class SiloHostingExtensions
             configureEngine?.Invoke(silo);
         });
 
-        // After the engine, so an engine that registers its own metrics wins; after Orleans, so the drain's
-        // "stopping" phase runs before Orleans' hosted service begins to stop.
-        builder.Services.TryAddSingleton<IEngineMetrics, IdleEngineMetrics>();
+        // TryAdd, so a host (or a test) that registers its own metrics keeps them; after Orleans, so the
+        // drain's "stopping" phase runs before Orleans' hosted service begins to stop.
+        builder.Services.TryAddSingleton<IEngineMetrics, EngineSiloMetrics>();
         builder.Services.AddHostedService<SiloDrainService>();
         return builder;
     }
