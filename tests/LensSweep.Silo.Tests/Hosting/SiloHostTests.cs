@@ -1,6 +1,8 @@
 using LensSweep.Grains.Hosting;
 using System.Net;
 using LensSweep.Grains.Storage;
+using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
 using LensSweep.Silo.Devices;
 using LensSweep.Silo.Health;
 using LensSweep.Silo.Hosting;
@@ -75,6 +77,33 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
 
         Assert.Equal(written.State, read.State);
         Assert.Equal(written.ETag, read.ETag);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_registered_grain_storage_reads_back_a_sweep_state_whose_trials_share_equal_records()
+    {
+        var ports = NewPorts();
+        await using var app = await SiloApp.CreateAsync(Args(ports, [.. AzureStores(), "--slots", "none"]));
+        await app.StartAsync();
+        var storage = app.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
+        var grain = GrainId.Create("sweep", "study-8");
+        var written = new TestGrainState<SweepProgressState>(new()
+        {
+            Phase = SweepPhase.Running,
+            Trials =
+            {
+                [0] = new TrialRecord { Cost = new TrialCost(0.5, 1e8), Scores = [0.7] },
+                [1] = new TrialRecord { Cost = new TrialCost(0.5, 1e8), Scores = [0.7] },
+            },
+        });
+
+        await storage.WriteStateAsync("progress", grain, written);
+        var read = new TestGrainState<SweepProgressState>();
+        await storage.ReadStateAsync("progress", grain, read);
+
+        Assert.Equal([0, 1], read.State.Trials.Keys.Order());
+        Assert.All(read.State.Trials.Values, t => Assert.Equal(new TrialCost(0.5, 1e8), t.Cost));
         await app.StopAsync();
     }
 
