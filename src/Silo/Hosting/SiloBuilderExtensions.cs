@@ -94,4 +94,16 @@ public static class SiloBuilderExtensions
         silo.Services.AddSingleton(slots);
         return silo;
     }
+
+    /// <summary>
+    /// The engine's reconcile period (<see cref="EngineTimingOptions.ReconcilePeriod"/>). Orleans refuses reminders
+    /// faster than <see cref="ReminderOptions.MinimumReminderPeriod"/>, so a shorter period lowers that minimum too.
+    /// </summary>
+    public static ISiloBuilder UseLensSweepEngineTiming(this ISiloBuilder silo, EngineTimingOptions timing)
+    {
+        var period = timing.ReconcilePeriod;
+        silo.Services.Configure<EngineOptions>(o => o.ReconcilePeriod = period);
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = period < o.MinimumReminderPeriod ? period : o.MinimumReminderPeriod);
+        return silo;
+    }
 }

@@ -11,6 +11,8 @@ using LensSweep.Silo.Storage;
 using LensSweep.Silo.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Storage;
 
@@ -105,6 +107,24 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         Assert.Equal([0, 1], read.State.Trials.Keys.Order());
         Assert.All(read.State.Trials.Values, t => Assert.Equal(new TrialCost(0.5, 1e8), t.Cost));
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_reconcile_period_below_a_minute_reaches_the_engine_and_lowers_the_reminder_minimum()
+    {
+        await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "none", "--Engine:ReconcilePeriod", "00:00:05"));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.ReconcilePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(5), app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
+    }
+
+    [Fact]
+    public async Task The_default_reconcile_period_keeps_orleans_reminder_minimum()
+    {
+        await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "none"));
+
+        Assert.Equal(TimeSpan.FromMinutes(1), app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.ReconcilePeriod);
+        Assert.Equal(TimeSpan.FromMinutes(1), app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
     }
 
     [Fact]
