@@ -82,11 +82,15 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         await app.StopAsync();
     }
 
-    [Fact]
-    public async Task The_registered_grain_storage_reads_back_a_sweep_state_whose_trials_share_equal_records()
+    [Theory]
+    [InlineData("azureblob")]
+    [InlineData("redis")]
+    public async Task The_registered_grain_storage_reads_back_a_sweep_state_whose_trials_share_equal_records(string kind)
     {
         var ports = NewPorts();
-        await using var app = await SiloApp.CreateAsync(Args(ports, [.. AzureStores(), "--slots", "none"]));
+        await using var redis = kind == "redis" ? await RedisServer.StartAsync() : null;
+        string[] store = redis is null ? AzureStores() : ["--grain-state", "redis", "--GrainState:ConnectionString", redis.ConnectionString];
+        await using var app = await SiloApp.CreateAsync(Args(ports, [.. store, "--slots", "none"]));
         await app.StartAsync();
         var storage = app.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
         var grain = GrainId.Create("sweep", "study-8");
