@@ -31,6 +31,8 @@ public sealed class SiloHostOptions
     public DashboardToggle Dashboard { get; set; } = new();
 
     public ShutdownOptions Shutdown { get; set; } = new();
+
+    public EngineTimingOptions Engine { get; set; } = new();
 }
 
 /// <summary>How silos find each other; durable reminders follow the same choice.</summary>
@@ -111,4 +113,16 @@ public sealed class ShutdownOptions
     /// the cluster. Kubernetes' terminationGracePeriodSeconds must be longer.
     /// </summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>How quickly the study engine notices what it was not told: a silo that died, a report that was lost.</summary>
+public sealed class EngineTimingOptions
+{
+    /// <summary>
+    /// How often each running study checks its slot leases and trials (a durable reminder): the longest a trial of a
+    /// silo that died waits, after Orleans declares the silo dead, before it resumes elsewhere from its checkpoint.
+    /// Every check re-reads the ledger and re-pokes running trials, so short periods cost calls; below Orleans'
+    /// one-minute minimum reminder period the silo lowers that minimum to match (tests, demos).
+    /// </summary>
+    public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -27,6 +27,8 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
         CheckNetwork(problems, options.Network, options.Http);
         if (options.Shutdown.GracePeriod <= TimeSpan.Zero)
             problems.Add($"Shutdown:GracePeriod is {options.Shutdown.GracePeriod}; it must be positive (e.g. 00:02:00)");
+        if (options.Engine.ReconcilePeriod <= TimeSpan.Zero)
+            problems.Add($"Engine:ReconcilePeriod is {options.Engine.ReconcilePeriod}; it must be positive (e.g. 00:01:00)");
         return problems;
     }
 

@@ -3,13 +3,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace LensSweep.Silo.Storage;
 
 public static class AzureBlobStorageExtensions
 {
-    /// <summary>Registers <see cref="AzureBlobGrainStorage"/> as the named grain storage provider.</summary>
+    /// <summary>
+    /// Registers <see cref="AzureBlobGrainStorage"/> as the named grain storage provider. State is written with the
+    /// Orleans binary serializer, which round-trips the engine's <c>[GenerateSerializer]</c> records: Orleans' JSON
+    /// default preserves references by equality, so two equal records in one state (two trials with the same cost)
+    /// write a blob it cannot read back.
+    /// </summary>
     /// <exception cref="ArgumentException">The connection string or container name is not valid (the message never echoes the connection string).</exception>
     public static ISiloBuilder AddAzureBlobGrainStorage(this ISiloBuilder silo, string name, Action<AzureBlobStorageOptions> configure)
     {
@@ -21,7 +27,7 @@ public static class AzureBlobStorageExtensions
         silo.Services.AddGrainStorage(name, (sp, providerName) => new AzureBlobGrainStorage(
             providerName,
             container,
-            sp.GetRequiredService<IGrainStorageSerializer>(),
+            new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
             sp.GetRequiredService<ILogger<AzureBlobGrainStorage>>()));
         return silo;
     }

@@ -1,6 +1,8 @@
 using LensSweep.Grains.Hosting;
 using System.Net;
 using LensSweep.Grains.Storage;
+using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
 using LensSweep.Silo.Devices;
 using LensSweep.Silo.Health;
 using LensSweep.Silo.Hosting;
@@ -9,6 +11,8 @@ using LensSweep.Silo.Storage;
 using LensSweep.Silo.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Storage;
 
@@ -76,6 +80,55 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         Assert.Equal(written.State, read.State);
         Assert.Equal(written.ETag, read.ETag);
         await app.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("azureblob")]
+    [InlineData("redis")]
+    public async Task The_registered_grain_storage_reads_back_a_sweep_state_whose_trials_share_equal_records(string kind)
+    {
+        var ports = NewPorts();
+        await using var redis = kind == "redis" ? await RedisServer.StartAsync() : null;
+        string[] store = redis is null ? AzureStores() : ["--grain-state", "redis", "--GrainState:ConnectionString", redis.ConnectionString];
+        await using var app = await SiloApp.CreateAsync(Args(ports, [.. store, "--slots", "none"]));
+        await app.StartAsync();
+        var storage = app.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
+        var grain = GrainId.Create("sweep", "study-8");
+        var written = new TestGrainState<SweepProgressState>(new()
+        {
+            Phase = SweepPhase.Running,
+            Trials =
+            {
+                [0] = new TrialRecord { Cost = new TrialCost(0.5, 1e8), Scores = [0.7] },
+                [1] = new TrialRecord { Cost = new TrialCost(0.5, 1e8), Scores = [0.7] },
+            },
+        });
+
+        await storage.WriteStateAsync("progress", grain, written);
+        var read = new TestGrainState<SweepProgressState>();
+        await storage.ReadStateAsync("progress", grain, read);
+
+        Assert.Equal([0, 1], read.State.Trials.Keys.Order());
+        Assert.All(read.State.Trials.Values, t => Assert.Equal(new TrialCost(0.5, 1e8), t.Cost));
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_reconcile_period_below_a_minute_reaches_the_engine_and_lowers_the_reminder_minimum()
+    {
+        await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "none", "--Engine:ReconcilePeriod", "00:00:05"));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.ReconcilePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(5), app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
+    }
+
+    [Fact]
+    public async Task The_default_reconcile_period_keeps_orleans_reminder_minimum()
+    {
+        await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "none"));
+
+        Assert.Equal(TimeSpan.FromMinutes(1), app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.ReconcilePeriod);
+        Assert.Equal(TimeSpan.FromMinutes(1), app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.MinimumReminderPeriod);
     }
 
     [Fact]
