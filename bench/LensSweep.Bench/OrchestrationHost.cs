@@ -143,13 +143,48 @@ internal sealed class InstantTrainer : ITrialTrainer
         Task.FromResult(new RungOutcome(work.ProbeAtEnd ? OrchestrationHost.Score(work) : null, new TrialCost(0, 0), []));
 }
 
-/// <summary>Sleeps a fixed time per call on the slot's thread, like a job of known length.</summary>
+/// <summary>Sleeps a fixed time per call on the slot's thread, like a job of known length; notes when
+/// the first call started and the last one ended, to split overhead into start-up, hand-offs and finish.</summary>
 internal sealed class SleepingTrainer(TimeSpan duration) : ITrialTrainer
 {
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private long _firstStartTicks = long.MaxValue;
+    private long _lastEndTicks;
+
+    public TimeSpan FirstStart => TimeSpan.FromTicks(Interlocked.Read(ref _firstStartTicks));
+
+    public TimeSpan LastEnd => TimeSpan.FromTicks(Interlocked.Read(ref _lastEndTicks));
+
+    public void Restart()
+    {
+        _clock.Restart();
+        Interlocked.Exchange(ref _firstStartTicks, long.MaxValue);
+        Interlocked.Exchange(ref _lastEndTicks, 0);
+    }
+
     public Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
     {
+        var start = _clock.Elapsed.Ticks;
+        InterlockedMin(ref _firstStartTicks, start);
         Thread.Sleep(duration);
+        InterlockedMax(ref _lastEndTicks, _clock.Elapsed.Ticks);
         return Task.FromResult(new RungOutcome(work.ProbeAtEnd ? OrchestrationHost.Score(work) : null, new TrialCost(duration.TotalSeconds, 0), []));
+    }
+
+    private static void InterlockedMin(ref long target, long value)
+    {
+        long seen;
+        while (value < (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
     }
 }
 
