@@ -38,6 +38,13 @@ internal abstract class Hyperparameter(string name, HyperparameterType type)
 
     public abstract TrialConfig WithSample(TrialConfig config, double value);
 
+    /// <summary>The search space with this hyperparameter's domain replaced by a list of values
+    /// (numbers; booleans as 0/1) or a range.</summary>
+    public abstract SearchSpace WithDomain(SearchSpace space, IReadOnlyList<double> values);
+
+    /// <inheritdoc cref="WithDomain(SearchSpace, IReadOnlyList{double})"/>
+    public abstract SearchSpace WithDomain(SearchSpace space, double min, double max, RangeScale scale);
+
     /// <summary>
     /// Every value a trial could get from this domain when that set is small enough to list: the list
     /// itself, or every integer of an integer range. A real range yields its two bounds (the rules on real
@@ -96,6 +103,7 @@ internal sealed class Hyperparameter<T>(
     string name,
     HyperparameterType type,
     Func<SearchSpace, ParameterDomain<T>> domain,
+    Func<SearchSpace, ParameterDomain<T>, SearchSpace> setDomain,
     Func<TrialConfig, T> get,
     Func<TrialConfig, T, TrialConfig> set,
     Func<T, double> toNumber,
@@ -120,6 +128,12 @@ internal sealed class Hyperparameter<T>(
         set(config, ((ParameterDomain<T>.Values)domain(space)).Items[index]);
 
     public override TrialConfig WithSample(TrialConfig config, double value) => set(config, fromNumber(value));
+
+    public override SearchSpace WithDomain(SearchSpace space, IReadOnlyList<double> values) =>
+        setDomain(space, new ParameterDomain<T>.Values(values.Select(fromNumber).ToArray()));
+
+    public override SearchSpace WithDomain(SearchSpace space, double min, double max, RangeScale scale) =>
+        setDomain(space, new ParameterDomain<T>.Range(min, max, scale));
 }
 
 /// <summary>The searchable hyperparameters in their one documented order (the grid order).</summary>
@@ -127,20 +141,21 @@ internal static class Hyperparameters
 {
     public static readonly IReadOnlyList<Hyperparameter> All =
     [
-        Real("mask_ratio", s => s.MaskRatio, c => c.MaskRatio, (c, v) => c with { MaskRatio = v }),
-        Integer("patch_size", s => s.PatchSize, c => c.PatchSize, (c, v) => c with { PatchSize = v }),
-        Integer("embed_dim", s => s.EmbedDim, c => c.EmbedDim, (c, v) => c with { EmbedDim = v }),
-        Integer("depth", s => s.Depth, c => c.Depth, (c, v) => c with { Depth = v }),
-        Integer("heads", s => s.Heads, c => c.Heads, (c, v) => c with { Heads = v }),
-        Integer("decoder_dim", s => s.DecoderDim, c => c.DecoderDim, (c, v) => c with { DecoderDim = v }),
-        Integer("decoder_depth", s => s.DecoderDepth, c => c.DecoderDepth, (c, v) => c with { DecoderDepth = v }),
-        Integer("decoder_heads", s => s.DecoderHeads, c => c.DecoderHeads, (c, v) => c with { DecoderHeads = v }),
-        Real("mlp_ratio", s => s.MlpRatio, c => c.MlpRatio, (c, v) => c with { MlpRatio = v }),
-        Real("learning_rate", s => s.LearningRate, c => c.LearningRate, (c, v) => c with { LearningRate = v }),
-        Real("weight_decay", s => s.WeightDecay, c => c.WeightDecay, (c, v) => c with { WeightDecay = v }),
-        Integer("batch_size", s => s.BatchSize, c => c.BatchSize, (c, v) => c with { BatchSize = v }),
-        Integer("warmup_epochs", s => s.WarmupEpochs, c => c.WarmupEpochs, (c, v) => c with { WarmupEpochs = v }),
-        new Hyperparameter<bool>("norm_pixel_loss", HyperparameterType.Boolean, s => s.NormPixelLoss,
+        Real("mask_ratio", s => s.MaskRatio, (s, d) => s with { MaskRatio = d }, c => c.MaskRatio, (c, v) => c with { MaskRatio = v }),
+        Integer("patch_size", s => s.PatchSize, (s, d) => s with { PatchSize = d }, c => c.PatchSize, (c, v) => c with { PatchSize = v }),
+        Integer("embed_dim", s => s.EmbedDim, (s, d) => s with { EmbedDim = d }, c => c.EmbedDim, (c, v) => c with { EmbedDim = v }),
+        Integer("depth", s => s.Depth, (s, d) => s with { Depth = d }, c => c.Depth, (c, v) => c with { Depth = v }),
+        Integer("heads", s => s.Heads, (s, d) => s with { Heads = d }, c => c.Heads, (c, v) => c with { Heads = v }),
+        Integer("decoder_dim", s => s.DecoderDim, (s, d) => s with { DecoderDim = d }, c => c.DecoderDim, (c, v) => c with { DecoderDim = v }),
+        Integer("decoder_depth", s => s.DecoderDepth, (s, d) => s with { DecoderDepth = d }, c => c.DecoderDepth, (c, v) => c with { DecoderDepth = v }),
+        Integer("decoder_heads", s => s.DecoderHeads, (s, d) => s with { DecoderHeads = d }, c => c.DecoderHeads, (c, v) => c with { DecoderHeads = v }),
+        Real("mlp_ratio", s => s.MlpRatio, (s, d) => s with { MlpRatio = d }, c => c.MlpRatio, (c, v) => c with { MlpRatio = v }),
+        Real("learning_rate", s => s.LearningRate, (s, d) => s with { LearningRate = d }, c => c.LearningRate, (c, v) => c with { LearningRate = v }),
+        Real("weight_decay", s => s.WeightDecay, (s, d) => s with { WeightDecay = d }, c => c.WeightDecay, (c, v) => c with { WeightDecay = v }),
+        Integer("batch_size", s => s.BatchSize, (s, d) => s with { BatchSize = d }, c => c.BatchSize, (c, v) => c with { BatchSize = v }),
+        Integer("warmup_epochs", s => s.WarmupEpochs, (s, d) => s with { WarmupEpochs = d }, c => c.WarmupEpochs, (c, v) => c with { WarmupEpochs = v }),
+        new Hyperparameter<bool>("norm_pixel_loss", HyperparameterType.Boolean,
+            s => s.NormPixelLoss, (s, d) => s with { NormPixelLoss = d },
             c => c.NormPixelLoss, (c, v) => c with { NormPixelLoss = v }, v => v ? 1 : 0, n => n != 0),
     ];
 
@@ -148,11 +163,13 @@ internal static class Hyperparameters
 
     private static Hyperparameter<double> Real(
         string name, Func<SearchSpace, ParameterDomain<double>> domain,
+        Func<SearchSpace, ParameterDomain<double>, SearchSpace> setDomain,
         Func<TrialConfig, double> get, Func<TrialConfig, double, TrialConfig> set) =>
-        new(name, HyperparameterType.Real, domain, get, set, v => v, n => n);
+        new(name, HyperparameterType.Real, domain, setDomain, get, set, v => v, n => n);
 
     private static Hyperparameter<int> Integer(
         string name, Func<SearchSpace, ParameterDomain<int>> domain,
+        Func<SearchSpace, ParameterDomain<int>, SearchSpace> setDomain,
         Func<TrialConfig, int> get, Func<TrialConfig, int, TrialConfig> set) =>
-        new(name, HyperparameterType.Integer, domain, get, set, v => v, n => (int)Math.Clamp(Math.Round(n), int.MinValue, int.MaxValue));
+        new(name, HyperparameterType.Integer, domain, setDomain, get, set, v => v, n => (int)Math.Clamp(Math.Round(n), int.MinValue, int.MaxValue));
 }

@@ -14,7 +14,7 @@ namespace LensSweep.Grains.Specs;
 /// <code>
 /// {
 ///   "name": "quick",                         // letters, digits, '-', '_', '.'; the study id
-///   "seed": 0,                               // random search and ASHA tie-free determinism
+///   "seed": 0,                               // random search samples (and per-trial seeds derived by the trial grain)
 ///   "max_concurrent_trials": 4,              // never more trials training at once (device slots cap it too)
 ///   "dataset": { "kind": "simulated" | "deeplense" | "lsst", "path": "...", "images_per_class": 64,
 ///                "image_size": 32, "classes": ["no_sub", "cdm", "axion"], "validation_fraction": 0.15,
@@ -115,7 +115,7 @@ public sealed record SchedulerOptions
     /// trial's learning-rate schedule.</summary>
     public int MaxEpochs { get; init; } = 9;
 
-    /// <summary><c>eta</c>: reduction factor; the top 1/eta of a rung is promoted.</summary>
+    /// <summary><c>eta</c>: reduction factor; the top 1/eta of a rung is promoted. Ignored by <c>none</c>.</summary>
     public int Eta { get; init; } = 3;
 
     /// <summary><c>metric</c>: <c>val_auc</c> or <c>val_accuracy</c>.</summary>
@@ -126,7 +126,7 @@ public sealed record SchedulerOptions
 
     /// <summary>The pure scheduler's options (for <c>none</c>: a single rung of <see cref="MaxEpochs"/>).</summary>
     public AshaOptions ToAshaOptions() => Kind == SchedulerKind.None
-        ? new AshaOptions(MaxEpochs, MaxEpochs, Eta, Mode)
+        ? new AshaOptions(MaxEpochs, MaxEpochs, Eta: 2, Mode)
         : new AshaOptions(MinEpochs, MaxEpochs, Eta, Mode);
 }
 

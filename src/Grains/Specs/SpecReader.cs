@@ -1,0 +1,333 @@
+using System.Text.Json;
+using LensSweep.Grains.Scheduling;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Grains.Specs;
+
+/// <summary>
+/// Turns a parsed spec document into a <see cref="StudySpec"/>, checking every key against the format
+/// instead of ignoring what it does not know. Each wrong key or type becomes a problem and the field
+/// keeps its default, so one pass reports everything.
+/// </summary>
+internal sealed class SpecReader
+{
+    private static readonly (string Name, DatasetKind Value)[] DatasetKinds =
+        [("simulated", DatasetKind.Simulated), ("deeplense", DatasetKind.DeepLense), ("lsst", DatasetKind.Lsst)];
+
+    private static readonly (string Name, SearchKind Value)[] SearchKinds = [("grid", SearchKind.Grid), ("random", SearchKind.Random)];
+
+    private static readonly (string Name, SchedulerKind Value)[] SchedulerKinds = [("asha", SchedulerKind.Asha), ("none", SchedulerKind.None)];
+
+    private static readonly (string Name, ProbeMetric Value)[] Metrics = [("val_auc", ProbeMetric.ValAuc), ("val_accuracy", ProbeMetric.ValAccuracy)];
+
+    private static readonly (string Name, MetricMode Value)[] Modes = [("max", MetricMode.Max), ("min", MetricMode.Min)];
+
+    private static readonly (string Name, RangeScale Value)[] Scales = [("uniform", RangeScale.Uniform), ("log", RangeScale.Log), ("int", RangeScale.Int)];
+
+    private readonly List<SpecProblem> problems = [];
+
+    public IReadOnlyList<SpecProblem> Problems => problems;
+
+    /// <summary>The spec, or null when the document is not even an object with a name.</summary>
+    public StudySpec? Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            Problem("$", root, "a study spec must be an object of keys (name, dataset, search_space, …)");
+            return null;
+        }
+
+        CheckKeys(root, string.Empty, SpecKeys.Root);
+        string? name = null;
+        if (root.TryGetProperty(SpecKeys.Name, out var nameElement))
+        {
+            name = String(nameElement, SpecKeys.Name);
+        }
+        else
+        {
+            problems.Add(new SpecProblem(SpecKeys.Name, null, "required: the study's name (its id)"));
+        }
+
+        var spec = new StudySpec { Name = name ?? string.Empty };
+        return spec with
+        {
+            Dataset = Section(root, SpecKeys.Dataset, ReadDataset) ?? spec.Dataset,
+            SearchSpace = Section(root, SpecKeys.SearchSpace, ReadSearchSpace) ?? spec.SearchSpace,
+            Search = Section(root, SpecKeys.Search, ReadSearch) ?? spec.Search,
+            Scheduler = Section(root, SpecKeys.Scheduler, ReadScheduler) ?? spec.Scheduler,
+            Probe = Section(root, SpecKeys.Probe, ReadProbe) ?? spec.Probe,
+            MaxConcurrentTrials = Optional(root, string.Empty, SpecKeys.MaxConcurrentTrials, Int) ?? spec.MaxConcurrentTrials,
+            Seed = Optional(root, string.Empty, SpecKeys.Seed, Int) ?? spec.Seed,
+        };
+    }
+
+    private DatasetOptions ReadDataset(JsonElement e, string path)
+    {
+        CheckKeys(e, path, SpecKeys.DatasetKeys);
+        var defaults = new DatasetOptions();
+        return new DatasetOptions
+        {
+            Kind = Optional(e, path, SpecKeys.Kind, (x, f) => Enum(x, f, DatasetKinds)) ?? defaults.Kind,
+            Path = OptionalReference(e, path, SpecKeys.Path, String),
+            ImagesPerClass = e.TryGetProperty(SpecKeys.ImagesPerClass, out var images) && images.ValueKind == JsonValueKind.Null
+                ? null
+                : Optional(e, path, SpecKeys.ImagesPerClass, Int) ?? defaults.ImagesPerClass,
+            ImageSize = Optional(e, path, SpecKeys.ImageSize, Int) ?? defaults.ImageSize,
+            Classes = OptionalReference(e, path, SpecKeys.Classes, Strings),
+            ValidationFraction = Optional(e, path, SpecKeys.ValidationFraction, Double) ?? defaults.ValidationFraction,
+            TestFraction = Optional(e, path, SpecKeys.TestFraction, Double) ?? defaults.TestFraction,
+            Seed = Optional(e, path, SpecKeys.Seed, Int) ?? defaults.Seed,
+        };
+    }
+
+    private SearchSpace ReadSearchSpace(JsonElement e, string path)
+    {
+        CheckKeys(e, path, Hyperparameters.Names);
+        var space = new SearchSpace();
+        foreach (var parameter in Hyperparameters.All)
+        {
+            if (e.TryGetProperty(parameter.Name, out var value))
+            {
+                space = ReadDomain(space, parameter, value, SpecKeys.Join(path, parameter.Name));
+            }
+        }
+
+        return space;
+    }
+
+    private SearchSpace ReadDomain(SearchSpace space, Hyperparameter parameter, JsonElement e, string field)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Array:
+                var values = new List<double>();
+                bool allRead = true;
+                foreach (var item in e.EnumerateArray())
+                {
+                    double? value = HyperparameterValue(item, field, parameter.Type);
+                    allRead &= value.HasValue;
+                    values.Add(value ?? 0);
+                }
+
+                return allRead ? parameter.WithDomain(space, values) : space;
+
+            case JsonValueKind.Object:
+                CheckKeys(e, field, SpecKeys.RangeKeys);
+                double? min = Required(e, field, SpecKeys.Min, Double);
+                double? max = Required(e, field, SpecKeys.Max, Double);
+                var scale = Optional(e, field, SpecKeys.Scale, (x, f) => Enum(x, f, Scales)) ?? RangeScale.Uniform;
+                return min is { } lo && max is { } hi ? parameter.WithDomain(space, lo, hi, scale) : space;
+
+            default:
+                return HyperparameterValue(e, field, parameter.Type) is { } fixedValue
+                    ? parameter.WithDomain(space, [fixedValue])
+                    : space;
+        }
+    }
+
+    private double? HyperparameterValue(JsonElement e, string field, HyperparameterType type) => type switch
+    {
+        HyperparameterType.Boolean => Bool(e, field) is { } b ? (b ? 1 : 0) : null,
+        HyperparameterType.Integer => Int(e, field),
+        _ => Double(e, field),
+    };
+
+    private SearchOptions ReadSearch(JsonElement e, string path)
+    {
+        CheckKeys(e, path, SpecKeys.SearchKeys);
+        var kind = Required(e, path, SpecKeys.Kind, (x, f) => Enum(x, f, SearchKinds)) ?? SearchKind.Grid;
+        int? count = Optional(e, path, SpecKeys.Count, Int);
+        if (kind == SearchKind.Random && !e.TryGetProperty(SpecKeys.Count, out _))
+        {
+            problems.Add(new SpecProblem(SpecKeys.Join(path, SpecKeys.Count), null, "required for random search: how many configurations to draw"));
+        }
+
+        if (kind == SearchKind.Grid && e.TryGetProperty(SpecKeys.Count, out var stray))
+        {
+            Problem(SpecKeys.Join(path, SpecKeys.Count), stray, "applies only to random search; a grid runs every combination");
+        }
+
+        return new SearchOptions { Kind = kind, Count = count ?? new SearchOptions().Count };
+    }
+
+    private SchedulerOptions ReadScheduler(JsonElement e, string path)
+    {
+        CheckKeys(e, path, SpecKeys.SchedulerKeys);
+        var defaults = new SchedulerOptions();
+        var kind = Optional(e, path, SpecKeys.Kind, (x, f) => Enum(x, f, SchedulerKinds)) ?? defaults.Kind;
+        if (kind == SchedulerKind.None)
+        {
+            foreach (var ashaOnly in new[] { SpecKeys.MinEpochs, SpecKeys.Eta })
+            {
+                if (e.TryGetProperty(ashaOnly, out var stray))
+                {
+                    Problem(SpecKeys.Join(path, ashaOnly), stray, "applies only to scheduler kind 'asha'; 'none' trains every trial to max_epochs");
+                }
+            }
+        }
+
+        return new SchedulerOptions
+        {
+            Kind = kind,
+            MinEpochs = kind == SchedulerKind.Asha ? Optional(e, path, SpecKeys.MinEpochs, Int) ?? defaults.MinEpochs : defaults.MinEpochs,
+            MaxEpochs = Optional(e, path, SpecKeys.MaxEpochs, Int) ?? defaults.MaxEpochs,
+            Eta = kind == SchedulerKind.Asha ? Optional(e, path, SpecKeys.Eta, Int) ?? defaults.Eta : defaults.Eta,
+            Metric = Optional(e, path, SpecKeys.Metric, (x, f) => Enum(x, f, Metrics)) ?? defaults.Metric,
+            Mode = Optional(e, path, SpecKeys.Mode, (x, f) => Enum(x, f, Modes)) ?? defaults.Mode,
+        };
+    }
+
+    private ProbeSettings ReadProbe(JsonElement e, string path)
+    {
+        CheckKeys(e, path, SpecKeys.ProbeKeys);
+        var defaults = new ProbeSettings();
+        return new ProbeSettings
+        {
+            Epochs = Optional(e, path, SpecKeys.Epochs, Int) ?? defaults.Epochs,
+            L2 = Optional(e, path, SpecKeys.L2, Double) ?? defaults.L2,
+            LearningRate = Optional(e, path, SpecKeys.LearningRate, Double) ?? defaults.LearningRate,
+            BatchSize = Optional(e, path, SpecKeys.BatchSize, Int) ?? defaults.BatchSize,
+        };
+    }
+
+    private T? Section<T>(JsonElement parent, string key, Func<JsonElement, string, T> read)
+        where T : class
+    {
+        if (!parent.TryGetProperty(key, out var e))
+        {
+            return null;
+        }
+
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            Problem(key, e, "must be an object of keys");
+            return null;
+        }
+
+        return read(e, key);
+    }
+
+    private T? Optional<T>(JsonElement parent, string path, string key, Func<JsonElement, string, T?> read)
+        where T : struct =>
+        parent.TryGetProperty(key, out var e) ? read(e, SpecKeys.Join(path, key)) : null;
+
+    /// <summary>A reference-typed optional key; JSON null counts as absent.</summary>
+    private T? OptionalReference<T>(JsonElement parent, string path, string key, Func<JsonElement, string, T?> read)
+        where T : class =>
+        parent.TryGetProperty(key, out var e) && e.ValueKind != JsonValueKind.Null ? read(e, SpecKeys.Join(path, key)) : null;
+
+    private T? Required<T>(JsonElement parent, string path, string key, Func<JsonElement, string, T?> read)
+        where T : struct
+    {
+        if (parent.TryGetProperty(key, out var e))
+        {
+            return read(e, SpecKeys.Join(path, key));
+        }
+
+        problems.Add(new SpecProblem(SpecKeys.Join(path, key), null, "required"));
+        return null;
+    }
+
+    private void CheckKeys(JsonElement e, string path, IReadOnlyList<string> known)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in e.EnumerateObject())
+        {
+            string field = SpecKeys.Join(path, property.Name);
+            if (!seen.Add(property.Name))
+            {
+                Problem(field, property.Value, "appears twice; give each key once");
+            }
+            else if (!known.Contains(property.Name))
+            {
+                string? nearest = NameSuggester.Nearest(property.Name, known);
+                Problem(field, property.Value, nearest is null
+                    ? $"unknown key; valid keys here: {string.Join(", ", known)}"
+                    : $"unknown key; did you mean '{nearest}'?");
+            }
+        }
+    }
+
+    private int? Int(JsonElement e, string field)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int value))
+        {
+            return value;
+        }
+
+        Problem(field, e, e.ValueKind == JsonValueKind.Number ? "must be a whole number (32-bit)" : "must be a whole number");
+        return null;
+    }
+
+    private double? Double(JsonElement e, string field)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double value) && double.IsFinite(value))
+        {
+            return value;
+        }
+
+        Problem(field, e, "must be a finite number");
+        return null;
+    }
+
+    private bool? Bool(JsonElement e, string field)
+    {
+        if (e.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return e.GetBoolean();
+        }
+
+        Problem(field, e, "must be true or false");
+        return null;
+    }
+
+    private string? String(JsonElement e, string field)
+    {
+        if (e.ValueKind == JsonValueKind.String)
+        {
+            return e.GetString();
+        }
+
+        Problem(field, e, "must be a string");
+        return null;
+    }
+
+    private IReadOnlyList<string>? Strings(JsonElement e, string field)
+    {
+        if (e.ValueKind == JsonValueKind.Array && e.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String))
+        {
+            return e.EnumerateArray().Select(x => x.GetString()!).ToArray();
+        }
+
+        Problem(field, e, "must be a list of strings");
+        return null;
+    }
+
+    private T? Enum<T>(JsonElement e, string field, (string Name, T Value)[] names)
+        where T : struct
+    {
+        if (e.ValueKind == JsonValueKind.String)
+        {
+            string text = e.GetString()!;
+            foreach (var (name, value) in names)
+            {
+                if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+        }
+
+        var allowed = names.Select(n => n.Name).ToArray();
+        string? nearest = e.ValueKind == JsonValueKind.String ? NameSuggester.Nearest(e.GetString()!, allowed) : null;
+        string rule = $"must be one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}";
+        Problem(field, e, nearest is null ? rule : $"{rule}; did you mean '{nearest}'?");
+        return null;
+    }
+
+    private void Problem(string field, JsonElement value, string rule)
+    {
+        string text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        problems.Add(new SpecProblem(field, text.Length > 80 ? text[..77] + "..." : text, rule));
+    }
+}

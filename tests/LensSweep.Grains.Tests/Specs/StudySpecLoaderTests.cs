@@ -1,0 +1,245 @@
+using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Grains.Tests.Specs;
+
+public sealed class StudySpecLoaderTests
+{
+    private static IReadOnlyList<SpecProblem> ProblemsOf(string json) => StudySpecLoader.Parse(json).Problems;
+
+    [Theory]
+    [InlineData("examples/quick.json", 6)]
+    [InlineData("examples/scaling.json", 60)]
+    public void Example_specs_load_cleanly(string path, int trials)
+    {
+        var result = StudySpecLoader.LoadFile(SpecTestData.RepositoryFile(path));
+
+        Assert.Empty(result.Problems);
+        Assert.True(result.IsValid);
+        Assert.Equal(trials, result.Spec!.ExpandTrials().Count);
+    }
+
+    [Fact]
+    public void Json_fields_map_onto_the_spec()
+    {
+        var spec = StudySpecLoader.Parse(SpecTestData.MinimalJson).Spec!;
+
+        Assert.Equal("unit", spec.Name);
+        Assert.Equal(DatasetKind.Simulated, spec.Dataset.Kind);
+        Assert.Equal(32, spec.Dataset.ImageSize);
+        Assert.Equal(ParameterDomain.Of(0.5, 0.75).ToString(), spec.SearchSpace.MaskRatio.ToString());
+        Assert.Equal(new AshaOptions(1, 4, 2, MetricMode.Max), spec.Scheduler.ToAshaOptions());
+        Assert.Equal(ProbeMetric.ValAuc, spec.Scheduler.Metric);
+    }
+
+    [Fact]
+    public void Json_syntax_error_is_a_problem_with_line_and_column()
+    {
+        var result = StudySpecLoader.Parse("{\n  \"name\": \"x\",\n  \"seed\": ,\n}");
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Null(result.Spec);
+        Assert.Equal("$", problem.Field);
+        Assert.StartsWith("invalid JSON at line 3, column 11", problem.Rule);
+    }
+
+    [Fact]
+    public void Unknown_key_suggests_the_nearest_valid_name()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"mask_ratio\"", "\"mask_ration\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("search_space.mask_ration", problem.Field);
+        Assert.Equal("unknown key; did you mean 'mask_ratio'?", problem.Rule);
+    }
+
+    [Fact]
+    public void Unknown_top_level_key_suggests_the_nearest_section()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"scheduler\"", "\"schedular\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal(("schedular", "unknown key; did you mean 'scheduler'?"), (problem.Field, problem.Rule));
+    }
+
+    [Fact]
+    public void Unknown_key_unlike_any_lists_the_valid_keys()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"eta\": 2", "\"eta\": 2, \"grace_period\": 3", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("scheduler.grace_period", problem.Field);
+        Assert.Equal("unknown key; valid keys here: kind, min_epochs, max_epochs, eta, metric, mode", problem.Rule);
+    }
+
+    [Fact]
+    public void Wrong_value_type_names_the_field_and_the_expected_type()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"patch_size\": 8", "\"patch_size\": \"eight\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal(("search_space.patch_size", "eight", "must be a whole number"), (problem.Field, problem.Value, problem.Rule));
+    }
+
+    [Fact]
+    public void Bad_metric_is_reported_with_the_allowed_names()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"val_auc\"", "\"val_acuracy\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("scheduler.metric", problem.Field);
+        Assert.Equal("must be one of 'val_auc', 'val_accuracy'; did you mean 'val_accuracy'?", problem.Rule);
+    }
+
+    [Fact]
+    public void Bad_mode_is_reported()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"mode\": \"max\"", "\"mode\": \"maximise\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal(("scheduler.mode", "maximise"), (problem.Field, problem.Value));
+        Assert.StartsWith("must be one of 'max', 'min'", problem.Rule);
+    }
+
+    [Fact]
+    public void Random_search_without_a_count_is_reported()
+    {
+        var json = SpecTestData.MinimalJson.Replace("{ \"kind\": \"grid\" }", "{ \"kind\": \"random\" }", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("search.count", problem.Field);
+        Assert.StartsWith("required for random search", problem.Rule);
+    }
+
+    [Fact]
+    public void Missing_name_is_reported()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"name\": \"unit\",", string.Empty, StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("name", problem.Field);
+        Assert.StartsWith("required", problem.Rule);
+    }
+
+    [Fact]
+    public void Key_given_twice_is_reported()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"seed\"", "x", StringComparison.Ordinal)
+            .Replace("\"name\": \"unit\",", "\"name\": \"unit\", \"seed\": 1, \"seed\": 2,", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal(("seed", "appears twice; give each key once"), (problem.Field, problem.Rule));
+    }
+
+    [Fact]
+    public void Asha_only_keys_under_scheduler_none_are_reported()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"kind\": \"asha\"", "\"kind\": \"none\"", StringComparison.Ordinal);
+
+        var problems = ProblemsOf(json);
+
+        Assert.Equal(["scheduler.min_epochs", "scheduler.eta"], problems.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void Reading_and_rule_problems_come_back_together()
+    {
+        var json = SpecTestData.MinimalJson
+            .Replace("\"mask_ratio\"", "\"maskratio\"", StringComparison.Ordinal)
+            .Replace("\"eta\": 2", "\"eta\": 1", StringComparison.Ordinal)
+            .Replace("\"patch_size\": 8", "\"patch_size\": [8, 6]", StringComparison.Ordinal);
+
+        var result = StudySpecLoader.Parse(json);
+
+        Assert.Null(result.Spec);
+        Assert.Equal(["scheduler.eta", "search_space.maskratio", "search_space.patch_size"], result.Problems.Select(p => p.Field).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Range_syntax_is_read_for_random_search()
+    {
+        var json = SpecTestData.MinimalJson
+            .Replace("{ \"kind\": \"grid\" }", "{ \"kind\": \"random\", \"count\": 5 }", StringComparison.Ordinal)
+            .Replace("\"mask_ratio\": [0.5, 0.75]", "\"mask_ratio\": { \"min\": 0.4, \"max\": 0.9 }, \"learning_rate\": { \"min\": 1e-4, \"max\": 1e-2, \"scale\": \"log\" }", StringComparison.Ordinal);
+
+        var result = StudySpecLoader.Parse(json);
+
+        Assert.Empty(result.Problems);
+        Assert.Equal(new ParameterDomain<double>.Range(1e-4, 1e-2, RangeScale.Log), result.Spec!.SearchSpace.LearningRate);
+        Assert.Equal(5, result.Spec.ExpandTrials().Count);
+    }
+
+    [Fact]
+    public void Yaml_spec_reads_the_same_as_its_json()
+    {
+        const string yaml = """
+            name: unit
+            dataset:
+              kind: simulated
+              image_size: 32
+              images_per_class: 16
+            search_space:
+              mask_ratio: [0.5, 0.75]
+              patch_size: 8
+              embed_dim: 32
+              heads: 2
+              decoder_dim: 32
+              decoder_heads: 2
+            search: { kind: grid }
+            scheduler: { kind: asha, min_epochs: 1, max_epochs: 4, eta: 2, metric: val_auc, mode: max }
+            """;
+
+        var fromYaml = StudySpecLoader.Parse(yaml, SpecSyntax.Yaml);
+        var fromJson = StudySpecLoader.Parse(SpecTestData.MinimalJson);
+
+        Assert.Empty(fromYaml.Problems);
+        Assert.Equal(fromJson.Spec!.ExpandTrials(), fromYaml.Spec!.ExpandTrials());
+        Assert.Equal(fromJson.Spec.Scheduler, fromYaml.Spec.Scheduler);
+        Assert.Equal(fromJson.Spec.Dataset with { Classes = null }, fromYaml.Spec.Dataset with { Classes = null });
+    }
+
+    [Fact]
+    public void Yaml_unknown_key_is_reported_like_json()
+    {
+        var problem = Assert.Single(StudySpecLoader.Parse("name: unit\nsead: 3\n", SpecSyntax.Yaml).Problems);
+
+        Assert.Equal(("sead", "unknown key; did you mean 'seed'?"), (problem.Field, problem.Rule));
+    }
+
+    [Fact]
+    public void Yaml_syntax_error_is_a_problem_with_a_line()
+    {
+        var problem = Assert.Single(StudySpecLoader.Parse("name: unit\nseed: 1\n  - oops: [\n", SpecSyntax.Yaml).Problems);
+
+        Assert.Equal("$", problem.Field);
+        Assert.Matches("^invalid YAML at line 3, column [0-9]+: ", problem.Rule);
+    }
+
+    [Fact]
+    public void Yaml_the_parser_cannot_place_is_still_a_problem()
+    {
+        var problem = Assert.Single(StudySpecLoader.Parse("name: unit\nsearch: [grid\nseed: 1\n", SpecSyntax.Yaml).Problems);
+
+        Assert.Equal("$", problem.Field);
+        Assert.StartsWith("invalid YAML", problem.Rule);
+    }
+
+    [Fact]
+    public void Missing_file_is_a_problem_not_an_exception()
+    {
+        var problem = Assert.Single(StudySpecLoader.LoadFile("/nonexistent/study.json").Problems);
+
+        Assert.Equal(("$", "/nonexistent/study.json"), (problem.Field, problem.Value));
+        Assert.StartsWith("cannot read the spec file", problem.Rule);
+    }
+}
