@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Trials;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +81,9 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
     {
         private readonly DeviceWorkerPool _pool;
         private readonly string _device;
-        private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+        // A blocking queue wakes the slot's thread directly (no thread-pool hop between a grain handing over
+        // work and the device starting it).
+        private readonly BlockingCollection<Item> _queue = [];
         private volatile string? _current;
 
         public SlotWorker(DeviceWorkerPool pool, string device)
@@ -95,8 +97,10 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
 
         public Task<RungOutcome> Enqueue(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
         {
-            var item = new Item(work, progress, cancellationToken, new TaskCompletionSource<RungOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
-            if (!_queue.Writer.TryWrite(item))
+            // Continuations need not be forced asynchronous: the awaiting grain resumes on its own scheduler,
+            // never inline on the slot's thread.
+            var item = new Item(work, progress, cancellationToken, new TaskCompletionSource<RungOutcome>());
+            if (!TryAdd(item))
             {
                 item.Result.TrySetException(new ObjectDisposedException(nameof(DeviceWorkerPool), "The silo is shutting down; its device slots take no more work."));
             }
@@ -104,17 +108,25 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
             return item.Result.Task;
         }
 
-        public void Complete() => _queue.Writer.TryComplete();
+        public void Complete() => _queue.CompleteAdding();
+
+        private bool TryAdd(Item item)
+        {
+            try
+            {
+                return _queue.TryAdd(item);
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
 
         private void Run()
         {
-            var reader = _queue.Reader;
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            foreach (var item in _queue.GetConsumingEnumerable())
             {
-                while (reader.TryRead(out var item))
-                {
-                    Execute(item);
-                }
+                Execute(item);
             }
         }
 

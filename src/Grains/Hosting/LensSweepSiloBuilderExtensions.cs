@@ -5,6 +5,7 @@ using LensSweep.Grains.Trials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Hosting;
@@ -90,6 +91,11 @@ public static class LensSweepSiloBuilderExtensions
     public static ISiloBuilder AddLensSweepInMemoryStorage(this ISiloBuilder builder, InMemoryArtifactStore? artifacts = null)
     {
         builder.AddMemoryGrainStorage(EngineStorage.GrainStorageName);
+
+        // Orleans' default storage serializer is JSON, slow for a 10,000-trial rung table and blind to the
+        // engine's surrogates; the binary serializer round-trips every engine record.
+        builder.Services.AddOptions<MemoryGrainStorageOptions>(EngineStorage.GrainStorageName)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         builder.Services.AddSingleton<IArtifactStore>(artifacts ?? new InMemoryArtifactStore());
         return builder;
     }

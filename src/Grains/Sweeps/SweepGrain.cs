@@ -24,6 +24,7 @@ namespace LensSweep.Grains.Sweeps;
 public sealed partial class SweepGrain(
     [PersistentState("definition", EngineStorage.GrainStorageName)] IPersistentState<SweepDefinitionState> definition,
     [PersistentState("progress", EngineStorage.GrainStorageName)] IPersistentState<SweepProgressState> progress,
+    [PersistentState("table", EngineStorage.GrainStorageName)] IPersistentState<SweepTableState> table,
     IOptions<EngineOptions> options,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
@@ -34,6 +35,7 @@ public sealed partial class SweepGrain(
     private readonly SemaphoreSlim _writes = new(1, 1);
     private ObserverManager<ISweepObserver>? _observers;
     private IPersistentStudyScheduler? _scheduler;
+    private Dictionary<int, TrialRecord>? _trials;
     private Task? _pump;
     private IGrainTimer? _slotPoll;
     private string? _cancelReason;
@@ -49,7 +51,28 @@ public sealed partial class SweepGrain(
 
     private IDeviceLedgerGrain Ledger => DeviceLedger.Get(GrainFactory);
 
-    private IPersistentStudyScheduler Scheduler => _scheduler ??= StudySchedulers.Restore(Plan.Scheduler, State.ToSchedulerSnapshot(Plan.Trials.Count));
+    private IPersistentStudyScheduler Scheduler => _scheduler ??= StudySchedulers.Restore(Plan.Scheduler, SweepProgressState.ToSchedulerSnapshot(Plan.Trials.Count, State.NextNewTrial, Trials));
+
+    /// <summary>Every started trial: the table with the journal laid over it (newer record wins).</summary>
+    private Dictionary<int, TrialRecord> Trials
+    {
+        get
+        {
+            if (_trials is null)
+            {
+                _trials = new Dictionary<int, TrialRecord>(table.State.Trials);
+                foreach (var (trial, record) in State.Recent)
+                {
+                    if (!_trials.TryGetValue(trial, out var tabled) || record.Changed >= tabled.Changed)
+                    {
+                        _trials[trial] = record;
+                    }
+                }
+            }
+
+            return _trials;
+        }
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -307,7 +330,7 @@ public sealed partial class SweepGrain(
             var report = item.Report;
 
             // Idempotent per (trial, rung, attempt): only the current attempt of a running rung counts, once.
-            if (!State.Trials.TryGetValue(report.Trial, out var record)
+            if (!Trials.TryGetValue(report.Trial, out var record)
                 || report.Attempt != record.Attempt
                 || report.Rung != record.Rung
                 || !record.Status.IsActive())
@@ -352,6 +375,7 @@ public sealed partial class SweepGrain(
                 Scheduler.Report(report.Trial, report.Rung, score.Value);
             }
 
+            Touch(report.Trial, record);
             results.Add(new RungResult(report.Trial, report.Rung, report.EpochsDone, score, record.Status, record.FailureReason));
         }
 
@@ -369,9 +393,10 @@ public sealed partial class SweepGrain(
             {
                 var trial = State.Requeued[0];
                 State.Requeued.RemoveAt(0);
-                var requeued = State.Trials[trial];
+                var requeued = Trials[trial];
                 requeued.Attempt++;
                 requeued.LeaseId = lease.Id;
+                Touch(trial, requeued);
                 assignments.Add(Assignment(trial, requeued, lease.Slot, isPromotion: requeued.Rung > 0));
                 continue;
             }
@@ -383,16 +408,17 @@ public sealed partial class SweepGrain(
             }
 
             _schedulerHasWork = true;
-            if (!State.Trials.TryGetValue(run.Trial, out var record))
+            if (!Trials.TryGetValue(run.Trial, out var record))
             {
                 record = new TrialRecord();
-                State.Trials[run.Trial] = record;
+                Trials[run.Trial] = record;
             }
 
             record.Status = TrialStatus.Running;
             record.Rung = run.Rung;
             record.Attempt++;
             record.LeaseId = lease.Id;
+            Touch(run.Trial, record);
             if (!run.IsPromotion)
             {
                 State.NextNewTrial = Math.Max(State.NextNewTrial, run.Trial + 1);
@@ -413,7 +439,7 @@ public sealed partial class SweepGrain(
 
     private List<SlotLease> FreeLeases()
     {
-        var bound = State.Trials.Values.Where(r => r.LeaseId is not null && r.Status.IsActive()).Select(r => r.LeaseId!.Value).ToHashSet();
+        var bound = Trials.Values.Where(r => r.LeaseId is not null && r.Status.IsActive()).Select(r => r.LeaseId!.Value).ToHashSet();
         return State.Leases.Where(l => !bound.Contains(l.Id)).ToList();
     }
 
@@ -434,7 +460,7 @@ public sealed partial class SweepGrain(
         State.Leases.AddRange(live.Where(l => !held.Contains(l.Id)));
         var slots = State.Leases.ToDictionary(l => l.Id, l => l.Slot);
         var pokes = new List<TrialAssignment>();
-        foreach (var (trial, record) in State.Trials.Where(t => t.Value.Status.IsActive()).OrderBy(t => t.Key))
+        foreach (var (trial, record) in Trials.Where(t => t.Value.Status.IsActive()).OrderBy(t => t.Key))
         {
             if (record.LeaseId is { } id && slots.TryGetValue(id, out var slot))
             {
@@ -443,6 +469,7 @@ public sealed partial class SweepGrain(
             else if (!State.Requeued.Contains(trial))
             {
                 record.LeaseId = null;
+                Touch(trial, record);
                 State.Requeued.Add(trial);
                 LogRequeued(logger, StudyId, trial, record.EpochsDone);
             }
@@ -492,10 +519,11 @@ public sealed partial class SweepGrain(
                 case TrialAckKind.Done when ack.Report is not null:
                     _reports.Enqueue((ack.Report, Stopwatch.GetTimestamp()));
                     break;
-                case TrialAckKind.Stale when State.Trials.TryGetValue(assignment.Trial, out var record) && record.Attempt == assignment.Attempt && record.Status.IsActive():
+                case TrialAckKind.Stale when Trials.TryGetValue(assignment.Trial, out var record) && record.Attempt == assignment.Attempt && record.Status.IsActive():
                     // The trial has seen a newer attempt than this state remembers: go past it.
                     record.Attempt = Math.Max(record.Attempt, ack.Attempt);
                     record.LeaseId = null;
+                    Touch(assignment.Trial, record);
                     State.Requeued.Insert(0, assignment.Trial);
                     _dispatchWanted = true;
                     break;
@@ -508,16 +536,17 @@ public sealed partial class SweepGrain(
 
     private bool TryFinish()
     {
-        if (!Scheduler.IsFinished || State.Requeued.Count > 0 || State.Trials.Values.Any(r => r.Status.IsActive()))
+        if (!Scheduler.IsFinished || State.Requeued.Count > 0 || Trials.Values.Any(r => r.Status.IsActive()))
         {
             return false;
         }
 
         State.Phase = SweepPhase.Finished;
         State.FinishedAt = DateTimeOffset.UtcNow;
-        foreach (var record in State.Trials.Values.Where(r => r.Status == TrialStatus.Paused))
+        foreach (var (trial, record) in Trials.Where(t => t.Value.Status == TrialStatus.Paused).ToList())
         {
             record.Status = TrialStatus.Stopped;
+            Touch(trial, record);
         }
 
         return true;
@@ -525,27 +554,29 @@ public sealed partial class SweepGrain(
 
     private async Task OnFinishedAsync()
     {
-        LogFinished(logger, StudyId, State.Trials.Count);
+        LogFinished(logger, StudyId, Trials.Count);
         StopSlotPoll();
         await UnregisterReconcileAsync();
-        _ = TellTrialsAsync(State.Trials.Where(t => t.Value.Status == TrialStatus.Stopped).Select(t => t.Key).ToList(), static trial => trial.StopAsync());
+        _ = TellTrialsAsync(Trials.Where(t => t.Value.Status == TrialStatus.Stopped).Select(t => t.Key).ToList(), static trial => trial.StopAsync());
     }
 
     private async Task CancelStudyAsync(string reason)
     {
-        var running = State.Trials.Where(t => t.Value.Status.IsActive()).Select(t => t.Key).ToList();
-        var paused = State.Trials.Where(t => t.Value.Status == TrialStatus.Paused).Select(t => t.Key).ToList();
+        var running = Trials.Where(t => t.Value.Status.IsActive()).Select(t => t.Key).ToList();
+        var paused = Trials.Where(t => t.Value.Status == TrialStatus.Paused).Select(t => t.Key).ToList();
         foreach (var trial in running)
         {
-            var record = State.Trials[trial];
+            var record = Trials[trial];
             record.Status = TrialStatus.Cancelled;
             record.FailureReason = reason;
             record.LeaseId = null;
+            Touch(trial, record);
         }
 
         foreach (var trial in paused)
         {
-            State.Trials[trial].Status = TrialStatus.Stopped;
+            Trials[trial].Status = TrialStatus.Stopped;
+            Touch(trial, Trials[trial]);
         }
 
         State.Requeued.Clear();
@@ -572,22 +603,22 @@ public sealed partial class SweepGrain(
         _ = TellTrialsAsync(paused, static trial => trial.StopAsync());
     }
 
+    /// <summary>Best effort, a bounded number of calls at a time; stops at the first batch with a failure
+    /// (the silo is usually shutting down), since the sweep's records are authoritative anyway.</summary>
     private async Task TellTrialsAsync(IReadOnlyList<int> trials, Func<ITrialGrain, Task> call)
     {
         for (var start = 0; start < trials.Count; start += StopNotificationParallelism)
         {
-            var batch = trials.Skip(start).Take(StopNotificationParallelism).Select(async trial =>
+            var batch = trials.Skip(start).Take(StopNotificationParallelism).ToList();
+            try
             {
-                try
-                {
-                    await call(Trial(trial));
-                }
-                catch (Exception e)
-                {
-                    LogTellFailed(logger, e, StudyId, trial);
-                }
-            });
-            await Task.WhenAll(batch);
+                await Task.WhenAll(batch.Select(trial => call(Trial(trial))));
+            }
+            catch (Exception e)
+            {
+                LogTellFailed(logger, e, StudyId, trials.Count - start);
+                return;
+            }
         }
     }
 
@@ -634,12 +665,31 @@ public sealed partial class SweepGrain(
         _observers.Notify(observer => observer.OnSweepUpdatedAsync(update));
     }
 
+    /// <summary>Marks a record as changed by the coming write.</summary>
+    private void Touch(int trial, TrialRecord record)
+    {
+        record.Changed = State.Sequence + 1;
+        State.Recent[trial] = record;
+    }
+
+    /// <summary>One write of the header and the journal; when the journal has grown past a sixteenth of the
+    /// study, the whole table is written and the journal emptied (any crash in between leaves a journal
+    /// whose records are no newer than the table's, so loading stays correct).</summary>
     private async Task WriteProgressAsync()
     {
         await _writes.WaitAsync();
         try
         {
+            State.Sequence++;
             await progress.WriteStateAsync();
+            var compactAt = Math.Max(256, (definition.State.Plan?.Trials.Count ?? 0) / 16);
+            if (State.Recent.Count > compactAt)
+            {
+                table.State.Trials = new Dictionary<int, TrialRecord>(Trials);
+                await table.WriteStateAsync();
+                State.Recent.Clear();
+                await progress.WriteStateAsync();
+            }
         }
         finally
         {
@@ -653,9 +703,9 @@ public sealed partial class SweepGrain(
     {
         var plan = definition.State.Plan;
         var trialCount = plan?.Trials.Count ?? 0;
-        var byStatus = State.Trials.Values.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
+        var byStatus = Trials.Values.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
         int Count(TrialStatus status) => byStatus.GetValueOrDefault(status);
-        var neverStarted = trialCount - State.Trials.Count;
+        var neverStarted = trialCount - Trials.Count;
         var cancelled = State.Phase == SweepPhase.Cancelled;
         var counts = new TrialCounts(
             cancelled ? 0 : neverStarted,
@@ -665,12 +715,48 @@ public sealed partial class SweepGrain(
             Count(TrialStatus.Completed),
             Count(TrialStatus.Failed),
             Count(TrialStatus.Cancelled) + (cancelled ? neverStarted : 0));
-        var boundTo = State.Trials.Where(t => t.Value.LeaseId is not null && t.Value.Status.IsActive()).ToDictionary(t => t.Value.LeaseId!.Value, t => t.Key);
+        var boundTo = Trials.Where(t => t.Value.LeaseId is not null && t.Value.Status.IsActive()).ToDictionary(t => t.Value.LeaseId!.Value, t => t.Key);
         var slots = State.Leases.Select(l => new SlotUse(l.Slot, boundTo.TryGetValue(l.Id, out var trial) ? trial : null)).ToList();
         return new SweepStatus(
-            StudyId, State.Phase, trialCount, counts, slots, plan is null ? null : Leaderboard().FirstOrDefault(),
+            StudyId, State.Phase, trialCount, counts, slots, Best(),
             plan is null ? "" : MetricNames.Of(plan.Scheduler.Metric), definition.State.StartedAt, State.FinishedAt, State.CancelReason);
     }
+
+    /// <summary>The leaderboard's first entry, found in one pass (status is asked for often).</summary>
+    private LeaderboardEntry? Best()
+    {
+        if (definition.State.Plan is not { } plan)
+        {
+            return null;
+        }
+
+        KeyValuePair<int, TrialRecord>? best = null;
+        foreach (var entry in Trials)
+        {
+            if (entry.Value is { LastScores: not null, Scores.Count: > 0 } && (best is not { } b || Ranks(entry, b, plan.Scheduler.Mode) < 0))
+            {
+                best = entry;
+            }
+        }
+
+        return best is { } top ? Entry(plan, top.Key, top.Value) : null;
+    }
+
+    private static int Ranks(KeyValuePair<int, TrialRecord> a, KeyValuePair<int, TrialRecord> b, MetricMode mode)
+    {
+        double scoreA = a.Value.Scores[^1], scoreB = b.Value.Scores[^1];
+        return MetricNames.Better(scoreA, scoreB, mode) ? -1
+            : MetricNames.Better(scoreB, scoreA, mode) ? 1
+            : a.Value.Scores.Count != b.Value.Scores.Count ? b.Value.Scores.Count.CompareTo(a.Value.Scores.Count)
+            : a.Key.CompareTo(b.Key);
+    }
+
+    private LeaderboardEntry Entry(SweepPlan plan, int trial, TrialRecord record) =>
+        new(trial, plan.Trials[trial], record.Status, record.Scores.Count - 1, record.EpochsDone, record.Scores[^1], record.LastScores!, record.Cost)
+        {
+            Rungs = [.. record.Scores.Select((score, rung) => new RungPoint(
+                Scheduler.RungBudgets[rung], score, rung < record.RungCosts.Count ? record.RungCosts[rung] : null))],
+        };
 
     private IEnumerable<LeaderboardEntry> Leaderboard()
     {
@@ -680,21 +766,9 @@ public sealed partial class SweepGrain(
         }
 
         var mode = plan.Scheduler.Mode;
-        var entries = State.Trials
-            .Where(t => t.Value is { LastScores: not null, Scores.Count: > 0 })
-            .Select(t => new LeaderboardEntry(
-                t.Key, plan.Trials[t.Key], t.Value.Status, t.Value.Scores.Count - 1, t.Value.EpochsDone, t.Value.Scores[^1], t.Value.LastScores!, t.Value.Cost)
-                {
-                    Rungs = [.. t.Value.Scores.Select((score, rung) => new RungPoint(
-                        Scheduler.RungBudgets[rung], score, rung < t.Value.RungCosts.Count ? t.Value.RungCosts[rung] : null))],
-                })
-            .ToList();
-        entries.Sort((a, b) =>
-            MetricNames.Better(a.Score, b.Score, mode) ? -1
-            : MetricNames.Better(b.Score, a.Score, mode) ? 1
-            : b.Rung != a.Rung ? b.Rung.CompareTo(a.Rung)
-            : a.Trial.CompareTo(b.Trial));
-        return entries;
+        var ranked = Trials.Where(t => t.Value is { LastScores: not null, Scores.Count: > 0 }).ToList();
+        ranked.Sort((a, b) => Ranks(a, b, mode));
+        return ranked.Select(t => Entry(plan, t.Key, t.Value));
     }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Study {Study} started: {Trials} trials, at most {MaxConcurrent} at once")]
@@ -718,6 +792,6 @@ public sealed partial class SweepGrain(
     [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "Study {Study}: the coordinator loop failed; the activation reloads its persisted state")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception, string study);
 
-    [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Study {Study} could not notify trial {Trial}")]
-    private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int trial);
+    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
+    private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
 }

@@ -19,10 +19,18 @@ public sealed record SweepPlan(
     [property: Id(5)] int Seed,
     [property: Id(6)] IReadOnlyList<TrialConfig> Trials)
 {
-    /// <summary>The plan for a spec; <paramref name="trials"/> defaults to <see cref="StudySpec.ExpandTrials"/>.</summary>
+    /// <summary>The plan for a spec; <paramref name="trials"/> defaults to <see cref="StudySpec.ExpandTrials"/>.
+    /// A spec that <see cref="StudySpecValidator"/> finds problems with is refused with an
+    /// <see cref="ArgumentException"/> listing every problem, so nothing starts on a bad spec.</summary>
     public static SweepPlan From(StudySpec spec, IReadOnlyList<TrialConfig>? trials = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var problems = StudySpecValidator.Validate(spec);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Study spec '{spec.Name}' is not valid: {string.Join("; ", problems)}.", nameof(spec));
+        }
+
         return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials());
     }
 

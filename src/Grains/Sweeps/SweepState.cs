@@ -13,15 +13,18 @@ public sealed class SweepDefinitionState
     [Id(1)] public DateTimeOffset? StartedAt { get; set; }
 }
 
-/// <summary>Everything the study has decided, written before any decision is acted on. The scheduler's
-/// own snapshot is derived from <see cref="Trials"/> (<see cref="ToSchedulerSnapshot"/>), not stored twice.</summary>
+/// <summary>Everything the study has decided, written before any decision is acted on. The rung table
+/// is kept as a journal: <see cref="Recent"/> holds the trial records changed since
+/// <see cref="SweepTableState"/> was last written, so a batch writes what it changed rather than all
+/// 10,000 records. The scheduler's own snapshot is derived from the records
+/// (<see cref="ToSchedulerSnapshot"/>), not stored twice.</summary>
 [GenerateSerializer, Alias("lenssweep.SweepProgressState")]
 public sealed class SweepProgressState
 {
     [Id(0)] public SweepPhase Phase { get; set; } = SweepPhase.NotStarted;
 
-    /// <summary>Started trials by number.</summary>
-    [Id(1)] public Dictionary<int, TrialRecord> Trials { get; set; } = [];
+    /// <summary>Started trials whose records changed since the table was written, by number.</summary>
+    [Id(1)] public Dictionary<int, TrialRecord> Recent { get; set; } = [];
 
     /// <summary>The lowest trial number never started.</summary>
     [Id(2)] public int NextNewTrial { get; set; }
@@ -36,10 +39,13 @@ public sealed class SweepProgressState
 
     [Id(6)] public string? CancelReason { get; set; }
 
-    public SchedulerSnapshot ToSchedulerSnapshot(int trialCount) => new(
+    /// <summary>Writes so far; a record is stamped with the write that carries its change.</summary>
+    [Id(7)] public long Sequence { get; set; }
+
+    public static SchedulerSnapshot ToSchedulerSnapshot(int trialCount, int nextNewTrial, IReadOnlyDictionary<int, TrialRecord> trials) => new(
         trialCount,
-        NextNewTrial,
-        Trials.OrderBy(t => t.Key)
+        nextNewTrial,
+        trials.OrderBy(t => t.Key)
             .Select(t => new TrialSnapshot(
                 t.Key,
                 t.Value.Rung,
@@ -47,6 +53,13 @@ public sealed class SweepProgressState
                 t.Value.Status is TrialStatus.Failed or TrialStatus.Cancelled,
                 t.Value.Scores.ToArray()))
             .ToList());
+}
+
+/// <summary>Every started trial's record as of the last compaction of <see cref="SweepProgressState.Recent"/>.</summary>
+[GenerateSerializer, Alias("lenssweep.SweepTableState")]
+public sealed class SweepTableState
+{
+    [Id(0)] public Dictionary<int, TrialRecord> Trials { get; set; } = [];
 }
 
 /// <summary>The sweep's view of one started trial.</summary>
@@ -75,6 +88,10 @@ public sealed class TrialRecord
     /// <summary>The lease of the slot it trains on; null when it is not training.</summary>
     [Id(8)] public long? LeaseId { get; set; }
 
+    /// <summary>The <see cref="SweepProgressState.Sequence"/> of the write that carries its latest change:
+    /// when the journal and the table both hold a record, the newer one wins.</summary>
+    [Id(9)] public long Changed { get; set; }
+
     /// <summary>The trial's cumulative cost when it reported each rung (parallel to <see cref="Scores"/>).</summary>
-    [Id(9)] public List<TrialCost> RungCosts { get; set; } = [];
+    [Id(10)] public List<TrialCost> RungCosts { get; set; } = [];
 }

@@ -264,9 +264,10 @@ public sealed partial class TrialGrain(
 
                 if (report is not null)
                 {
+                    // The activation stays: a promotion may arrive any moment, and asking to deactivate from
+                    // outside a request would race with it. Idle collection removes it when ASHA is done with it.
                     StopTraining();
                     await ReportAsync(report);
-                    DeactivateOnIdle();
                     return;
                 }
             }
@@ -317,7 +318,6 @@ public sealed partial class TrialGrain(
         }
 
         await ReportAsync(s.LastReport);
-        DeactivateOnIdle();
     }
 
     /// <summary>Tells the sweep, retrying briefly; if the sweep stays unreachable its reconcile pass asks

@@ -240,4 +240,25 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
 
         Assert.Equal(3, Volatile.Read(ref results));
     }
+
+    [Fact]
+    public async Task A_sweep_reloaded_from_its_table_and_journal_mid_study_runs_every_trial_once()
+    {
+        const string study = "reload";
+        await using var scope = Engine.StudyScope(study);
+        Engine.Script.Hold(study, trials: trial => trial >= 290);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 300, EngineCluster.FullBudget(1), maxConcurrent: 4));
+        await EngineCluster.WaitUntilAsync(
+            async () => (await Engine.Sweep(study).GetStatusAsync()).Counts.Completed == 290 && Engine.Script.Running($"study:{study}") == 4,
+            TimeSpan.FromSeconds(20), () => "290 trials to complete and 4 to block");
+
+        // More records changed than the journal holds before compaction, so the reload reads both.
+        await Engine.Cluster.DeactivateAsync(Engine.Sweep(study));
+        Engine.Script.Open(study);
+        var status = await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        Assert.Equal(300, status.Counts.Completed);
+        Assert.Equal(300, (await Engine.Sweep(study).GetLeaderboardAsync(1000)).Select(e => e.Trial).Distinct().Count());
+        Assert.Equal(300, Engine.Script.CallsOf(study).Count());
+    }
 }

@@ -97,7 +97,7 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         var written = new TestGrainState<SweepProgressState>(new()
         {
             Phase = SweepPhase.Running,
-            Trials =
+            Recent =
             {
                 [0] = new TrialRecord { Cost = new TrialCost(0.5, 1e8), Scores = [0.7] },
                 [1] = new TrialRecord { Cost = new TrialCost(0.5, 1e8), Scores = [0.7] },
@@ -108,8 +108,8 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         var read = new TestGrainState<SweepProgressState>();
         await storage.ReadStateAsync("progress", grain, read);
 
-        Assert.Equal([0, 1], read.State.Trials.Keys.Order());
-        Assert.All(read.State.Trials.Values, t => Assert.Equal(new TrialCost(0.5, 1e8), t.Cost));
+        Assert.Equal([0, 1], read.State.Recent.Keys.Order());
+        Assert.All(read.State.Recent.Values, t => Assert.Equal(new TrialCost(0.5, 1e8), t.Cost));
         await app.StopAsync();
     }
 
