@@ -60,7 +60,7 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
 
         foreach (var (storage, list) in results)
         {
-            var median = list.OrderBy(r => r.TrialsPerSecond).ElementAt(list.Count / 2);
+            var median = (TrialsPerSecond: Median(list.Select(r => r.TrialsPerSecond)), P50: Median(list.Select(r => r.P50)), P99: Median(list.Select(r => r.P99)));
             var (reference, name, goal) = storage == OrchestrationStorage.Memory
                 ? (OptunaMemorySampled, "Optuna in-memory, 1 sampled parameter", 1.0)
                 : (OptunaSqlite, "Optuna SQLite", 10.0);
@@ -69,6 +69,13 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>The middle value, or the mean of the middle two.</summary>
+    internal static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     internal static int IntArg(string[] args, string name, int fallback) =>

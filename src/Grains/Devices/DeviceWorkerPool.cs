@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Concurrent;
+using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Trials;
 using Microsoft.Extensions.DependencyInjection;
@@ -145,6 +146,7 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
                 // Blocking on purpose: the slot's thread is the device's thread for the whole call.
                 var outcome = _pool.Trainer.TrainRungAsync(item.Work, item.Progress, linked.Token).GetAwaiter().GetResult();
                 _current = null;
+                EngineMetrics.TrainerCalls.Add(1);
                 item.Result.TrySetResult(outcome);
             }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)

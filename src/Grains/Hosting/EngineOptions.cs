@@ -10,7 +10,8 @@ public sealed class EngineOptions
     public List<string> DeviceSlots { get; set; } = [];
 
     /// <summary>How often a running study re-checks its trials and leases (the durable reminder that
-    /// brings work back after a crash). Orleans' minimum reminder period bounds it from below.</summary>
+    /// brings work back after a crash). It must not be below Orleans' <c>ReminderOptions.MinimumReminderPeriod</c>
+    /// (1 minute unless configured lower).</summary>
     public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often a study with waiting trials asks the ledger for slots it could not get (a silo
