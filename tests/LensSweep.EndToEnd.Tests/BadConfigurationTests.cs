@@ -1,3 +1,4 @@
+using LensSweep.Silo.Tests.Support;
 using LensSweep.EndToEnd.Tests.Support;
 
 namespace LensSweep.EndToEnd.Tests;

@@ -1,3 +1,4 @@
+using LensSweep.Silo.Tests.Support;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
