@@ -121,13 +121,13 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 
     public ValueTask DisposeAsync() => disconnect();
 
-    /// <summary>The trial grain does not say which epoch its rung ends at, so the target is left unknown (0).</summary>
+    /// <summary>A running trial's bar: epochs done against the epoch its rung ends at.</summary>
     private static TrialProgress Progress(TrialInfo info) => new(
         TrialKeys.GrainKey(info.StudyId, info.Trial),
         EngineMapping.State(info.Status),
         info.Rung,
         info.Progress?.Epoch ?? info.EpochsDone,
-        0,
+        info.RungEndEpoch,
         null,
         info.Slot?.Device,
         []);

@@ -116,4 +116,9 @@ public sealed record TrialInfo(
     [property: Id(9)] TrialCost Cost,
     [property: Id(10)] IReadOnlyList<double> LossCurve,
     [property: Id(11)] string? FailureReason,
-    [property: Id(12)] SiloAddress Silo);
+    [property: Id(12)] SiloAddress Silo)
+{
+    /// <summary>The epoch the current rung trains to (0 when the trial has no assignment).</summary>
+    [Id(13)]
+    public int RungEndEpoch { get; init; }
+}

@@ -140,7 +140,10 @@ public sealed partial class TrialGrain(
         var s = state.State;
         return Task.FromResult(new TrialInfo(
             _studyId, _trial, s.Status, s.Rung, s.EpochsDone, s.Attempt, s.CheckpointKey, s.Slot,
-            s.Status.IsActive() ? _progress.Latest : null, s.Cost, s.LossCurve.ToArray(), s.FailureReason, silo.SiloAddress));
+            s.Status.IsActive() ? _progress.Latest : null, s.Cost, s.LossCurve.ToArray(), s.FailureReason, silo.SiloAddress)
+        {
+            RungEndEpoch = s.Assignment?.ToEpoch ?? 0,
+        });
     }
 
     private Task<TrialAck> Ack(TrialAckKind kind, RungReport? report = null, string? reason = null) =>

@@ -110,6 +110,20 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_trial_tells_the_epoch_its_rung_ends_at()
+    {
+        const string study = "rung-end";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 2, EngineCluster.Asha(1, 4, eta: 2), maxConcurrent: 1));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        var completed = (await Engine.Sweep(study).GetLeaderboardAsync(10)).First(e => e.Status == TrialStatus.Completed);
+
+        var info = await Engine.Client.GetGrain<ITrialGrain>(TrialKeys.GrainKey(study, completed.Trial)).GetInfoAsync();
+
+        Assert.Equal(4, info.RungEndEpoch);
+    }
+
+    [Fact]
     public async Task A_started_study_is_listed_once_in_the_cluster_registry()
     {
         const string study = "registered";
