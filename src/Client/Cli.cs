@@ -57,7 +57,11 @@ public static class Cli
             Console.Error);
 
     /// <summary>Parses and runs; parse errors exit with <see cref="ExitCodes.BadInput"/>, each on one line with a pointer to help.</summary>
-    public static async Task<int> RunAsync(string[] args, CliServices services, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, CliServices services, TextWriter output, TextWriter error) =>
+        await RunAsync(args, services, output, error, CancellationToken.None);
+
+    /// <summary>As above; cancelling <paramref name="cancellationToken"/> is what Ctrl+C does to the running command.</summary>
+    public static async Task<int> RunAsync(string[] args, CliServices services, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var root = Build(services);
         var parseResult = root.Parse(args);
@@ -78,7 +82,7 @@ public static class Cli
             Error = error,
             ProcessTerminationTimeout = ShutdownGrace,
         };
-        return await parseResult.InvokeAsync(configuration);
+        return await parseResult.InvokeAsync(configuration, cancellationToken);
     }
 
     private static string CommandPath(ParseResult parseResult)
