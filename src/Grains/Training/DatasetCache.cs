@@ -18,11 +18,22 @@ public sealed class DatasetCache(ILogger<DatasetLoader> loaderLogger)
         ArgumentNullException.ThrowIfNull(options);
         // Records compare lists by reference, so the key is the options' JSON (stable field order).
         var key = JsonSerializer.Serialize(options);
-        var entry = _splits.GetOrAdd(key, _ => new Lazy<Task<DataSplit>>(() => Task.Run(() => Load(options), CancellationToken.None)));
-        var loading = entry.Value;
-        // A failed load is not cached: the next trial tries again (the folder may have been fixed).
-        if (loading.IsFaulted) _splits.TryRemove(new KeyValuePair<string, Lazy<Task<DataSplit>>>(key, entry));
-        return loading.WaitAsync(cancellationToken);
+        var entry = _splits.GetOrAdd(key, k => new Lazy<Task<DataSplit>>(() => LoadOrForgetAsync(k, options)));
+        return entry.Value.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A failed load is not cached: the next trial tries again (the folder may have been fixed).</summary>
+    private async Task<DataSplit> LoadOrForgetAsync(string key, DatasetOptions options)
+    {
+        try
+        {
+            return await Task.Run(() => Load(options), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _splits.TryRemove(key, out _);
+            throw;
+        }
     }
 
     private DataSplit Load(DatasetOptions options)

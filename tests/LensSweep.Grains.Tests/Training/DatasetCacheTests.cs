@@ -1,0 +1,42 @@
+using LensSweep.Grains.Training;
+using LensSweep.Models.Data.DeepLense;
+using LensSweep.Models.Data;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LensSweep.Grains.Tests.Training;
+
+public sealed class DatasetCacheTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"lenssweep-cache-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_failed_load_is_retried_once_the_folder_is_fixed()
+    {
+        var cache = new DatasetCache(NullLogger<DatasetLoader>.Instance);
+        var options = new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _folder, ImagesPerClass = null, ValidationFraction = 0.25, TestFraction = 0.25 };
+        await Assert.ThrowsAsync<DatasetException>(() => cache.GetAsync(options, CancellationToken.None));
+
+        var images = new LensSweep.Models.Simulation.LensSimulator(LensSweep.Models.Simulation.SimulatorOptions.ModelII with { ImageSize = 16 }).Generate(8, seed: 1);
+        DeepLenseWriter.Write(images, _folder);
+        var split = await cache.GetAsync(options, CancellationToken.None);
+
+        Assert.Equal(images.Count, split.Train.Count + split.Validation.Count + split.Test.Count);
+    }
+
+    [Fact]
+    public async Task The_same_options_load_once()
+    {
+        var cache = new DatasetCache(NullLogger<DatasetLoader>.Instance);
+        var options = new DatasetOptions { ImagesPerClass = 6, ImageSize = 16 };
+
+        var first = await cache.GetAsync(options, CancellationToken.None);
+        var second = await cache.GetAsync(options with { }, CancellationToken.None);
+
+        Assert.Same(first, second);
+    }
+}
