@@ -5,12 +5,29 @@ namespace LensSweep.Silo.Tests.Support;
 
 internal static class FreePort
 {
-    /// <summary>A TCP port the OS just reported free on 127.0.0.1 (it can in principle be taken before use; the window is tiny).</summary>
+    // The OS may hand the same just-released port to two listeners in a row, so a test asking for a silo
+    // port and a gateway port could get one number twice; ports handed out by this process are never reused.
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A TCP port the OS just reported free on 127.0.0.1 and that this process has not handed out before
+    /// (another process can in principle take it before use; the window is tiny).
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                {
+                    return port;
+                }
+            }
+        }
     }
 
     public static async Task<bool> WaitUntilOpenAsync(int port, TimeSpan within, Func<bool> stillWorthWaiting)
