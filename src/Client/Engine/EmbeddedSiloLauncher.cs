@@ -24,7 +24,8 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
         builder.UseOrleans(silo =>
         {
             // Free ports, so a run never collides with a local lenssweep-silo or another run.
-            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort());
+            var ports = FreeLoopbackPorts(2);
+            silo.UseLocalhostClustering(siloPort: ports[0], gatewayPort: ports[1]);
             silo.AddLensSweepEngine(o => o.DeviceSlots = [.. slots]);
             silo.AddLensSweepLocalFolderStorage(folder);
             silo.UseInMemoryReminderService();
@@ -54,10 +55,27 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
             : DeviceSlots.Cpu(Math.Max(1, Environment.ProcessorCount / 2)).Slots;
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// Distinct free ports on 127.0.0.1. Every listener stays open until all are taken: asked one at a time,
+    /// the OS can give a just-released port again, and a silo port equal to its gateway port cannot bind.
+    /// </summary>
+    public static int[] FreeLoopbackPorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
     }
 }
