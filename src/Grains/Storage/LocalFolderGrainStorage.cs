@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Orleans.Runtime;
@@ -16,27 +15,28 @@ public sealed class LocalFolderGrainStorageOptions : IStorageProviderSerializerO
     /// <summary>The root folder; created when missing.</summary>
     public string Folder { get; set; } = "";
 
-    /// <summary>Flush every state file to the disk before it replaces the previous one.</summary>
+    /// <summary>Flush the log to the disk before a write completes (off only for tests and benchmarks of the engine alone).</summary>
     public bool FlushToDisk { get; set; } = true;
+
+    /// <summary>The log is rewritten as a snapshot once it passes this size and twice the live state.</summary>
+    public long CompactionFloorBytes { get; set; } = 8 << 20;
 }
 
 /// <summary>
-/// Grain state as one file per (grain, state name) under a folder: the single-machine default.
-/// A file holds an 8-byte version followed by the serialized state; the version is the ETag, so a writer
-/// that read an older version (a stale activation left behind by a crash) gets an
-/// <see cref="InconsistentStateException"/> instead of overwriting newer state. Writes go to a temporary
-/// file that is flushed and renamed over the old one, so a crash leaves the old state or the new, never a part.
+/// Grain state of one folder, the single-machine default, kept in a <see cref="GrainStateLog"/>: writes
+/// that arrive together share one append and one disk flush, and a write completes only once it is on disk.
+/// Each state carries a version that is its ETag, so a writer that read an older version (a stale activation
+/// left behind by a crash) gets an <see cref="InconsistentStateException"/> instead of overwriting newer state.
 /// </summary>
-/// <remarks>The version check and the rename are serialized per file inside one process; several processes
-/// sharing one folder are protected only by the ETag check, which is not atomic across processes.</remarks>
-public sealed class LocalFolderGrainStorage : IGrainStorage
+/// <remarks>One process owns a folder; storages over the same folder inside that process share its log.</remarks>
+public sealed class LocalFolderGrainStorage : IGrainStorage, IDisposable
 {
-    private const int StripeCount = 64;
+    private const int StripeCount = 256;
     private readonly string _name;
-    private readonly string _root;
-    private readonly bool _flushToDisk;
     private readonly IGrainStorageSerializer _serializer;
+    private readonly GrainStateLog _log;
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private int _disposed;
 
     public LocalFolderGrainStorage(string name, LocalFolderGrainStorageOptions options, IGrainStorageSerializer serializer)
     {
@@ -47,74 +47,66 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
         }
 
         _name = name;
-        _root = Path.GetFullPath(options.Folder);
-        _flushToDisk = options.FlushToDisk;
         _serializer = serializer;
-        Directory.CreateDirectory(_root);
+        _log = GrainStateLog.Acquire(options.Folder, options.FlushToDisk, options.CompactionFloorBytes);
     }
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathOf(stateName, grainId);
-        byte[] bytes;
-        try
+        if (_log.Find(KeyOf(stateName, grainId)) is { Payload: { } payload } stored)
         {
-            bytes = await File.ReadAllBytesAsync(path).ConfigureAwait(false);
+            grainState.State = _serializer.Deserialize<T>(new BinaryData(payload));
+            grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        else
         {
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
             grainState.RecordExists = false;
-            return;
         }
 
-        if (bytes.Length < sizeof(long))
-        {
-            throw new InvalidDataException($"Grain storage '{_name}': state file '{path}' is shorter than its version header; it is not a LensSweep state file.");
-        }
-
-        grainState.State = _serializer.Deserialize<T>(new BinaryData(bytes.AsMemory(sizeof(long))));
-        grainState.ETag = Version(bytes).ToString(CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
+        return Task.CompletedTask;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathOf(stateName, grainId);
+        var key = KeyOf(stateName, grainId);
         var payload = _serializer.Serialize(grainState.State).ToMemory();
-        var stripe = Stripe(path);
-        await stripe.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var stored = await StoredVersionAsync(path).ConfigureAwait(false);
-            Check(stateName, grainId, grainState.ETag, stored);
-            var next = (stored ?? 0) + 1;
-            var buffer = new byte[sizeof(long) + payload.Length];
-            BinaryPrimitives.WriteInt64LittleEndian(buffer, next);
-            payload.Span.CopyTo(buffer.AsSpan(sizeof(long)));
-            await ReplaceAsync(path, buffer).ConfigureAwait(false);
-            grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
-            grainState.RecordExists = true;
-        }
-        finally
-        {
-            stripe.Release();
-        }
+        var next = await AppendCheckedAsync(key, stateName, grainId, grainState.ETag, payload, cleared: false).ConfigureAwait(false);
+        grainState.ETag = next.ToString(CultureInfo.InvariantCulture);
+        grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathOf(stateName, grainId);
-        var stripe = Stripe(path);
+        await AppendCheckedAsync(KeyOf(stateName, grainId), stateName, grainId, grainState.ETag, ReadOnlyMemory<byte>.Empty, cleared: true).ConfigureAwait(false);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _log.Release();
+        }
+    }
+
+    /// <summary>Checks the writer's ETag and appends the next version; per key, one check-and-append at a time.</summary>
+    private async Task<long> AppendCheckedAsync(string key, string stateName, GrainId grainId, string? etag, ReadOnlyMemory<byte> payload, bool cleared)
+    {
+        var stripe = _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % StripeCount)];
         await stripe.WaitAsync().ConfigureAwait(false);
         try
         {
-            var stored = await StoredVersionAsync(path).ConfigureAwait(false);
-            Check(stateName, grainId, grainState.ETag, stored);
-            File.Delete(path);
-            grainState.ETag = null;
-            grainState.RecordExists = false;
+            var stored = _log.Find(key);
+            Check(stateName, grainId, etag, stored is { Payload: not null } ? stored.Version : null);
+
+            // A cleared state keeps its version, so a writer from before the clear still conflicts.
+            var next = (stored?.Version ?? 0) + 1;
+            await _log.AppendAsync(key, next, payload, cleared).ConfigureAwait(false);
+            return next;
         }
         finally
         {
@@ -134,53 +126,9 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
         }
     }
 
-    private async Task ReplaceAsync(string path, byte[] content)
-    {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-            {
-                await file.WriteAsync(content).ConfigureAwait(false);
-                await file.FlushAsync().ConfigureAwait(false);
-                if (_flushToDisk)
-                {
-                    file.Flush(flushToDisk: true);
-                }
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
-
-    private static async Task<long?> StoredVersionAsync(string path)
-    {
-        try
-        {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-            var header = new byte[sizeof(long)];
-            await file.ReadExactlyAsync(header).ConfigureAwait(false);
-            return Version(header);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    private static long Version(byte[] bytes) => BinaryPrimitives.ReadInt64LittleEndian(bytes);
-
-    private SemaphoreSlim Stripe(string path) => _stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(path) % StripeCount)];
-
-    private string PathOf(string stateName, GrainId grainId) =>
-        Path.Combine(_root, FileName(grainId.Type.ToString()!), FileName(grainId.Key.ToString()!), FileName(stateName) + ".state");
+    /// <summary>The same name the earlier file-per-state layout used as a path, so its files import under it.</summary>
+    private static string KeyOf(string stateName, GrainId grainId) =>
+        $"{FileName(grainId.Type.ToString()!)}/{FileName(grainId.Key.ToString()!)}/{FileName(stateName)}";
 
     /// <summary>Keys such as <c>study/3</c> become one safe file name: anything outside [A-Za-z0-9-_.] is
     /// %-escaped, and over-long names keep a readable head plus a hash of the whole.</summary>

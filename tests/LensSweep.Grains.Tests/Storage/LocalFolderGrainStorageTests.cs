@@ -11,6 +11,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
     private static readonly GrainId Grain = GrainId.Create("trial", "study/3");
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "lenssweep-tests", Guid.NewGuid().ToString("N"));
     private readonly ServiceProvider _services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+    private readonly List<LocalFolderGrainStorage> _opened = [];
 
     [Fact]
     public async Task Written_state_reads_back_with_its_etag()
@@ -100,8 +101,177 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         Assert.Equal([1], read.State);
     }
 
+    [Fact]
+    public async Task State_reads_back_after_every_storage_over_the_folder_closed()
+    {
+        using (var storage = NewStorage())
+        {
+            await storage.WriteStateAsync("progress", Grain, new GrainState<List<int>>([1]));
+            var second = new GrainState<List<int>>();
+            await storage.ReadStateAsync("progress", Grain, second);
+            second.State = [1, 2];
+            await storage.WriteStateAsync("progress", Grain, second);
+        }
+
+        using var reopened = NewStorage();
+        var read = new GrainState<List<int>>();
+        await reopened.ReadStateAsync("progress", Grain, read);
+
+        Assert.Equal([1, 2], read.State);
+        Assert.Equal("2", read.ETag);
+    }
+
+    [Fact]
+    public async Task A_record_torn_by_a_crash_is_dropped_and_the_state_before_it_survives()
+    {
+        using (var storage = NewStorage())
+        {
+            await storage.WriteStateAsync("a", Grain, new GrainState<List<int>>([1]));
+            await storage.WriteStateAsync("b", Grain, new GrainState<List<int>>([2]));
+        }
+
+        var log = Path.Combine(_folder, "grain-state.log");
+        using (var file = new FileStream(log, FileMode.Open))
+        {
+            file.SetLength(file.Length - 3);
+        }
+
+        using var reopened = NewStorage();
+        var a = new GrainState<List<int>>();
+        var b = new GrainState<List<int>>();
+        await reopened.ReadStateAsync("a", Grain, a);
+        await reopened.ReadStateAsync("b", Grain, b);
+
+        Assert.Equal([1], a.State);
+        Assert.False(b.RecordExists);
+    }
+
+    [Fact]
+    public async Task Writes_after_a_torn_tail_survive_the_next_reopen()
+    {
+        using (var storage = NewStorage())
+        {
+            await storage.WriteStateAsync("a", Grain, new GrainState<List<int>>([1]));
+        }
+
+        File.AppendAllText(Path.Combine(_folder, "grain-state.log"), "half a record");
+        using (var storage = NewStorage())
+        {
+            await storage.WriteStateAsync("b", Grain, new GrainState<List<int>>([2]));
+        }
+
+        using var reopened = NewStorage();
+        var b = new GrainState<List<int>>();
+        await reopened.ReadStateAsync("b", Grain, b);
+
+        Assert.Equal([2], b.State);
+    }
+
+    [Fact]
+    public async Task A_record_with_a_wrong_checksum_is_not_replayed()
+    {
+        using (var storage = NewStorage())
+        {
+            await storage.WriteStateAsync("a", Grain, new GrainState<List<int>>([1]));
+        }
+
+        var log = Path.Combine(_folder, "grain-state.log");
+        var bytes = File.ReadAllBytes(log);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(log, bytes);
+
+        using var reopened = NewStorage();
+        var read = new GrainState<List<int>>();
+        await reopened.ReadStateAsync("a", Grain, read);
+
+        Assert.False(read.RecordExists);
+    }
+
+    [Fact]
+    public async Task A_writer_from_before_a_clear_conflicts_with_a_write_after_it()
+    {
+        using var storage = NewStorage();
+        var old = new GrainState<List<int>>([1]);
+        await storage.WriteStateAsync("progress", Grain, old);
+        var staleTag = old.ETag;
+        await storage.ClearStateAsync("progress", Grain, old);
+        await storage.WriteStateAsync("progress", Grain, new GrainState<List<int>>([2]));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("progress", Grain, new GrainState<List<int>>([3]) { ETag = staleTag }));
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_to_many_grains_all_reach_the_disk()
+    {
+        var grains = Enumerable.Range(0, 200).Select(i => GrainId.Create("trial", $"study/{i}")).ToList();
+        using (var storage = NewStorage())
+        {
+            await Task.WhenAll(grains.Select((g, i) => storage.WriteStateAsync("progress", g, new GrainState<List<int>>([i]))));
+        }
+
+        using var reopened = NewStorage();
+        for (var i = 0; i < grains.Count; i++)
+        {
+            var read = new GrainState<List<int>>();
+            await reopened.ReadStateAsync("progress", grains[i], read);
+            Assert.Equal([i], read.State);
+        }
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_the_log_near_the_live_state_and_the_latest_versions()
+    {
+        var payload = Enumerable.Range(0, 256).ToList();
+        using (var storage = NewStorage(compactionFloorBytes: 16 << 10))
+        {
+            var state = new GrainState<List<int>>(payload);
+            for (var i = 0; i < 500; i++)
+            {
+                state.State = [.. payload, i];
+                await storage.WriteStateAsync("progress", Grain, state);
+            }
+        }
+
+        Assert.InRange(new FileInfo(Path.Combine(_folder, "grain-state.log")).Length, 1, 64 << 10);
+        using var reopened = NewStorage();
+        var read = new GrainState<List<int>>();
+        await reopened.ReadStateAsync("progress", Grain, read);
+        Assert.Equal(499, read.State![^1]);
+        Assert.Equal("500", read.ETag);
+    }
+
+    [Fact]
+    public async Task State_files_of_the_earlier_file_per_state_layout_are_imported_and_removed()
+    {
+        var serializer = new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>());
+        var file = Path.Combine(_folder, "trial", "study%2F3", "progress.state");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllBytes(file, [.. BitConverter.GetBytes(7L), .. serializer.Serialize(new List<int> { 5, 6 }).ToArray()]);
+
+        using var storage = NewStorage();
+        var read = new GrainState<List<int>>();
+        await storage.ReadStateAsync("progress", Grain, read);
+
+        Assert.Equal([5, 6], read.State);
+        Assert.Equal("7", read.ETag);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "trial")));
+    }
+
+    [Fact]
+    public void A_folder_another_process_holds_fails_with_a_message_naming_it()
+    {
+        Directory.CreateDirectory(_folder);
+        using var otherProcess = new FileStream(Path.Combine(_folder, "grain-state.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var error = Assert.Throws<IOException>(() => NewStorage());
+
+        Assert.Contains(_folder, error.Message, StringComparison.Ordinal);
+        Assert.Contains("in use by another process", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
+        _opened.ForEach(s => s.Dispose());
         _services.Dispose();
         if (Directory.Exists(_folder))
         {
@@ -109,6 +279,13 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         }
     }
 
-    private LocalFolderGrainStorage NewStorage() =>
-        new("test", new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false }, new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
+    private LocalFolderGrainStorage NewStorage(long compactionFloorBytes = 8 << 20)
+    {
+        var storage = new LocalFolderGrainStorage(
+            "test",
+            new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false, CompactionFloorBytes = compactionFloorBytes },
+            new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
+        _opened.Add(storage);
+        return storage;
+    }
 }
