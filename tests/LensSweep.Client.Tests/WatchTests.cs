@@ -23,6 +23,22 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public void Plain_log_says_when_the_watch_lost_the_cluster_and_repeats_the_summary_once_it_is_back()
+    {
+        var output = new StringWriter();
+        var log = new PlainWatchLog(output);
+        var snapshot = SampleStudy.Snapshots()[0];
+
+        log.Write(snapshot);
+        log.Write(snapshot with { Reconnecting = true });
+        log.Write(snapshot);
+
+        var lines = output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(PlainWatchLog.ReconnectingLine, lines[^2]);
+        Assert.Equal(PlainWatchLog.SummaryLine(snapshot), lines[^1]);
+    }
+
+    [Fact]
     public void Plain_log_reports_the_best_score_so_far()
     {
         var output = new StringWriter();

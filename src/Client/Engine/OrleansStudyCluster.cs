@@ -15,9 +15,14 @@ namespace LensSweep.Client.Engine;
 /// <see cref="IStudyCluster"/> over the engine's grains. Watching polls the sweep grain and the trials that
 /// hold slots, which needs no observer registration and so survives a sweep grain moving between silos.
 /// </summary>
-internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null) : IStudyCluster
+/// <param name="reconnectFor">How long a watch keeps polling through a lost cluster before it gives up.</param>
+internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null) : IStudyCluster
 {
+    /// <summary>Long enough for a silo to restart or for membership to declare a dead one and move its grains.</summary>
+    public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(3);
+
     private readonly TimeSpan _pollEvery = pollEvery ?? TimeSpan.FromSeconds(1);
+    private readonly TimeSpan _reconnectFor = reconnectFor ?? DefaultReconnectWindow;
 
     public async Task<StudySummary> StartAsync(StudySpec spec, CancellationToken cancellationToken)
     {
@@ -80,19 +85,42 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     {
         var sweep = Sweep(studyId);
         var slotsTotal = (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
+        var failures = new TransientFailures(_reconnectFor);
         using var timer = new PeriodicTimer(_pollEvery);
+        StudySnapshot? last = null;
         while (true)
         {
-            var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
-            var running = await Task.WhenAll(status.Slots
-                .Where(s => s.Trial is not null)
-                .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
-                .WaitAsync(cancellationToken);
-            var snapshot = new StudySnapshot(
-                EngineMapping.Summary(status),
-                status.Slots.Count(s => s.Trial is not null),
-                Math.Max(slotsTotal, status.Slots.Count),
-                running.Select(Progress).ToList());
+            StudySnapshot? snapshot = null;
+            try
+            {
+                snapshot = await PollAsync(sweep, studyId, slotsTotal, cancellationToken);
+                failures.Recovered();
+            }
+            catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                // A silo restarting or a gateway failing over: handled below, outside the catch.
+            }
+
+            if (snapshot is null)
+            {
+                // Show the last state as reconnecting and keep polling; past the window the stream ends
+                // and the caller reports the study as lost.
+                if (!failures.StillWorthWaiting())
+                {
+                    yield break;
+                }
+
+                if (last is { Reconnecting: false })
+                {
+                    last = last with { Reconnecting = true };
+                    yield return last;
+                }
+
+                await timer.WaitForNextTickAsync(cancellationToken);
+                continue;
+            }
+
+            last = snapshot;
             yield return snapshot;
             if (snapshot.IsFinished)
             {
@@ -101,6 +129,20 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 
             await timer.WaitForNextTickAsync(cancellationToken);
         }
+    }
+
+    private async Task<StudySnapshot> PollAsync(ISweepGrain sweep, string studyId, int slotsTotal, CancellationToken cancellationToken)
+    {
+        var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
+        var running = await Task.WhenAll(status.Slots
+            .Where(s => s.Trial is not null)
+            .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
+            .WaitAsync(cancellationToken);
+        return new StudySnapshot(
+            EngineMapping.Summary(status),
+            status.Slots.Count(s => s.Trial is not null),
+            Math.Max(slotsTotal, status.Slots.Count),
+            running.Select(Progress).ToList());
     }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)

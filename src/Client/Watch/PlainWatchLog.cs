@@ -16,6 +16,13 @@ public sealed class PlainWatchLog(TextWriter output)
 
     public void Write(StudySnapshot snapshot)
     {
+        if (snapshot.Reconnecting)
+        {
+            output.WriteLine(ReconnectingLine);
+            _lastSummary = null;
+            return;
+        }
+
         foreach (var trial in snapshot.Trials.OrderBy(t => t.TrialId, StringComparer.Ordinal))
         {
             if (!_seen.TryGetValue(trial.TrialId, out var before)
@@ -34,6 +41,8 @@ public sealed class PlainWatchLog(TextWriter output)
             _lastSummary = summary;
         }
     }
+
+    public const string ReconnectingLine = "lost contact with the cluster; reconnecting (the study keeps running on its silos)";
 
     public static string TrialLine(TrialProgress trial)
     {

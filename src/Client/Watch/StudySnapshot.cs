@@ -11,5 +11,8 @@ public sealed record StudySnapshot(
     int SlotsTotal,
     IReadOnlyList<TrialProgress> Trials)
 {
+    /// <summary>The cluster stopped answering; this is the last state seen while the watch reconnects.</summary>
+    public bool Reconnecting { get; init; }
+
     public bool IsFinished => Study.State is StudyState.Completed or StudyState.Failed or StudyState.Cancelled;
 }

@@ -55,7 +55,8 @@ public static class WatchRenderer
     {
         var study = snapshot.Study;
         var best = study.BestScore?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–";
-        return $"[bold]{Markup.Escape(study.StudyId)}[/] · {StateMarkup(study.State)} · best {Markup.Escape(study.Metric)} [bold]{best}[/] · slots {snapshot.SlotsBusy}/{snapshot.SlotsTotal} busy";
+        var line = $"[bold]{Markup.Escape(study.StudyId)}[/] · {StateMarkup(study.State)} · best {Markup.Escape(study.Metric)} [bold]{best}[/] · slots {snapshot.SlotsBusy}/{snapshot.SlotsTotal} busy";
+        return snapshot.Reconnecting ? $"{line} · [yellow]{Markup.Escape(PlainWatchLog.ReconnectingLine)}[/]" : line;
     }
 
     private static string Counts(TrialCounts counts) =>

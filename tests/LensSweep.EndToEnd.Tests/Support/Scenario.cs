@@ -77,7 +77,8 @@ internal sealed partial class Scenario : IAsyncDisposable
     /// Starts a silo of the Redis + Azure Blob cluster with one CPU device slot and waits until it is ready (/readyz).
     /// One torch thread per silo: two silos training at once on a small machine must not starve Orleans' failure detector.
     /// </summary>
-    public async Task<SiloProcess> StartSiloAsync(string name)
+    /// <param name="sameAddressAs">A silo (dead by now) whose ports the new one takes: a restart in place.</param>
+    public async Task<SiloProcess> StartSiloAsync(string name, SiloProcess? sameAddressAs = null)
     {
         var silo = StartSiloProcess(name,
             ["--membership", "redis", "--grain-state", "azureblob", "--artifacts", "azureblob", "--slots", "cpu:0", "--Engine:ReconcilePeriod", ReconcilePeriod],
@@ -87,16 +88,17 @@ internal sealed partial class Scenario : IAsyncDisposable
                 ["LENSSWEEP_GRAINSTATE__CONNECTIONSTRING"] = AzuriteConnectionString ?? throw new InvalidOperationException("start Azurite first"),
                 ["LENSSWEEP_ARTIFACTS__CONNECTIONSTRING"] = AzuriteConnectionString,
                 ["OMP_NUM_THREADS"] = "1",
-            });
+            },
+            sameAddressAs?.Ports);
         if (!await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(90)))
             throw new InvalidOperationException($"silo {name} did not become ready\n{silo.Process.Tail()}");
         return silo;
     }
 
     /// <summary>Starts lenssweep-silo with the given flags and environment plus its own free ports; does not wait.</summary>
-    public SiloProcess StartSiloProcess(string name, IEnumerable<string> flags, IReadOnlyDictionary<string, string> environment)
+    public SiloProcess StartSiloProcess(string name, IEnumerable<string> flags, IReadOnlyDictionary<string, string> environment, SiloPorts? ports = null)
     {
-        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next(), httpPort = FreePort.Next();
+        var (siloPort, gatewayPort, httpPort) = ports ?? new SiloPorts(FreePort.Next(), FreePort.Next(), FreePort.Next());
         string[] args =
         [
             SiloDll, "--silo-name", name, "--advertise", "127.0.0.1",
@@ -104,7 +106,7 @@ internal sealed partial class Scenario : IAsyncDisposable
             "--grace-period", "00:00:30", .. flags,
         ];
         var process = Track(ChildProcess.Start($"silo-{name}", Dotnet, args, Folder, environment));
-        var silo = new SiloProcess(name, process, gatewayPort, httpPort);
+        var silo = new SiloProcess(name, process, new SiloPorts(siloPort, gatewayPort, httpPort));
         _silos.Add(silo);
         return silo;
     }
@@ -119,6 +121,15 @@ internal sealed partial class Scenario : IAsyncDisposable
         var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
         var result = new CliResult(exited ? process.ExitCode : -1, process.StandardOutput, string.Join('\n', process.Lines), process.LogPath);
         return result;
+    }
+
+    /// <summary>Starts a `lenssweep` console command against <paramref name="gateway"/>'s gateway and leaves it running.</summary>
+    public ChildProcess StartCli(SiloProcess gateway, params string[] args)
+    {
+        var run = Interlocked.Increment(ref _cliRuns);
+        return Track(ChildProcess.Start($"cli-{run:000}-{args.FirstOrDefault()}", Dotnet,
+            [CliDll, .. args, "--cluster", gateway.GatewayAddress], Folder,
+            new Dictionary<string, string> { ["NO_COLOR"] = "1", ["COLUMNS"] = "200" }));
     }
 
     /// <summary>Starts the study in <paramref name="spec"/> through the console (which returns once the cluster accepted it).</summary>
@@ -222,16 +233,21 @@ internal sealed partial class Scenario : IAsyncDisposable
     private static partial Regex StateLine();
 }
 
+/// <summary>The three ports a silo listens on.</summary>
+internal sealed record SiloPorts(int Silo, int Gateway, int Http);
+
 /// <summary>A lenssweep-silo process and where to reach it.</summary>
-internal sealed class SiloProcess(string name, ChildProcess process, int gatewayPort, int httpPort)
+internal sealed class SiloProcess(string name, ChildProcess process, SiloPorts ports)
 {
     public string Name { get; } = name;
 
     public ChildProcess Process { get; } = process;
 
-    public string GatewayAddress { get; } = $"127.0.0.1:{gatewayPort}";
+    public SiloPorts Ports { get; } = ports;
 
-    public int HttpPort { get; } = httpPort;
+    public string GatewayAddress { get; } = $"127.0.0.1:{ports.Gateway}";
+
+    public int HttpPort { get; } = ports.Http;
 
     public async Task<bool> WaitUntilReadyAsync(TimeSpan within)
     {
