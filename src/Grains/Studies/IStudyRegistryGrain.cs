@@ -7,9 +7,14 @@ namespace LensSweep.Grains.Studies;
 [Alias("lenssweep.IStudyRegistryGrain")]
 public interface IStudyRegistryGrain : IGrainWithStringKey
 {
-    /// <summary>Records a study; adding one twice keeps the first entry.</summary>
+    /// <summary>Records a study; adding one twice keeps the first start time, and marks an ended study running again.</summary>
     [Alias("Add")]
     Task AddAsync(string studyId, DateTimeOffset startedAt);
+
+    /// <summary>Notes that a study completed or was cancelled, so readers that want only running studies
+    /// (the autoscaling metrics) need not wake every study ever run.</summary>
+    [Alias("MarkEnded")]
+    Task MarkEndedAsync(string studyId, DateTimeOffset endedAt);
 
     /// <summary>Every study ever started on this cluster, oldest first.</summary>
     [Alias("List")]
@@ -17,7 +22,13 @@ public interface IStudyRegistryGrain : IGrainWithStringKey
 }
 
 [GenerateSerializer, Immutable, Alias("lenssweep.RegisteredStudy")]
-public sealed record RegisteredStudy([property: Id(0)] string StudyId, [property: Id(1)] DateTimeOffset StartedAt);
+public sealed record RegisteredStudy(
+    [property: Id(0)] string StudyId,
+    [property: Id(1)] DateTimeOffset StartedAt,
+    [property: Id(2)] DateTimeOffset? EndedAt = null)
+{
+    public bool HasEnded => EndedAt is not null;
+}
 
 public static class StudyRegistry
 {

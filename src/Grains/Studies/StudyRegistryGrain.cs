@@ -9,12 +9,32 @@ public sealed class StudyRegistryGrain(
     public async Task AddAsync(string studyId, DateTimeOffset startedAt)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(studyId);
-        if (state.State.Studies.Any(s => s.StudyId == studyId))
+        var at = state.State.Studies.FindIndex(s => s.StudyId == studyId);
+        if (at < 0)
+        {
+            state.State.Studies.Add(new RegisteredStudy(studyId, startedAt));
+        }
+        else if (state.State.Studies[at].HasEnded)
+        {
+            state.State.Studies[at] = state.State.Studies[at] with { EndedAt = null };
+        }
+        else
         {
             return;
         }
 
-        state.State.Studies.Add(new RegisteredStudy(studyId, startedAt));
+        await state.WriteStateAsync();
+    }
+
+    public async Task MarkEndedAsync(string studyId, DateTimeOffset endedAt)
+    {
+        var at = state.State.Studies.FindIndex(s => s.StudyId == studyId);
+        if (at < 0 || state.State.Studies[at].HasEnded)
+        {
+            return;
+        }
+
+        state.State.Studies[at] = state.State.Studies[at] with { EndedAt = endedAt };
         await state.WriteStateAsync();
     }
 

@@ -646,12 +646,15 @@ public sealed partial class SweepGrain(
         _slotPoll = null;
     }
 
+    /// <summary>The study no longer needs its reconcile reminder, and the registry hears that it ended.</summary>
     private async Task UnregisterReconcileAsync()
     {
         if (await this.GetReminder(ReconcileReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        await StudyRegistry.Get(GrainFactory).MarkEndedAsync(StudyId, State.FinishedAt ?? DateTimeOffset.UtcNow);
     }
 
     private void Notify(IReadOnlyList<RungResult> results)

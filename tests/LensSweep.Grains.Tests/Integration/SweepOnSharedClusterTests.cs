@@ -138,6 +138,37 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_finished_study_is_marked_ended_in_the_cluster_registry()
+    {
+        const string study = "registered-ended";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 2, EngineCluster.Asha(1, 2, eta: 2), maxConcurrent: 1));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        RegisteredStudy? entry;
+        while ((entry = (await StudyRegistry.Get(Engine.Client).ListAsync()).Single(s => s.StudyId == study)) is { HasEnded: false } && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(entry.HasEnded);
+    }
+
+    [Fact]
+    public async Task A_study_added_again_after_it_ended_is_listed_as_running_with_its_first_start_time()
+    {
+        var registry = Engine.Client.GetGrain<IStudyRegistryGrain>($"registry-{Guid.NewGuid():N}");
+        var first = DateTimeOffset.UtcNow.AddHours(-1);
+        await registry.AddAsync("again", first);
+        await registry.MarkEndedAsync("again", first.AddMinutes(5));
+
+        await registry.AddAsync("again", DateTimeOffset.UtcNow);
+
+        Assert.Equal(new RegisteredStudy("again", first), Assert.Single(await registry.ListAsync()));
+    }
+
+    [Fact]
     public async Task A_promoted_trial_resumes_from_its_checkpoint()
     {
         const string study = "promotion-resume";
