@@ -4,11 +4,13 @@ using static TorchSharp.torch;
 
 namespace LensSweep.Models.Mae;
 
-/// <summary>The three tensors of one masked pass (shapes for batch B, L patches, p²·C pixels per patch).</summary>
+/// <summary>The tensors of one masked pass (shapes for batch B, L patches, M = L − K masked, p²·C pixels per patch).</summary>
 /// <param name="Loss">Scalar: MSE over masked patches only.</param>
-/// <param name="Prediction">[B, L, p²·C] reconstructed patches (normalised pixels when NormPixelLoss).</param>
+/// <param name="Prediction">[B, M, p²·C] reconstructions of the masked patches, in the order of <paramref name="MaskedIds"/>
+/// (normalised pixels when NormPixelLoss). Visible patches are not reconstructed: the loss never reads them.</param>
 /// <param name="Mask">[B, L]: 0 for a visible patch, 1 for a masked one.</param>
-public sealed record MaeOutput(Tensor Loss, Tensor Prediction, Tensor Mask);
+/// <param name="MaskedIds">[B, M]: which patch each row of <paramref name="Prediction"/> is.</param>
+public sealed record MaeOutput(Tensor Loss, Tensor Prediction, Tensor Mask, Tensor MaskedIds);
 
 /// <summary>How the probe turns encoder tokens into one feature vector per image.</summary>
 public enum FeaturePooling
@@ -111,14 +113,30 @@ public sealed class MaeModel : nn.Module
         return (visible, mask, idsRestore);
     }
 
-    /// <summary>Masked pretraining pass: encoder on visible patches, decoder, loss on masked patches.</summary>
+    /// <summary>
+    /// Masked pretraining pass: encoder on visible patches, decoder, loss on masked patches. The decoder's last
+    /// block, norm and head run on the masked rows only (attention still reads every token), which gives the
+    /// same loss and gradients as decoding every patch with less work.
+    /// </summary>
     public MaeOutput Forward(Tensor images, Generator noise)
     {
         CheckImages(images);
         var (visible, mask, idsRestore) = RandomMasking(EmbedPatches(images), noise);
-        var latent = Encode(visible);
-        var prediction = Decode(latent, idsRestore);
-        return new MaeOutput(Loss(images, prediction, mask), prediction, mask);
+        // A patch's rank in the shuffle is its restore index; ranks K.. are the masked ones.
+        var maskedIds = idsRestore.argsort(1).narrow(1, KeptCount, PatchCount - KeptCount);
+        var prediction = Decode(Encode(visible), idsRestore, maskedIds);
+        var target = Patchify(images);
+        target = NormalisedTarget(target.gather(1, maskedIds.unsqueeze(-1).expand(-1, -1, target.shape[2])));
+        return new MaeOutput((prediction - target).square().mean(), prediction, mask, maskedIds);
+    }
+
+    /// <summary>Masked pass that reconstructs every patch, visible ones too (for looking at what the model
+    /// learned): prediction [B, L, p²·C] and mask [B, L].</summary>
+    public (Tensor Prediction, Tensor Mask) Reconstruct(Tensor images, Generator noise)
+    {
+        CheckImages(images);
+        var (visible, mask, idsRestore) = RandomMasking(EmbedPatches(images), noise);
+        return (Decode(Encode(visible), idsRestore, null), mask);
     }
 
     /// <summary>Encoder on every patch, no masking: [B, L (+1 with CLS first), D] after the final LayerNorm.</summary>
@@ -162,20 +180,34 @@ public sealed class MaeModel : nn.Module
     /// <summary>Per-patch MSE averaged over pixels, then over masked patches only: sum(loss·mask)/sum(mask).</summary>
     public Tensor Loss(Tensor images, Tensor prediction, Tensor mask)
     {
-        var target = Patchify(images);
-        if (Config.NormPixelLoss)
-        {
-            var mean = target.mean([-1], keepdim: true);
-            var variance = target.var(-1, unbiased: true, keepdim: true);
-            target = (target - mean) / (variance + 1e-6).sqrt();
-        }
-
-        var perPatch = (prediction - target).square().mean([-1]);
+        var perPatch = (prediction - NormalisedTarget(Patchify(images))).square().mean([-1]);
         return (perPatch * mask).sum() / mask.sum();
     }
 
-    private Tensor EmbedPatches(Tensor images) =>
-        patch_embed.forward(images).flatten(2).transpose(1, 2) + pos_embed;
+    /// <summary>Patch pixels as the loss compares them: per-patch normalised when NormPixelLoss.</summary>
+    private Tensor NormalisedTarget(Tensor patches)
+    {
+        if (!Config.NormPixelLoss) return patches;
+        var mean = patches.mean([-1], keepdim: true);
+        var variance = patches.var(-1, unbiased: true, keepdim: true);
+        return (patches - mean) / (variance + 1e-6).sqrt();
+    }
+
+    private Tensor EmbedPatches(Tensor images) => PatchTokens(images) + pos_embed;
+
+    /// <summary>
+    /// The patch embedding [B, L, D] before positions: the Conv2d with kernel = stride = patch whose weights it
+    /// holds, computed as one matrix product over the patches' pixels in the kernel's (channel, row, column)
+    /// order. The same numbers; libtorch's convolution backward for this shape takes several times longer.
+    /// </summary>
+    internal Tensor PatchTokens(Tensor images)
+    {
+        var (p, g, c) = (Config.PatchSize, Config.GridSize(), Config.Channels);
+        var batch = images.shape[0];
+        var pixels = images.reshape(batch, c, g, p, g, p).permute(0, 2, 4, 1, 3, 5).reshape(batch, PatchCount, c * p * p);
+        var kernel = patch_embed.weight!.reshape(Config.EmbedDim, c * p * p);
+        return nn.functional.linear(pixels, kernel, patch_embed.bias);
+    }
 
     private Tensor Encode(Tensor tokens)
     {
@@ -186,7 +218,8 @@ public sealed class MaeModel : nn.Module
         return norm.forward(x);
     }
 
-    private Tensor Decode(Tensor latent, Tensor idsRestore)
+    /// <param name="rows">Patches the prediction is wanted for, or null for every patch.</param>
+    private Tensor Decode(Tensor latent, Tensor idsRestore, Tensor? rows)
     {
         var x = decoder_embed.forward(latent);
         var (batch, dim) = (x.shape[0], Config.DecoderEmbedDim);
@@ -202,9 +235,17 @@ public sealed class MaeModel : nn.Module
         x = x + decoder_pos_embed;
         // The CLS row of MAE's decoder position table is all zeros, so CLS goes back in unchanged.
         if (cls is not null) x = cat([cls, x], 1);
-        foreach (var block in decoder_blocks) x = block.forward(x);
-        var prediction = decoder_pred.forward(decoder_norm.forward(x));
-        return cls is null ? prediction : prediction.narrow(1, 1, PatchCount);
+        var last = decoder_blocks.Count - 1;
+        for (var i = 0; i < last; i++) x = decoder_blocks[i].forward(x);
+        if (rows is null)
+        {
+            var prediction = decoder_pred.forward(decoder_norm.forward(decoder_blocks[last].forward(x)));
+            return cls is null ? prediction : prediction.narrow(1, 1, PatchCount);
+        }
+
+        // Row r of the token sequence is patch r, or patch r − 1 behind a CLS token.
+        var tokenRows = cls is null ? rows : rows + 1;
+        return decoder_pred.forward(decoder_norm.forward(decoder_blocks[last].ForwardRows(x, tokenRows)));
     }
 
     private void CheckImages(Tensor images)

@@ -38,6 +38,18 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         var y = h + fc2.forward(act.forward(fc1.forward(norm2.forward(h))));
         return y.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The block's output at token rows <paramref name="rows"/> [B, R] only: attention still reads
+    /// every token, but queries, the MLP and the residuals run on R rows.</summary>
+    public Tensor ForwardRows(Tensor x, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var index = rows.unsqueeze(-1).expand(-1, -1, x.shape[2]);
+        var normed = norm1.forward(x);
+        var h = x.gather(1, index) + attn.ForwardQueries(normed.gather(1, index), normed);
+        var y = h + fc2.forward(act.forward(fc1.forward(norm2.forward(h))));
+        return y.MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>Multi-head self-attention on libtorch's fused scaled_dot_product_attention (scale 1/√d).</summary>
@@ -53,6 +65,20 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor>
         qkv = nn.Linear(dim, dim * 3);
         proj = nn.Linear(dim, dim);
         RegisterComponents();
+    }
+
+    /// <summary>Attention of <paramref name="queries"/> [B, R, D] over every token of <paramref name="x"/> [B, T, D]
+    /// with the same weights as <see cref="forward"/>: the query third of the qkv projection for the queries, the rest for x.</summary>
+    public Tensor ForwardQueries(Tensor queries, Tensor x)
+    {
+        var (batch, tokens, dim) = (x.shape[0], x.shape[1], x.shape[2]);
+        var rows = queries.shape[1];
+        var q = nn.functional.linear(queries, qkv.weight!.narrow(0, 0, dim), qkv.bias!.narrow(0, 0, dim))
+            .reshape(batch, rows, heads, dim / heads).transpose(1, 2);
+        var kv = nn.functional.linear(x, qkv.weight!.narrow(0, dim, 2 * dim), qkv.bias!.narrow(0, dim, 2 * dim))
+            .reshape(batch, tokens, 2, heads, dim / heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var mixed = nn.functional.scaled_dot_product_attention(q, kv[0], kv[1]);
+        return proj.forward(mixed.transpose(1, 2).reshape(batch, rows, dim));
     }
 
     public override Tensor forward(Tensor x)

@@ -63,15 +63,63 @@ public sealed class MaeModelTests
     }
 
     [Fact]
-    public void Forward_gives_a_scalar_loss_and_a_prediction_per_patch()
+    public void Forward_gives_a_scalar_loss_and_a_prediction_per_masked_patch()
     {
         using var scope = NewDisposeScope();
         using var model = new MaeModel(TinyModels.Config, seed: 0);
         using var noise = new Generator(1, CPU);
         var output = model.Forward(randn(2, 1, 32, 32), noise);
+        var masked = 16 - model.KeptCount;
         Assert.Equal(0, output.Loss.dim());
-        Assert.Equal(new long[] { 2, 16, 64 }, output.Prediction.shape);
+        Assert.Equal(new long[] { 2, masked, 64 }, output.Prediction.shape);
         Assert.True(float.IsFinite(output.Loss.item<float>()));
+        for (var b = 0; b < 2; b++)
+        {
+            var ids = output.MaskedIds[b].data<long>().ToArray();
+            Assert.All(ids, id => Assert.Equal(1f, output.Mask[b, id].item<float>()));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decoding_masked_patches_only_gives_the_loss_and_gradients_of_decoding_every_patch(bool clsToken)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config with { UseClsToken = clsToken, DecoderDepth = 2 }, seed: 0);
+        var images = randn(3, 1, 32, 32);
+        using (var noise = new Generator(5, CPU))
+        {
+            model.Forward(images, noise).Loss.backward();
+        }
+
+        var lean = model.parameters().Select(p => p.grad!.clone()).ToList();
+        model.zero_grad();
+        using (var noise = new Generator(5, CPU))
+        {
+            var (prediction, mask) = model.Reconstruct(images, noise);
+            model.Loss(images, prediction, mask).backward();
+        }
+
+        var full = model.parameters().Select(p => p.grad!).ToList();
+        for (var i = 0; i < full.Count; i++)
+        {
+            Assert.True(lean[i].allclose(full[i], rtol: 1e-4, atol: 1e-6), $"gradient {i} differs");
+        }
+    }
+
+    [Fact]
+    public void The_patch_embedding_equals_the_convolution_whose_weights_it_holds()
+    {
+        using var scope = NewDisposeScope();
+        var config = TinyModels.Config with { Channels = 3 };
+        using var model = new MaeModel(config, seed: 0);
+        var images = randn(2, 3, 32, 32);
+        var conv = model.named_modules().Single(m => m.name == "patch_embed").module as TorchSharp.Modules.Conv2d;
+
+        var viaConvolution = conv!.forward(images).flatten(2).transpose(1, 2);
+
+        Assert.True(model.PatchTokens(images).allclose(viaConvolution, rtol: 1e-4, atol: 1e-5));
     }
 
     [Fact]
@@ -81,7 +129,7 @@ public sealed class MaeModelTests
         using var model = new MaeModel(TinyModels.Config with { UseClsToken = true }, seed: 0);
         using var noise = new Generator(1, CPU);
         var images = randn(2, 1, 32, 32);
-        Assert.Equal(new long[] { 2, 16, 64 }, model.Forward(images, noise).Prediction.shape);
+        Assert.Equal(new long[] { 2, 16 - model.KeptCount, 64 }, model.Forward(images, noise).Prediction.shape);
         Assert.Equal(new long[] { 2, 17, 32 }, model.EncodeAll(images).shape);
         Assert.Equal(new long[] { 2, 32 }, model.PooledFeatures(images, FeaturePooling.ClsToken).shape);
     }
