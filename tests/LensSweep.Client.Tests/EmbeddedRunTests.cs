@@ -23,6 +23,19 @@ public sealed class EmbeddedRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_on_an_output_folder_another_process_holds_exits_2_naming_the_folder()
+    {
+        var state = Directory.CreateDirectory(Path.Combine(_folder, "state")).FullName;
+        using var otherProcess = new FileStream(Path.Combine(state, "grain-state.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var services = new CliServices { Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()) };
+
+        var (code, _, error) = await CliHarness.RunAsync(services, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--slots", "2");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"the output folder {Path.GetFullPath(_folder)} is in use by another lenssweep process", error);
+    }
+
+    [Fact]
     public async Task Run_of_the_quick_spec_finishes_and_ranks_every_trial()
     {
         var services = new CliServices { Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()) };

@@ -5,6 +5,7 @@ using LensSweep.Grains.Hosting;
 using LensSweep.Silo.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Storage;
 
 namespace LensSweep.Client.Engine;
 
@@ -32,6 +33,19 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
             addTrainer(silo);
         });
         var host = builder.Build();
+        try
+        {
+            // Opened now, not at the first grain activation: a folder another run holds fails here, plainly.
+            host.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
+        }
+        catch (IOException)
+        {
+            host.Dispose();
+            throw new CliInputException(
+                $"the output folder {folder} is in use by another lenssweep process",
+                "Wait for that run to finish or stop it, or give this run another --out.");
+        }
+
         await host.StartAsync(cancellationToken);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         return new OrleansStudyCluster(grains, async () =>

@@ -30,7 +30,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         {
             return EngineMapping.Summary(await Sweep(spec.Name).StartAsync(SweepPlan.From(spec)).WaitAsync(cancellationToken));
         }
-        catch (InvalidOperationException e)
+        catch (StudySpecConflictException e)
         {
             throw new CliInputException(
                 $"study '{spec.Name}' already exists with a different spec ({e.Message})",

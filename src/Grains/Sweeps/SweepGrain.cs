@@ -105,7 +105,7 @@ public sealed partial class SweepGrain(
         {
             if (!existing.IsSameStudyAs(plan))
             {
-                throw new InvalidOperationException($"Study '{StudyId}' already exists with a different spec; choose another name.");
+                throw new StudySpecConflictException($"Study '{StudyId}' already exists with a different spec; choose another name.");
             }
 
             if (State.Phase != SweepPhase.NotStarted)

@@ -1,5 +1,8 @@
 using LensSweep.Silo.Health;
+using LensSweep.Grains.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace LensSweep.Silo.Hosting;
 
@@ -17,7 +20,24 @@ public static class SiloApp
         builder.AddLensSweepSilo(configureEngine);
         await SiloPreflight.CheckAsync(SiloConfiguration.Read(builder.Configuration), cancellationToken).ConfigureAwait(false);
         var app = builder.Build();
+        ClaimGrainStateStore(app.Services);
         app.MapLensSweepSiloEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Opens the grain state store now rather than at the first grain activation, so a local state folder
+    /// that another process holds fails the start with one line instead of failing grain calls later.
+    /// </summary>
+    private static void ClaimGrainStateStore(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
+        }
+        catch (IOException e)
+        {
+            throw new SiloStartupException([$"GrainState: {e.Message}"]);
+        }
     }
 }

@@ -246,7 +246,7 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
         await using var scope = Engine.StudyScope(study);
         await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 2));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2)));
+        await Assert.ThrowsAsync<StudySpecConflictException>(() => Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2)));
     }
 
     [Fact]

@@ -174,6 +174,25 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         Assert.Equal($"Artifacts: Azure Blob at http://127.0.0.1:{deadPort}/devstoreaccount1/lenssweep-artifacts is unreachable", Assert.Single(error.Problems));
     }
 
+    [Fact]
+    public async Task A_local_state_folder_another_process_holds_fails_at_start_with_one_line_naming_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("lenssweep-held-").FullName;
+        try
+        {
+            using var otherProcess = new FileStream(Path.Combine(folder, "grain-state.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+            var error = await Assert.ThrowsAsync<SiloStartupException>(() => SiloApp.CreateAsync(Args(NewPorts(), "--grain-state-path", folder)));
+
+            var problem = Assert.Single(error.Problems);
+            Assert.StartsWith($"GrainState: Grain state folder '{folder}' is in use by another process", problem, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private sealed class RecordingDrain : ISiloDrain
     {
         public IServiceProvider? Services { get; set; }
