@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
 using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
 
 namespace LensSweep.Grains.Storage;
 
@@ -49,7 +50,9 @@ internal sealed class GrainStateLog : IDisposable
     private readonly ConcurrentDictionary<string, LoggedState> _states = new(StringComparer.Ordinal);
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private FileStream _log;
+    private SafeFileHandle _log;
+    private long _end;
+    private Exception? _broken;
     private long _liveBytes;
 
     private GrainStateLog(string root, bool flushToDisk, long compactionFloorBytes)
@@ -64,8 +67,7 @@ internal sealed class GrainStateLog : IDisposable
         {
             TruncatedBytes = Replay();
             var imported = ImportFilePerStateLayout();
-            _log = new FileStream(_logPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16);
-            _log.Seek(0, SeekOrigin.End);
+            (_log, _end) = OpenForAppend();
             if (imported.Count > 0)
             {
                 Compact();
@@ -153,17 +155,11 @@ internal sealed class GrainStateLog : IDisposable
 
             try
             {
-                foreach (var pending in batch)
-                {
-                    _log.Write(pending.Record);
-                }
-
-                _log.Flush(flushToDisk: _flushToDisk);
+                AppendAndFlush(batch);
             }
             catch (Exception e)
             {
-                // The disk refused; nothing in this batch is acknowledged, and callers see why. Whatever
-                // part reached the file has no valid successor records, so replay would drop or keep it whole.
+                // The disk refused; nothing in this batch is acknowledged, and callers see why.
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetException(e);
@@ -178,10 +174,55 @@ internal sealed class GrainStateLog : IDisposable
                 pending.Done.TrySetResult();
             }
 
-            if (_log.Length > _compactionFloorBytes && _log.Length > 2 * _liveBytes)
+            if (_end > _compactionFloorBytes && _end > 2 * _liveBytes)
             {
                 TryCompact();
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes the batch at the end of the log in one call and flushes it. After a failed write the file is cut
+    /// back to where the batch began, so later batches never sit behind a torn record that replay would stop at;
+    /// if even that fails the log refuses every later write rather than acknowledge writes it could lose.
+    /// </summary>
+    private void AppendAndFlush(List<PendingAppend> batch)
+    {
+        if (_broken is not null)
+        {
+            throw new IOException($"The grain state log '{_logPath}' stopped taking writes after a failed write: {_broken.Message}", _broken);
+        }
+
+        var bytes = new byte[batch.Sum(p => p.Record.Length)];
+        var at = 0;
+        foreach (var pending in batch)
+        {
+            pending.Record.CopyTo(bytes, at);
+            at += pending.Record.Length;
+        }
+
+        try
+        {
+            RandomAccess.Write(_log, bytes, _end);
+            if (_flushToDisk)
+            {
+                RandomAccess.FlushToDisk(_log);
+            }
+
+            _end += bytes.Length;
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                RandomAccess.SetLength(_log, _end);
+            }
+            catch (Exception cut)
+            {
+                _broken = cut;
+            }
+
+            throw new IOException($"Could not write to the grain state log '{_logPath}': {e.Message}", e);
         }
     }
 
@@ -229,9 +270,14 @@ internal sealed class GrainStateLog : IDisposable
         }
         finally
         {
-            _log = new FileStream(_logPath, FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16);
-            _log.Seek(0, SeekOrigin.End);
+            (_log, _end) = OpenForAppend();
         }
+    }
+
+    private (SafeFileHandle Handle, long End) OpenForAppend()
+    {
+        var handle = File.OpenHandle(_logPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        return (handle, RandomAccess.GetLength(handle));
     }
 
     /// <summary>Reads every whole record into memory; cuts a torn tail off the file and returns its length.</summary>
