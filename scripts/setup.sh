@@ -2,7 +2,7 @@
 # One set-up for every entry point (README commands, .ci/run). Safe to re-run: each step checks first.
 #
 #   scripts/setup.sh            native runtime for TorchSharp only (enough to run a study)
-#   scripts/setup.sh --tests    also the services the tests start themselves (redis-server, Azurite)
+#   scripts/setup.sh --tests    also the services the tests start themselves (redis-server, PostgreSQL, Azurite)
 #
 # Why the libstdc++ step: TorchSharp 0.107's native library is built against GCC 13's libstdc++
 # (symbol version GLIBCXX_3.4.32). Debian 12 ships GCC 12's, so `torch` fails to load there with a
@@ -87,6 +87,15 @@ ensure_test_services() {
     # The Debian package starts a system instance; the tests start their own on a free port.
     as_root sh -c 'command -v systemctl >/dev/null && systemctl disable --now redis-server >/dev/null 2>&1 || true'
     as_root sh -c 'service redis-server stop >/dev/null 2>&1 || true'
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    as_root true || { echo "[setup] the PostgreSQL server is missing; run as root: apt-get install -y postgresql" >&2; exit 1; }
+    say "installing postgresql"
+    apt_install postgresql
+    # The Debian package creates and starts a cluster on port 5432; the tests run their own servers on free ports.
+    as_root sh -c 'command -v systemctl >/dev/null && systemctl disable --now postgresql >/dev/null 2>&1 || true'
+    as_root sh -c 'service postgresql stop >/dev/null 2>&1 || true'
+    as_root sh -c 'for conf in /etc/postgresql/*/*/start.conf; do [ -f "$conf" ] && echo manual > "$conf"; done; true'
   fi
   local here; here=$(cd "$(dirname "$0")/.." && pwd)
   if [ ! -x "$here/.tools/azurite/node_modules/.bin/azurite-blob" ]; then

@@ -25,6 +25,18 @@ public sealed class BadConfigurationTests
     }
 
     [Fact]
+    public async Task An_unreachable_postgres_fails_at_start_with_one_line_naming_it()
+    {
+        await using var scenario = new Scenario();
+        var deadPort = FreePort.Next();
+
+        var silo = await RunToExitAsync(scenario, ["--membership", "postgres", "--slots", "none"],
+            new() { ["LENSSWEEP_MEMBERSHIP__CONNECTIONSTRING"] = $"Host=127.0.0.1;Port={deadPort};Database=orleans;Username=orleans;Password={Secret}" });
+
+        AssertOneLineFailure(silo, $"lenssweep-silo: Membership: PostgreSQL at 127.0.0.1:{deadPort}/orleans is unreachable");
+    }
+
+    [Fact]
     public async Task A_malformed_azure_connection_string_fails_at_start_with_one_line_naming_the_setting()
     {
         await using var scenario = new Scenario();

@@ -13,6 +13,9 @@ public static class SiloPreflight
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
 
+    // The schema script only adds what is absent, so re-running it is the fix for a partial schema too.
+    private const string CompleteSchema = "run infra/postgres/apply-schema.sh (lenssweep-orleans-schema.sql) again: it adds what is missing and keeps the data";
+
     /// <exception cref="SiloStartupException">A service is unreachable or refuses the credentials.</exception>
     public static async Task CheckAsync(SiloHostOptions options, CancellationToken cancellationToken)
     {
@@ -72,13 +75,25 @@ public static class SiloPreflight
         {
             await using var connection = new NpgsqlConnection(postgres.ConnectionString);
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var probe = new NpgsqlCommand("SELECT count(*) FROM orleansquery", connection);
-            await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return null;
+            // One probe per provider, so a partly set-up database says which provider would refuse to start.
+            await using var probe = new NpgsqlCommand(
+                "SELECT bool_or(querykey = 'InsertMembershipKey'), bool_or(querykey = 'UpsertReminderRowKey') FROM orleansquery", connection);
+            await using var reader = await probe.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // bool_or over no rows is NULL: an empty query table has neither.
+            bool hasMembership = !reader.IsDBNull(0) && reader.GetBoolean(0), hasReminders = !reader.IsDBNull(1) && reader.GetBoolean(1);
+            var missing = (hasMembership, hasReminders) switch
+            {
+                (true, true) => null,
+                (false, false) => "membership and reminder queries",
+                (false, true) => "membership queries",
+                (true, false) => "reminder queries",
+            };
+            return missing is null ? null : $"{section}: PostgreSQL database {where} lacks the Orleans {missing}; {CompleteSchema}";
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
-            return $"{section}: PostgreSQL database {where} has no Orleans tables; apply the Orleans PostgreSQL scripts listed in infra/README.md";
+            return $"{section}: PostgreSQL database {where} has no Orleans tables; create them with infra/postgres/apply-schema.sh";
         }
         catch (PostgresException e)
         {

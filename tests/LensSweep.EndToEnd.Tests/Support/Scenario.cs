@@ -6,8 +6,8 @@ using System.Text.RegularExpressions;
 namespace LensSweep.EndToEnd.Tests.Support;
 
 /// <summary>
-/// One end-to-end run: a temporary folder, and every process started in it (redis-server, Azurite, silos, console
-/// commands), each on free 127.0.0.1 ports with its output in a log file there. Disposing kills every process
+/// One end-to-end run: a temporary folder, and every process started in it (redis-server or PostgreSQL, Azurite, silos,
+/// console commands), each on free 127.0.0.1 ports with its output in a log file there. Disposing kills every process
 /// still running and deletes the folder, whatever the test's outcome.
 /// </summary>
 internal sealed partial class Scenario : IAsyncDisposable
@@ -22,6 +22,10 @@ internal sealed partial class Scenario : IAsyncDisposable
     private readonly List<ChildProcess> _processes = [];
     private readonly List<SiloProcess> _silos = [];
     private int _cliRuns;
+    private PostgresServer? _postgres;
+
+    /// <summary>What silos use for membership and reminders: whichever of Redis and PostgreSQL was started last.</summary>
+    private (string Kind, string ConnectionString)? _membership;
 
     public Scenario()
     {
@@ -31,6 +35,8 @@ internal sealed partial class Scenario : IAsyncDisposable
     public string Folder { get; }
 
     public string? RedisConnectionString { get; private set; }
+
+    public string? PostgresConnectionString { get; private set; }
 
     public string? AzuriteConnectionString { get; private set; }
 
@@ -53,6 +59,18 @@ internal sealed partial class Scenario : IAsyncDisposable
         if (!await FreePort.WaitUntilOpenAsync(port, TimeSpan.FromSeconds(30), () => !process.HasExited))
             throw new InvalidOperationException($"redis-server did not open port {port}\n{process.Tail()}");
         RedisConnectionString = $"127.0.0.1:{port}";
+        _membership = ("redis", RedisConnectionString);
+    }
+
+    /// <summary>
+    /// Starts a PostgreSQL server (Debian's postgresql; `bash scripts/setup.sh --tests`) with one database that has the
+    /// Orleans tables, created by infra/postgres/apply-schema.sh.
+    /// </summary>
+    public async Task StartPostgresAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        PostgresConnectionString = await _postgres.CreateOrleansDatabaseAsync();
+        _membership = ("postgres", PostgresConnectionString);
     }
 
     /// <summary>Starts Azurite's blob service (installed into .tools/azurite by `bash scripts/setup.sh --tests`).</summary>
@@ -74,17 +92,18 @@ internal sealed partial class Scenario : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccount};AccountKey={key};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteAccount};";
 
     /// <summary>
-    /// Starts a silo of the Redis + Azure Blob cluster with one CPU device slot and waits until it is ready (/readyz).
+    /// Starts a silo of the Redis (or PostgreSQL) + Azure Blob cluster with one CPU device slot and waits until it is ready (/readyz).
     /// One torch thread per silo: two silos training at once on a small machine must not starve Orleans' failure detector.
     /// </summary>
     /// <param name="sameAddressAs">A silo (dead by now) whose ports the new one takes: a restart in place.</param>
     public async Task<SiloProcess> StartSiloAsync(string name, SiloProcess? sameAddressAs = null)
     {
+        var (membership, membershipConnection) = _membership ?? throw new InvalidOperationException("start Redis or PostgreSQL first");
         var silo = StartSiloProcess(name,
-            ["--membership", "redis", "--grain-state", "azureblob", "--artifacts", "azureblob", "--slots", "cpu:0", "--Engine:ReconcilePeriod", ReconcilePeriod],
+            ["--membership", membership, "--grain-state", "azureblob", "--artifacts", "azureblob", "--slots", "cpu:0", "--Engine:ReconcilePeriod", ReconcilePeriod],
             new Dictionary<string, string>
             {
-                ["LENSSWEEP_MEMBERSHIP__CONNECTIONSTRING"] = RedisConnectionString ?? throw new InvalidOperationException("start Redis first"),
+                ["LENSSWEEP_MEMBERSHIP__CONNECTIONSTRING"] = membershipConnection,
                 ["LENSSWEEP_GRAINSTATE__CONNECTIONSTRING"] = AzuriteConnectionString ?? throw new InvalidOperationException("start Azurite first"),
                 ["LENSSWEEP_ARTIFACTS__CONNECTIONSTRING"] = AzuriteConnectionString,
                 ["OMP_NUM_THREADS"] = "1",
@@ -192,6 +211,8 @@ internal sealed partial class Scenario : IAsyncDisposable
         // Silos first (they hold connections to Redis and Azurite), each killed outright: the test is over.
         foreach (var process in _processes.AsEnumerable().Reverse())
             process.Dispose();
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
         KeepLogs();
         for (var attempt = 0; attempt < 5 && Directory.Exists(Folder); attempt++)
         {
