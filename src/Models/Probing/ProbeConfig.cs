@@ -14,6 +14,12 @@ public sealed record ProbeConfig
     /// <summary>With <see cref="FeaturePooling.RegionMeans"/>: the image is cut into RegionGrid×RegionGrid regions.</summary>
     public int RegionGrid { get; init; } = 2;
 
+    /// <summary>
+    /// Encoder layers whose pooled tokens are concatenated (0 = patch embedding, k = output of block k,
+    /// see <c>MaeModel.EncodeLayers</c>); null = the last block only.
+    /// </summary>
+    public IReadOnlyList<int>? EncoderLayers { get; init; }
+
     /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
     public double L2 { get; init; } = 1e-3;
 
@@ -31,6 +37,9 @@ public sealed record ProbeConfig
         if (Iterations <= 0) problems.Add($"Iterations must be positive, got {Iterations}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) problems.Add($"LearningRate must be a positive number, got {LearningRate}.");
         if (RegionGrid <= 0) problems.Add($"RegionGrid must be positive, got {RegionGrid}.");
+        if (EncoderLayers is { Count: 0 }) problems.Add("EncoderLayers must name at least one layer (or be null for the last block).");
+        if (EncoderLayers is not null && EncoderLayers.Any(l => l < 0)) problems.Add($"EncoderLayers must be 0 (patch embedding) or a block number, got {string.Join(", ", EncoderLayers)}.");
+        if (EncoderLayers is not null && EncoderLayers.Distinct().Count() != EncoderLayers.Count) problems.Add($"EncoderLayers repeat: {string.Join(", ", EncoderLayers)}.");
         if (FeatureBatchSize <= 0) problems.Add($"FeatureBatchSize must be positive, got {FeatureBatchSize}.");
         return problems;
     }
