@@ -23,9 +23,13 @@ public sealed record ProbeConfig
     /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
     public double L2 { get; init; } = 1e-3;
 
-    public int Iterations { get; init; } = 300;
+    /// <summary>Full-batch Adam steps. 1,000 at <see cref="LearningRate"/> 0.01 land within about ±0.005 AUC
+    /// of 3,000 steps on 1,000–3,000 encoder features of the default pretrain run.</summary>
+    public int Iterations { get; init; } = 1000;
 
-    public double LearningRate { get; init; } = 0.05;
+    /// <summary>Adam's step size. At 0.05 (the old default) Adam oscillated instead of converging once
+    /// L2 reached 0.01: the same random-encoder features scored macro AUC 0.85–0.89 against 0.97 at 0.01.</summary>
+    public double LearningRate { get; init; } = 0.01;
 
     /// <summary>Images per encoder pass while extracting features.</summary>
     public int FeatureBatchSize { get; init; } = 256;
