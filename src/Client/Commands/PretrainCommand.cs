@@ -61,7 +61,8 @@ internal static class PretrainCommand
                 perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, pooling, grid, layers, seed, threads,
             },
             "lenssweep pretrain",
-            "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean");
+            "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean",
+            "lenssweep pretrain --unlabelled-per-class 1000 --epochs 11 --decoder-depth 4 --feature-layers all");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             var imageSize = parseResult.GetValue(size);
