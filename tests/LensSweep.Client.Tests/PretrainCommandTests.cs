@@ -37,4 +37,36 @@ public sealed class PretrainCommandTests
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("regions, mean", error);
     }
+
+    [Fact]
+    public async Task Pretrain_with_an_unlabelled_pool_and_every_layer_says_how_many_images_it_pretrains_on()
+    {
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--unlabelled-per-class", "4", "--feature-layers", "all"]);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("12 labelled and 4 unlabelled lenses per class", output);
+        // 12 labelled images per class leave 8 for train (2 each to validation and test): 24, plus the 12 pool images.
+        Assert.Contains("on 36 images", output);
+    }
+
+    [Theory]
+    [InlineData("2", "names layer 2, but the encoder has layers 0 (patch embedding) to 1")]
+    [InlineData("0,0", "names layer 0 twice")]
+    [InlineData("first", "must be last, all, or layer numbers")]
+    public async Task Pretrain_rejects_feature_layers_the_encoder_does_not_have(string layers, string expected)
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--feature-layers", layers]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public async Task Pretrain_rejects_a_negative_unlabelled_pool()
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--unlabelled-per-class", "-1"]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--unlabelled-per-class must be zero or a positive whole number", error);
+    }
 }

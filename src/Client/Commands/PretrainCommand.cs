@@ -13,32 +13,56 @@ namespace LensSweep.Client.Commands;
 /// </summary>
 internal static class PretrainCommand
 {
+    private const int DefaultUnlabelledPerClass = 0;
+    private const int DefaultDecoderDepth = 1;
+    private const string DefaultFeatureLayers = "last";
+
     public static Command Create(HelpExamples examples)
     {
-        var perClass = new Option<int>("--images-per-class") { Description = "Simulated images per class (no_sub, cdm, axion).", HelpName = "N", DefaultValueFactory = _ => 400 };
+        var perClass = new Option<int>("--images-per-class") { Description = "Simulated labelled images per class (no_sub, cdm, axion), split into train, validation and test.", HelpName = "N", DefaultValueFactory = _ => 400 };
+        var unlabelled = new Option<int>("--unlabelled-per-class") { Description = "Extra simulated images per class that only the MAE pretrains on, labels unused (0: pretrain on the train split alone). They never overlap the labelled images.", HelpName = "N", DefaultValueFactory = _ => DefaultUnlabelledPerClass };
         var size = new Option<int>("--size") { Description = "Image side in pixels (DeepLense Model II is 64).", HelpName = "N", DefaultValueFactory = _ => 64 };
         var epochs = new Option<int>("--epochs") { Description = "Pretraining epochs.", HelpName = "N", DefaultValueFactory = _ => 10 };
         var patch = new Option<int>("--patch-size") { Description = "Patch side in pixels; must divide --size.", HelpName = "N", DefaultValueFactory = _ => 8 };
         var embed = new Option<int>("--embed-dim") { Description = "Encoder width.", HelpName = "N", DefaultValueFactory = _ => 64 };
         var depth = new Option<int>("--depth") { Description = "Encoder blocks.", HelpName = "N", DefaultValueFactory = _ => 2 };
+        var decoderDepth = new Option<int>("--decoder-depth") { Description = "Decoder blocks (a deeper decoder leaves more of the pixel reconstruction out of the encoder).", HelpName = "N", DefaultValueFactory = _ => DefaultDecoderDepth };
         var mask = new Option<double>("--mask-ratio") { Description = "Fraction of patches hidden from the encoder.", HelpName = "R", DefaultValueFactory = _ => 0.9 };
         var learningRate = new Option<double>("--learning-rate") { Description = "AdamW peak learning rate.", HelpName = "LR", DefaultValueFactory = _ => 1e-3 };
         var pooling = CliOptions.Choice("--pooling", "How the probe pools patch tokens: regions (a grid of region means, keeps where things are) or mean (one global mean).", ProbePooling.Regions);
         var grid = new Option<int>("--region-grid") { Description = "With --pooling regions: the image is cut into N×N regions.", HelpName = "N", DefaultValueFactory = _ => 4 };
+        var layers = new Option<string>("--feature-layers")
+        {
+            Description = "Encoder layers whose pooled tokens the probe (of both encoders) concatenates: last, all (patch embedding and every block), or numbers such as 0,2 (0 = patch embedding, k = block k).",
+            HelpName = "last|all|L,L",
+            DefaultValueFactory = _ => DefaultFeatureLayers,
+        };
+        layers.Validators.Add(result =>
+        {
+            if (FeatureLayers.Parse(result.GetValueOrDefault<string>(), depth: int.MaxValue) is { Error: { } problem })
+                result.AddError($"--feature-layers {problem}");
+        });
         var seed = new Option<int>("--seed") { Description = "Seed for the simulator, the split, the weights and the masks.", HelpName = "N", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (default: all cores).", HelpName = "N", DefaultValueFactory = _ => Environment.ProcessorCount };
-        foreach (var option in new[] { perClass, size, epochs, patch, embed, depth, grid, threads })
+        foreach (var option in new[] { perClass, size, epochs, patch, embed, depth, decoderDepth, grid, threads })
         {
             CliOptions.MustBePositive(option);
         }
 
+        unlabelled.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+                result.AddError($"--unlabelled-per-class must be zero or a positive whole number; got {result.GetValueOrDefault<int>()}.");
+        });
+
         var command = examples.Add(
             new Command("pretrain", "Pretrain one MAE on simulated lenses and compare its linear-probe score with a random encoder and raw pixels.")
             {
-                perClass, size, epochs, patch, embed, depth, mask, learningRate, pooling, grid, seed, threads,
+                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, pooling, grid, layers, seed, threads,
             },
             "lenssweep pretrain",
-            "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean");
+            "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean",
+            "lenssweep pretrain --unlabelled-per-class 1000 --epochs 11 --decoder-depth 4 --feature-layers all");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             var imageSize = parseResult.GetValue(size);
@@ -50,7 +74,7 @@ internal static class PretrainCommand
                 Depth = parseResult.GetValue(depth),
                 Heads = 4,
                 DecoderEmbedDim = 64,
-                DecoderDepth = 1,
+                DecoderDepth = parseResult.GetValue(decoderDepth),
                 DecoderHeads = 4,
                 MaskRatio = parseResult.GetValue(mask),
             };
@@ -60,29 +84,44 @@ internal static class PretrainCommand
                 throw new CliInputException("the model settings are invalid", "Change the options named below.", problems);
             }
 
+            var probeLayers = FeatureLayers.Parse(parseResult.GetValue(layers), model.Depth);
+            if (probeLayers.Error is { } layerProblem)
+            {
+                throw new CliInputException("the probe's feature layers are invalid", "Change --feature-layers or --depth.", [$"--feature-layers {layerProblem}"]);
+            }
+
             var epochCount = parseResult.GetValue(epochs);
-            var probe = parseResult.GetValue(pooling) == ProbePooling.Regions
+            var probe = (parseResult.GetValue(pooling) == ProbePooling.Regions
                 ? new ProbeConfig { Pooling = FeaturePooling.RegionMeans, RegionGrid = parseResult.GetValue(grid) }
-                : new ProbeConfig();
+                : new ProbeConfig()) with { EncoderLayers = probeLayers.Layers };
             var seedValue = parseResult.GetValue(seed);
-            var dataOptions = new DatasetOptions { ImagesPerClass = parseResult.GetValue(perClass), ImageSize = imageSize, Seed = seedValue };
-            console.Out.WriteLine($"Simulating {dataOptions.ImagesPerClass} lenses per class ({imageSize}×{imageSize}, DeepLense Model II)…");
-            var dataset = new DatasetLoader().Load(dataOptions, cancellationToken: cancellationToken);
+            var labelledPerClass = parseResult.GetValue(perClass);
+            var poolPerClass = parseResult.GetValue(unlabelled);
+            // One simulation of labelled + pool images per class: every image is keyed by (seed, class,
+            // index), so the labelled part is the set --images-per-class alone gives, and the pool is disjoint.
+            var dataOptions = new DatasetOptions { ImagesPerClass = labelledPerClass + poolPerClass, ImageSize = imageSize, Seed = seedValue };
+            console.Out.WriteLine(poolPerClass > 0
+                ? $"Simulating {labelledPerClass} labelled and {poolPerClass} unlabelled lenses per class ({imageSize}×{imageSize}, DeepLense Model II)…"
+                : $"Simulating {labelledPerClass} lenses per class ({imageSize}×{imageSize}, DeepLense Model II)…");
+            var simulated = new DatasetLoader().Load(dataOptions, cancellationToken: cancellationToken);
+            var (dataset, pool) = PretrainingPool.SplitOff(simulated, labelledPerClass);
             var split = DataSplitter.Split(dataset, dataOptions.ValidationFraction, dataOptions.TestFraction, dataOptions.Seed);
+            var pretrainingCount = split.Train.Count + pool.Count;
             var optimizer = new OptimizerConfig
             {
                 LearningRate = parseResult.GetValue(learningRate),
                 // The trainer drops a last partial batch, so a batch larger than the split would train nothing.
-                BatchSize = Math.Min(64, split.Train.Count),
+                BatchSize = Math.Min(64, pretrainingCount),
                 WarmupEpochs = epochCount > 1 ? 1 : 0,
                 TotalEpochs = epochCount,
             };
             var settings = new TrialSettings(model, optimizer, probe, seedValue, "cpu", parseResult.GetValue(threads));
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Pretraining an MAE (embed {model.EmbedDim}, depth {model.Depth}, {MaeCost.TrainingFlopsPerImage(model) / 1e6:0.#} MFLOP per image) for {epochCount} epochs on {split.Train.Count} images (mask {model.MaskRatio:0.##}, patch {model.PatchSize})…"));
+                $"Pretraining an MAE (embed {model.EmbedDim}, depth {model.Depth}, {MaeCost.TrainingFlopsPerImage(model) / 1e6:0.#} MFLOP per image) for {epochCount} epochs on {pretrainingCount} images (mask {model.MaskRatio:0.##}, patch {model.PatchSize})…"));
 
             // Synchronous progress: Progress<T> would post to the thread pool and print out of order.
-            var report = PretrainProbeExperiment.Run(settings, split, epochCount, new EpochPrinter(console.Out), cancellationToken);
+            var report = PretrainProbeExperiment.Run(settings, split, epochCount, new EpochPrinter(console.Out), cancellationToken,
+                unlabelledPool: pool.Count > 0 ? pool : null);
             console.Out.WriteLine();
             console.Out.Write(report.Format());
             var margin = report.Pretrained.Test.MacroRocAuc - report.RandomEncoderTest.MacroRocAuc;
@@ -111,4 +150,32 @@ internal enum ProbePooling
 {
     Regions,
     Mean,
+}
+
+/// <summary>The probe's <c>--feature-layers</c>: "last", "all", or comma-separated layer numbers.</summary>
+internal static class FeatureLayers
+{
+    /// <param name="depth">Encoder blocks, to expand "all" and to reject layers past the last block.</param>
+    /// <returns>The layers (null = the last block only), or what is wrong with <paramref name="text"/>.</returns>
+    public static (IReadOnlyList<int>? Layers, string? Error) Parse(string? text, int depth)
+    {
+        var trimmed = text?.Trim() ?? "";
+        if (trimmed.Equals("last", StringComparison.OrdinalIgnoreCase)) return (null, null);
+        if (trimmed.Equals("all", StringComparison.OrdinalIgnoreCase))
+            return (depth == int.MaxValue ? null : Enumerable.Range(0, depth + 1).ToArray(), null);
+        var parts = trimmed.Split(',', StringSplitOptions.TrimEntries);
+        var layers = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var layer))
+                return (null, $"must be last, all, or layer numbers such as 0,2; got '{text}'.");
+            if (layer > depth)
+                return (null, $"names layer {layer}, but the encoder has layers 0 (patch embedding) to {depth}.");
+            if (layers.Contains(layer))
+                return (null, $"names layer {layer} twice.");
+            layers.Add(layer);
+        }
+
+        return (layers, null);
+    }
 }

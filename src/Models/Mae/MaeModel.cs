@@ -146,12 +146,47 @@ public sealed class MaeModel : nn.Module
         return Encode(EmbedPatches(images));
     }
 
-    /// <summary>One feature vector per image for the probe: [B, D].</summary>
-    public Tensor PooledFeatures(Tensor images, FeaturePooling pooling, int regionGrid = 2)
+    /// <summary>
+    /// Encoder on every patch, no masking, keeping the tokens after each of <paramref name="layers"/>
+    /// (0 = the embedded patches before the first block, k = the output of block k), each through the
+    /// final LayerNorm as the last layer's are: [B, L (+1 with CLS first), D] per layer, in the order asked.
+    /// </summary>
+    /// <exception cref="ArgumentException">No layers, a layer outside 0..Depth, or one asked twice.</exception>
+    public IReadOnlyList<Tensor> EncodeLayers(Tensor images, IReadOnlyList<int> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        CheckLayers(layers);
+        CheckImages(images);
+        var x = EmbedPatches(images);
+        if (cls_token is not null) x = cat([cls_token.expand(x.shape[0], 1, Config.EmbedDim), x], 1);
+        var kept = new Tensor[layers.Count];
+        for (var depth = 0; depth <= layers.Max(); depth++)
+        {
+            if (depth > 0) x = blocks[depth - 1].forward(x);
+            for (var i = 0; i < layers.Count; i++)
+                if (layers[i] == depth) kept[i] = norm.forward(x);
+        }
+
+        return kept;
+    }
+
+    /// <summary>One feature vector per image for the probe: [B, D] from the last block, or the
+    /// pooled tokens of each of <paramref name="layers"/> (see <see cref="EncodeLayers"/>) side by side.</summary>
+    public Tensor PooledFeatures(Tensor images, FeaturePooling pooling, int regionGrid = 2, IReadOnlyList<int>? layers = null)
     {
         if (pooling == FeaturePooling.ClsToken && cls_token is null)
             throw new InvalidOperationException("CLS pooling needs a model built with MaeConfig.UseClsToken = true.");
-        var encoded = EncodeAll(images);
+        var encoded = EncodeLayers(images, layers ?? [Config.Depth]);
+        var pooled = encoded.Select(tokens => Pool(tokens, pooling, regionGrid)).ToArray();
+        return pooled.Length == 1 ? pooled[0] : cat(pooled, 1);
+    }
+
+    /// <summary>Features per image when pooling this way: EmbedDim (·grid² for region means) per layer.</summary>
+    public int PooledDimension(FeaturePooling pooling, int regionGrid = 2, int layerCount = 1) =>
+        layerCount * (pooling == FeaturePooling.RegionMeans ? Config.EmbedDim * regionGrid * regionGrid : Config.EmbedDim);
+
+    private Tensor Pool(Tensor encoded, FeaturePooling pooling, int regionGrid)
+    {
         var first = cls_token is null ? 0 : 1;
         var patches = encoded.narrow(1, first, PatchCount);
         return pooling switch
@@ -162,9 +197,16 @@ public sealed class MaeModel : nn.Module
         };
     }
 
-    /// <summary>Features per image when pooling this way: EmbedDim, or EmbedDim·grid² for region means.</summary>
-    public int PooledDimension(FeaturePooling pooling, int regionGrid = 2) =>
-        pooling == FeaturePooling.RegionMeans ? Config.EmbedDim * regionGrid * regionGrid : Config.EmbedDim;
+    private void CheckLayers(IReadOnlyList<int> layers)
+    {
+        if (layers.Count == 0)
+            throw new ArgumentException("At least one encoder layer is needed for features.", nameof(layers));
+        foreach (var layer in layers)
+            if (layer < 0 || layer > Config.Depth)
+                throw new ArgumentException($"Encoder layer {layer} does not exist: this encoder has layers 0 (patch embedding) to {Config.Depth}.", nameof(layers));
+        if (layers.Distinct().Count() != layers.Count)
+            throw new ArgumentException($"Encoder layers repeat: {string.Join(", ", layers)}.", nameof(layers));
+    }
 
     private Tensor RegionMeans(Tensor patches, int regionGrid)
     {

@@ -14,12 +14,22 @@ public sealed record ProbeConfig
     /// <summary>With <see cref="FeaturePooling.RegionMeans"/>: the image is cut into RegionGrid×RegionGrid regions.</summary>
     public int RegionGrid { get; init; } = 2;
 
+    /// <summary>
+    /// Encoder layers whose pooled tokens are concatenated (0 = patch embedding, k = output of block k,
+    /// see <c>MaeModel.EncodeLayers</c>); null = the last block only.
+    /// </summary>
+    public IReadOnlyList<int>? EncoderLayers { get; init; }
+
     /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
     public double L2 { get; init; } = 1e-3;
 
-    public int Iterations { get; init; } = 300;
+    /// <summary>Full-batch Adam steps. 1,000 at <see cref="LearningRate"/> 0.01 land within about ±0.005 AUC
+    /// of 3,000 steps on 1,000–3,000 encoder features of the default pretrain run.</summary>
+    public int Iterations { get; init; } = 1000;
 
-    public double LearningRate { get; init; } = 0.05;
+    /// <summary>Adam's step size. At 0.05 (the old default) Adam oscillated instead of converging once
+    /// L2 reached 0.01: the same random-encoder features scored macro AUC 0.85–0.89 against 0.97 at 0.01.</summary>
+    public double LearningRate { get; init; } = 0.01;
 
     /// <summary>Images per encoder pass while extracting features.</summary>
     public int FeatureBatchSize { get; init; } = 256;
@@ -31,6 +41,9 @@ public sealed record ProbeConfig
         if (Iterations <= 0) problems.Add($"Iterations must be positive, got {Iterations}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) problems.Add($"LearningRate must be a positive number, got {LearningRate}.");
         if (RegionGrid <= 0) problems.Add($"RegionGrid must be positive, got {RegionGrid}.");
+        if (EncoderLayers is { Count: 0 }) problems.Add("EncoderLayers must name at least one layer (or be null for the last block).");
+        if (EncoderLayers is not null && EncoderLayers.Any(l => l < 0)) problems.Add($"EncoderLayers must be 0 (patch embedding) or a block number, got {string.Join(", ", EncoderLayers)}.");
+        if (EncoderLayers is not null && EncoderLayers.Distinct().Count() != EncoderLayers.Count) problems.Add($"EncoderLayers repeat: {string.Join(", ", EncoderLayers)}.");
         if (FeatureBatchSize <= 0) problems.Add($"FeatureBatchSize must be positive, got {FeatureBatchSize}.");
         return problems;
     }

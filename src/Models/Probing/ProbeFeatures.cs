@@ -20,7 +20,7 @@ public static class ProbeFeatures
                 $"{model.Config.Channels}×{model.Config.ImageSize}×{model.Config.ImageSize}.", nameof(data));
 
         var device = model.parameters().First().device;
-        var dimension = model.PooledDimension(config.Pooling, config.RegionGrid);
+        var dimension = model.PooledDimension(config.Pooling, config.RegionGrid, config.EncoderLayers?.Count ?? 1);
         var values = new float[(long)data.Count * dimension];
         var pixels = data.PixelsPerImage;
         var wasTraining = model.training;
@@ -34,7 +34,7 @@ public static class ProbeFeatures
                 var count = Math.Min(config.FeatureBatchSize, data.Count - start);
                 var slice = data.Images.AsSpan(start * pixels, count * pixels).ToArray();
                 var images = tensor(slice, [count, data.Channels, data.Height, data.Width]).to(device);
-                var features = model.PooledFeatures(images, config.Pooling, config.RegionGrid).to(CPU).contiguous();
+                var features = model.PooledFeatures(images, config.Pooling, config.RegionGrid, config.EncoderLayers).to(CPU).contiguous();
                 features.data<float>().CopyTo(values.AsSpan(start * dimension, count * dimension));
             }
         }

@@ -32,20 +32,25 @@ public sealed record PretrainProbeReport(RungResult Pretrained, ProbeScore Rando
 /// <summary>The README's main command: pretrain one MAE, probe it, and compare with the baselines.</summary>
 public static class PretrainProbeExperiment
 {
+    /// <param name="unlabelledPool">Extra images the MAE pretrains on beside the train split (see
+    /// <see cref="PretrainingPool"/>); null pretrains on the train split alone. The probes of all three
+    /// feature sets fit on the train split only, so the pool changes the encoder and nothing else.</param>
     public static PretrainProbeReport Run(
         TrialSettings settings,
         DataSplit data,
         int epochs,
         IProgress<TrainProgress>? progress = null,
         CancellationToken cancellationToken = default,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        LensDataset? unlabelledPool = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
         // The schedule must end where training ends, or the cosine never reaches its tail.
         var aligned = settings with { Optimizer = settings.Optimizer with { TotalEpochs = epochs } };
+        var pretrainingImages = unlabelledPool is null ? data.Train : PretrainingPool.Join(data.Train, unlabelledPool);
         using var checkpoint = new MemoryStream();
-        var pretrained = TrialRunner.Run(aligned, data, 0, epochs, null, checkpoint, progress, cancellationToken, logger);
+        var pretrained = TrialRunner.Run(aligned, data, pretrainingImages, 0, epochs, null, checkpoint, progress, cancellationToken, logger);
 
         cancellationToken.ThrowIfCancellationRequested();
         var randomSeed = (long)SeedMix.Derive(settings.Seed, 0, SeedMix.RandomEncoderStream);

@@ -47,8 +47,31 @@ public static class TrialRunner
         CancellationToken cancellationToken,
         ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        return Run(settings, data, data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger);
+    }
+
+    /// <summary>
+    /// As <see cref="Run(TrialSettings, DataSplit, int, int, Stream?, Stream, IProgress{TrainProgress}?, CancellationToken, ILogger?)"/>,
+    /// but pretrains on <paramref name="pretrainingImages"/> (the train split joined with an unlabelled pool,
+    /// see <see cref="PretrainingPool"/>); the probe still fits on <paramref name="data"/>'s train split only.
+    /// </summary>
+    public static RungResult Run(
+        TrialSettings settings,
+        DataSplit data,
+        LensDataset pretrainingImages,
+        int fromEpoch,
+        int toEpoch,
+        Stream? checkpointIn,
+        Stream checkpointOut,
+        IProgress<TrainProgress>? progress,
+        CancellationToken cancellationToken,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(pretrainingImages);
         var started = Stopwatch.GetTimestamp();
-        return Train(settings, data, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
+        return Train(settings, pretrainingImages, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (validation, test) = ProbeEncoder(model, data, settings.Probe);
@@ -74,7 +97,8 @@ public static class TrialRunner
         ILogger? logger = null)
     {
         var started = Stopwatch.GetTimestamp();
-        return Train(settings, data, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (_, run) =>
+        ArgumentNullException.ThrowIfNull(data);
+        return Train(settings, data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (_, run) =>
             (run.Losses, new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model))));
     }
 
@@ -82,7 +106,7 @@ public static class TrialRunner
     /// <paramref name="finish"/> before the trainer (which owns the model) is disposed.</summary>
     private static T Train<T>(
         TrialSettings settings,
-        DataSplit data,
+        LensDataset images,
         int fromEpoch,
         int toEpoch,
         Stream? checkpointIn,
@@ -93,7 +117,7 @@ public static class TrialRunner
         Func<MaeModel, TrainingRun, T> finish)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(checkpointOut);
         ValidateSettings(settings);
         if (fromEpoch < 0)
@@ -112,7 +136,7 @@ public static class TrialRunner
                 throw new InvalidDataException($"Checkpoint is at epoch {trainer.CompletedEpochs}, but the rung starts at epoch {fromEpoch}.");
         }
 
-        var run = trainer.Train(data.Train, toEpoch, progress, cancellationToken);
+        var run = trainer.Train(images, toEpoch, progress, cancellationToken);
         trainer.SaveCheckpoint(checkpointOut);
         return finish(trainer.Model, run);
     }
@@ -133,6 +157,8 @@ public static class TrialRunner
             .ToList();
         if (settings.Probe.Pooling == FeaturePooling.ClsToken && !settings.Model.UseClsToken)
             problems.Add("Probe pooling ClsToken needs MaeConfig.UseClsToken = true.");
+        if (settings.Probe.EncoderLayers?.Where(layer => layer > settings.Model.Depth).ToList() is { Count: > 0 } missing)
+            problems.Add($"Probe EncoderLayers {string.Join(", ", missing)} do not exist: the encoder has layers 0 (patch embedding) to {settings.Model.Depth}.");
         if (settings.Threads < 0)
             problems.Add($"Threads must be zero (leave as is) or positive, got {settings.Threads}.");
         if (problems.Count > 0)

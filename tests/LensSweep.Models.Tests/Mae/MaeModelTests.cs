@@ -210,4 +210,55 @@ public sealed class MaeModelTests
         var error = Assert.Throws<ArgumentException>(() => model.PooledFeatures(images, FeaturePooling.RegionMeans, regionGrid: 3));
         Assert.Contains("Region grid 3", error.Message);
     }
+
+    [Fact]
+    public void Last_encoder_layer_is_what_encode_all_returns()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config with { Depth = 2 }, seed: 0);
+        var images = randn(2, 1, 32, 32);
+        Assert.True(model.EncodeLayers(images, [2])[0].allclose(model.EncodeAll(images), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Layer_zero_is_the_normalised_patch_embedding_before_any_block()
+    {
+        using var scope = NewDisposeScope();
+        var config = TinyModels.Config with { Depth = 2 };
+        using var model = new MaeModel(config, seed: 0);
+        var images = randn(2, 1, 32, 32);
+        // The final LayerNorm starts as the identity affine, so layer 0 is a plain layer norm of the
+        // embedded patches: it must differ from the block outputs and be normalised per token.
+        var layerZero = model.EncodeLayers(images, [0])[0];
+        Assert.Equal(new long[] { 2, 16, 32 }, layerZero.shape);
+        Assert.False(layerZero.allclose(model.EncodeAll(images), rtol: 1e-3, atol: 1e-3));
+        var normalised = nn.functional.layer_norm(layerZero, [32], eps: 1e-6);
+        Assert.True(layerZero.allclose(normalised, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void Pooled_features_of_several_layers_are_the_per_layer_pools_side_by_side()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config with { Depth = 2 }, seed: 0);
+        var images = randn(3, 1, 32, 32);
+        var both = model.PooledFeatures(images, FeaturePooling.RegionMeans, regionGrid: 2, layers: [0, 2]);
+        var last = model.PooledFeatures(images, FeaturePooling.RegionMeans, regionGrid: 2);
+
+        Assert.Equal(model.PooledDimension(FeaturePooling.RegionMeans, 2, layerCount: 2), (int)both.shape[1]);
+        Assert.True(both.narrow(1, 32 * 4, 32 * 4).allclose(last, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Theory]
+    [InlineData(new int[0], "At least one")]
+    [InlineData(new[] { 3 }, "layer 3 does not exist")]
+    [InlineData(new[] { -1 }, "layer -1 does not exist")]
+    [InlineData(new[] { 1, 1 }, "repeat")]
+    public void Encoder_layers_that_do_not_exist_or_repeat_are_rejected(int[] layers, string expected)
+    {
+        using var scope = NewDisposeScope();
+        using var model = new MaeModel(TinyModels.Config with { Depth = 2 }, seed: 0);
+        var error = Assert.Throws<ArgumentException>(() => model.EncodeLayers(randn(1, 1, 32, 32), layers));
+        Assert.Contains(expected, error.Message);
+    }
 }

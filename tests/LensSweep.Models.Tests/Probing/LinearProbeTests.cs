@@ -62,6 +62,25 @@ public sealed class LinearProbeTests
         Assert.Equal(2, problems.Count);
     }
 
+    [Fact]
+    public void Encoder_features_of_several_layers_are_one_embedding_per_layer_per_image()
+    {
+        var data = TinyModels.Dataset(perClass: 3, seed: 4);
+        using var model = new MaeModel(TinyModels.Config with { Depth = 2 }, seed: 0);
+        var features = ProbeFeatures.FromEncoder(model, data, Config with { EncoderLayers = [0, 1, 2], FeatureBatchSize = 4 });
+        Assert.Equal((9, 3 * 32), (features.Count, features.Dimension));
+    }
+
+    [Theory]
+    [InlineData(new int[0], "at least one layer")]
+    [InlineData(new[] { -1 }, "got -1")]
+    [InlineData(new[] { 0, 0 }, "repeat")]
+    public void Encoder_layers_that_cannot_exist_are_a_config_problem(int[] layers, string expected)
+    {
+        var problem = Assert.Single((Config with { EncoderLayers = layers }).Validate());
+        Assert.Contains(expected, problem);
+    }
+
     /// <summary>Three Gaussian clusters in 4-D, centred at separation·e_k.</summary>
     private static FeatureSet Clusters(int perClass, int seed, double separation = 6)
     {

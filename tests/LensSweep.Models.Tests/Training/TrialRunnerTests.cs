@@ -86,6 +86,15 @@ public sealed class TrialRunnerTests
     }
 
     [Fact]
+    public void Probe_layers_deeper_than_the_encoder_are_rejected_before_any_work()
+    {
+        var bad = Settings with { Probe = Settings.Probe with { EncoderLayers = [0, 2] } };
+        var error = Assert.Throws<ArgumentException>(() =>
+            TrialRunner.Run(bad, TinyModels.Split(), 0, 1, null, new MemoryStream(), null, CancellationToken.None));
+        Assert.Contains("EncoderLayers 2 do not exist", error.Message);
+    }
+
+    [Fact]
     public void Experiment_reports_the_probe_beside_both_baselines()
     {
         var report = PretrainProbeExperiment.Run(Settings, TinyModels.Split(), epochs: 2);
@@ -95,5 +104,18 @@ public sealed class TrialRunnerTests
         var table = report.Format();
         Assert.Contains("random encoder", table);
         Assert.Contains("raw pixels", table);
+    }
+
+    [Fact]
+    public void Unlabelled_pool_adds_pretraining_steps_but_not_probe_rows()
+    {
+        var split = TinyModels.Split();
+        var alone = PretrainProbeExperiment.Run(Settings, split, epochs: 1);
+        var pooled = PretrainProbeExperiment.Run(Settings, split, epochs: 1, unlabelledPool: TinyModels.Dataset(perClass: 8, seed: 9));
+
+        // 36 train images give 4 batches of 8; with 24 pool images, 7.
+        Assert.Equal(alone.Pretrained.Cost.TrainingFlops * 7 / 4, pooled.Pretrained.Cost.TrainingFlops, 6);
+        // The pool changes only the encoder: the raw-pixel probe, fitted on the train split alone, is the same.
+        Assert.Equal(alone.RawPixelsTest, pooled.RawPixelsTest);
     }
 }
