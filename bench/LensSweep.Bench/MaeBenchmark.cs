@@ -64,7 +64,7 @@ public sealed class MaeBenchmark : IBenchmark
                 oursLoss = loss;
                 Console.WriteLine(F($"  round {round + 1} TorchSharp train {imgPerSecond:F1} img/s (loss {loss:F4})"));
                 if (reference is null) continue;
-                var result = await RunPythonAsync(reference, "train", options, cancellationToken);
+                var result = RunPython(reference, "train", options);
                 if (result is null) { reference = null; continue; }
                 theirs.Add(result.Value.GetProperty("train_img_s_median").GetDouble());
                 theirsLoss = result.Value.GetProperty("final_loss").GetDouble();
@@ -91,7 +91,7 @@ public sealed class MaeBenchmark : IBenchmark
                 ours.Add(InferRound(config, options));
                 Console.WriteLine(F($"  round {round + 1} TorchSharp infer {ours[^1]:F1} img/s"));
                 if (reference is null) continue;
-                var result = await RunPythonAsync(reference, "infer", options, cancellationToken);
+                var result = RunPython(reference, "infer", options);
                 if (result is null) { reference = null; continue; }
                 theirs.Add(result.Value.GetProperty("infer_img_s_median").GetDouble());
                 theirsRss = result.Value.GetProperty("vm_hwm_mb").GetDouble();
@@ -155,7 +155,12 @@ public sealed class MaeBenchmark : IBenchmark
         return Median(rates);
     }
 
-    private static async Task<JsonElement?> RunPythonAsync(string script, string mode, Options options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the reference script and blocks until it ends. Blocking, not awaiting: after an await the next
+    /// TorchSharp round would run on a thread-pool thread while the thread that first used libtorch stays
+    /// alive with its OpenMP team, and two teams on two cores cut 2-thread training by a third or more.
+    /// </summary>
+    private static JsonElement? RunPython(string script, string mode, Options options)
     {
         var start = new ProcessStartInfo("/usr/bin/python3")
         {
@@ -169,13 +174,13 @@ public sealed class MaeBenchmark : IBenchmark
         if (Directory.Exists(OpenBlasOpenMp)) start.Environment["LD_LIBRARY_PATH"] = OpenBlasOpenMp;
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start /usr/bin/python3.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        var line = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
         if (process.ExitCode != 0 || line is null)
         {
-            Console.WriteLine($"  PyTorch reference failed (exit {process.ExitCode}); continuing without it: {(await stderr).Trim()}");
+            Console.WriteLine($"  PyTorch reference failed (exit {process.ExitCode}); continuing without it: {stderr.GetAwaiter().GetResult().Trim()}");
             return null;
         }
 
