@@ -1,0 +1,68 @@
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Storage;
+using LensSweep.Grains.Training;
+using LensSweep.Grains.Trials;
+using LensSweep.Models.Data;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LensSweep.Grains.Tests.Training;
+
+public sealed class TorchTrialTrainerTests
+{
+    private static readonly TrialConfig Tiny = new()
+    {
+        PatchSize = 8, EmbedDim = 16, Depth = 1, Heads = 2, DecoderDim = 16, DecoderDepth = 1, DecoderHeads = 2, BatchSize = 8,
+    };
+
+    // Training used to continue on a thread-pool thread after an await that yielded (a checkpoint read), so
+    // libtorch ran on arbitrary threads, each keeping an OpenMP team alive; that cut 2-thread training by a third.
+    [Fact]
+    public async Task A_resumed_rung_trains_on_the_calling_thread_even_when_reading_the_checkpoint_yields()
+    {
+        var artifacts = new YieldingArtifactStore();
+        var trainer = new TorchTrialTrainer(artifacts, new DatasetCache(NullLogger<DatasetLoader>.Instance), NullLogger<TorchTrialTrainer>.Instance);
+        var dataset = new DatasetOptions { ImagesPerClass = 8, ImageSize = 32 };
+        var first = new TrialWork("threads", 0, 1, Tiny, dataset, new ProbeSettings { Epochs = 5 }, 2, 0, 0, 1, null, "ckpt-1", false, "cpu");
+        await trainer.TrainRungAsync(first, new Progress<TrialProgress>(), CancellationToken.None);
+
+        var reportingThreads = new List<int>();
+        var callingThread = 0;
+        var resumed = first with { FromEpoch = 1, ToEpoch = 2, ResumeFromKey = "ckpt-1", CheckpointKey = "ckpt-2" };
+        var thread = new Thread(() =>
+        {
+            callingThread = Environment.CurrentManagedThreadId;
+            var progress = new InlineProgress(_ => reportingThreads.Add(Environment.CurrentManagedThreadId));
+            trainer.TrainRungAsync(resumed, progress, CancellationToken.None).GetAwaiter().GetResult();
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.NotEmpty(reportingThreads);
+        Assert.All(reportingThreads, id => Assert.Equal(callingThread, id));
+    }
+
+    private sealed class InlineProgress(Action<TrialProgress> report) : IProgress<TrialProgress>
+    {
+        public void Report(TrialProgress value) => report(value);
+    }
+
+    /// <summary>An in-memory store whose reads complete later, as a file or blob read does.</summary>
+    private sealed class YieldingArtifactStore : IArtifactStore
+    {
+        private readonly InMemoryArtifactStore _inner = new();
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default) => _inner.PutAsync(key, content, cancellationToken);
+
+        public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(10, cancellationToken);
+            return await _inner.OpenReadAsync(key, cancellationToken);
+        }
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => _inner.ExistsAsync(key, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
+
+        public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken = default) => _inner.ListAsync(prefix, cancellationToken);
+    }
+}
