@@ -39,6 +39,14 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public void A_trial_line_leaves_out_the_parameters_when_none_are_known()
+    {
+        var trial = new TrialProgress("quick/0", TrialState.Running, 0, 0, 1, null, "cpu:0", []);
+
+        Assert.Equal("  quick/0 running rung 0 epoch 0/1 on cpu:0", PlainWatchLog.TrialLine(trial));
+    }
+
+    [Fact]
     public void Plain_log_reports_the_best_score_so_far()
     {
         var output = new StringWriter();

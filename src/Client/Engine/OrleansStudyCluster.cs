@@ -86,6 +86,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         var sweep = Sweep(studyId);
         var slotsTotal = (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
         var failures = new TransientFailures(_reconnectFor);
+        var configs = new Dictionary<int, TrialConfig>();
         using var timer = new PeriodicTimer(_pollEvery);
         StudySnapshot? last = null;
         while (true)
@@ -93,7 +94,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             StudySnapshot? snapshot = null;
             try
             {
-                snapshot = await PollAsync(sweep, studyId, slotsTotal, cancellationToken);
+                snapshot = await PollAsync(sweep, studyId, slotsTotal, configs, cancellationToken);
                 failures.Recovered();
             }
             catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -131,18 +132,37 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
     }
 
-    private async Task<StudySnapshot> PollAsync(ISweepGrain sweep, string studyId, int slotsTotal, CancellationToken cancellationToken)
+    /// <param name="configs">Configurations of the trials seen so far, filled from the leaderboard when a new one runs.</param>
+    private async Task<StudySnapshot> PollAsync(ISweepGrain sweep, string studyId, int slotsTotal, Dictionary<int, TrialConfig> configs, CancellationToken cancellationToken)
     {
         var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
         var running = await Task.WhenAll(status.Slots
             .Where(s => s.Trial is not null)
             .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
             .WaitAsync(cancellationToken);
+        if (running.Any(r => !configs.ContainsKey(r.Trial)))
+        {
+            foreach (var entry in await sweep.GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken))
+            {
+                configs[entry.Trial] = entry.Config;
+            }
+        }
+
+        var searched = Searched(configs.Values);
         return new StudySnapshot(
             EngineMapping.Summary(status),
             status.Slots.Count(s => s.Trial is not null),
             Math.Max(slotsTotal, status.Slots.Count),
-            running.Select(Progress).ToList());
+            running.Select(info => Progress(info, configs.GetValueOrDefault(info.Trial), searched)).ToList());
+    }
+
+    /// <summary>The hyperparameters that differ among the trials seen so far: what tells one running trial from another.</summary>
+    private static HashSet<string> Searched(IEnumerable<TrialConfig> configs)
+    {
+        var all = configs.Select(c => c.ToParameters()).ToList();
+        return all.Count < 2
+            ? []
+            : all[0].Select(p => p.Key).Where(name => all.Select(ps => ps.First(p => p.Key == name).Value).Distinct().Count() > 1).ToHashSet();
     }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
@@ -164,7 +184,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     public ValueTask DisposeAsync() => disconnect();
 
     /// <summary>A running trial's bar: epochs done against the epoch its rung ends at.</summary>
-    private static TrialProgress Progress(TrialInfo info) => new(
+    private static TrialProgress Progress(TrialInfo info, TrialConfig? config, HashSet<string> searched) => new(
         TrialKeys.GrainKey(info.StudyId, info.Trial),
         EngineMapping.State(info.Status),
         info.Rung,
@@ -172,7 +192,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         info.RungEndEpoch,
         null,
         info.Slot?.Device,
-        []);
+        config is null ? [] : [.. EngineMapping.Parameters(config).Where(p => searched.Contains(p.Name))]);
 
     private ISweepGrain Sweep(string studyId) => grains.GetGrain<ISweepGrain>(studyId);
 }

@@ -50,7 +50,8 @@ public sealed class PlainWatchLog(TextWriter output)
         var slot = trial.Slot is null ? string.Empty : $" on {trial.Slot}";
         var target = trial.TargetEpochs > 0 ? $"/{trial.TargetEpochs}" : string.Empty;
         var epochs = trial.State == TrialState.Running ? $" epoch {trial.Epoch}{target}" : string.Empty;
-        return $"  {trial.TrialId} {Naming.Of(trial.State)} rung {trial.Rung}{epochs}{slot}{score} ({WatchRenderer.Describe(trial.Parameters)})";
+        var parameters = trial.Parameters.Count > 0 ? $" ({WatchRenderer.Describe(trial.Parameters)})" : string.Empty;
+        return $"  {trial.TrialId} {Naming.Of(trial.State)} rung {trial.Rung}{epochs}{slot}{score}{parameters}";
     }
 
     public static string SummaryLine(StudySnapshot snapshot)
