@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Hosting;
@@ -55,7 +53,8 @@ internal sealed class OrchestrationHost : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             // Free ports: other programs on a shared machine may hold Orleans' defaults.
-            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "lenssweep-bench", clusterId: $"bench-{Guid.NewGuid():N}");
+            var ports = LoopbackPorts.Take(2);
+            silo.UseLocalhostClustering(siloPort: ports[0], gatewayPort: ports[1], serviceId: "lenssweep-bench", clusterId: $"bench-{Guid.NewGuid():N}");
             silo.AddLensSweepEngine(o =>
             {
                 o.DeviceSlots = [.. DeviceSlotNames.Cpu(slots)];
@@ -126,13 +125,6 @@ internal sealed class OrchestrationHost : IAsyncDisposable
     {
         var score = (work.Config.MaskRatio * (1 - Math.Exp(-work.ToEpoch / 4.0))) - Math.Abs(Math.Log10(work.Config.LearningRate) + 3) / 10;
         return new ProbeScores(score, score);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -10,18 +10,6 @@ public sealed class EmbeddedRunTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    // The embedded silo took its silo and gateway ports one at a time, so the OS could give it one port twice.
-    [Fact]
-    public void Free_loopback_ports_asked_together_are_distinct()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var ports = EmbeddedSiloLauncher.FreeLoopbackPorts(3);
-
-            Assert.Equal(3, ports.Distinct().Count());
-        }
-    }
-
     [Fact]
     public async Task Run_on_an_output_folder_another_process_holds_exits_2_naming_the_folder()
     {

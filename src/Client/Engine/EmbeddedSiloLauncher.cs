@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using LensSweep.Client.Cluster;
 using LensSweep.Grains.Hosting;
 using LensSweep.Silo.Devices;
@@ -25,7 +23,7 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
         builder.UseOrleans(silo =>
         {
             // Free ports, so a run never collides with a local lenssweep-silo or another run.
-            var ports = FreeLoopbackPorts(2);
+            var ports = LoopbackPorts.Take(2);
             silo.UseLocalhostClustering(siloPort: ports[0], gatewayPort: ports[1]);
             silo.AddLensSweepEngine(o => o.DeviceSlots = [.. slots]);
             silo.AddLensSweepLocalFolderStorage(folder);
@@ -67,29 +65,5 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
         return detected.Slots.Any(s => s.StartsWith("cuda", StringComparison.Ordinal))
             ? detected.Slots
             : DeviceSlots.Cpu(Math.Max(1, Environment.ProcessorCount / 2)).Slots;
-    }
-
-    /// <summary>
-    /// Distinct free ports on 127.0.0.1. Every listener stays open until all are taken: asked one at a time,
-    /// the OS can give a just-released port again, and a silo port equal to its gateway port cannot bind.
-    /// </summary>
-    public static int[] FreeLoopbackPorts(int count)
-    {
-        var listeners = new List<TcpListener>(count);
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listeners.Add(listener);
-                listener.Start();
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 }
