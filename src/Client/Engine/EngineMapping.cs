@@ -58,13 +58,16 @@ internal static class EngineMapping
         new(rung, epochs, score, cost.Seconds, cost.Flops > 0 ? cost.Flops : null);
 
     /// <summary>Hyperparameters that differ between trials: the ones the spec searches, one plot panel each.</summary>
-    public static IReadOnlyList<string> Searched(IEnumerable<TrialTrajectory> trials)
+    public static IReadOnlyList<string> Searched(IEnumerable<TrialTrajectory> trials) => Differing(trials.Select(t => t.Parameters));
+
+    /// <summary>The names whose values differ between the given parameter lists, in the first list's order.</summary>
+    public static IReadOnlyList<string> Differing(IEnumerable<IReadOnlyList<Hyperparameter>> parameterLists)
     {
-        var list = trials.ToList();
+        var list = parameterLists.ToList();
         return list.Count == 0
             ? []
-            : list[0].Parameters.Select(p => p.Name)
-                .Where(name => list.Select(t => t.ValueOf(name)).Distinct().Count() > 1)
+            : list[0].Select(p => p.Name)
+                .Where(name => list.Select(ps => ps.FirstOrDefault(p => p.Name == name)?.Value).Distinct().Count() > 1)
                 .ToList();
     }
 }

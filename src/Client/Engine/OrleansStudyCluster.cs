@@ -148,21 +148,12 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             }
         }
 
-        var searched = Searched(configs.Values);
+        var searched = EngineMapping.Differing(configs.Values.Select(EngineMapping.Parameters)).ToHashSet();
         return new StudySnapshot(
             EngineMapping.Summary(status),
             status.Slots.Count(s => s.Trial is not null),
             Math.Max(slotsTotal, status.Slots.Count),
             running.Select(info => Progress(info, configs.GetValueOrDefault(info.Trial), searched)).ToList());
-    }
-
-    /// <summary>The hyperparameters that differ among the trials seen so far: what tells one running trial from another.</summary>
-    private static HashSet<string> Searched(IEnumerable<TrialConfig> configs)
-    {
-        var all = configs.Select(c => c.ToParameters()).ToList();
-        return all.Count < 2
-            ? []
-            : all[0].Select(p => p.Key).Where(name => all.Select(ps => ps.First(p => p.Key == name).Value).Distinct().Count() > 1).ToHashSet();
     }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
