@@ -26,6 +26,9 @@ public sealed partial class WatchTests
         Assert.True(await watch.WaitForExitAsync(TimeSpan.FromMinutes(4)), $"the watch never ended\n{watch.Tail()}\n{scenario.Tails()}");
         Assert.True(watch.ExitCode == 0, $"the watch exited with {watch.ExitCode}\n{watch.Tail()}\n{scenario.Tails()}");
         Assert.Matches(CompletedLine(), watch.StandardOutput);
+        var trialLines = watch.FindLines(TrialLine());
+        Assert.NotEmpty(trialLines);
+        Assert.All(trialLines, line => Assert.Matches(@"\(mask_ratio=\S+ embed_dim=\S+\)$", line.Value));
     }
 
     private static async Task WaitForLineAsync(ChildProcess process, Regex pattern, Scenario scenario)
@@ -46,6 +49,9 @@ public sealed partial class WatchTests
 
     [GeneratedRegex(@"^lost contact with the cluster; reconnecting")]
     private static partial Regex ReconnectingLine();
+
+    [GeneratedRegex(@"^  watched/\d+ .*$")]
+    private static partial Regex TrialLine();
 
     [GeneratedRegex(@"^watched completed:", RegexOptions.Multiline)]
     private static partial Regex CompletedLine();

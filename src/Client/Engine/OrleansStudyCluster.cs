@@ -86,7 +86,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         var sweep = Sweep(studyId);
         var slotsTotal = (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
         var failures = new TransientFailures(_reconnectFor);
-        var configs = new Dictionary<int, TrialConfig>();
+        StudyTrials? trials = null;
         using var timer = new PeriodicTimer(_pollEvery);
         StudySnapshot? last = null;
         while (true)
@@ -94,7 +94,8 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             StudySnapshot? snapshot = null;
             try
             {
-                snapshot = await PollAsync(sweep, studyId, slotsTotal, configs, cancellationToken);
+                trials ??= await StudyTrials.ReadAsync(sweep, cancellationToken);
+                snapshot = await PollAsync(sweep, studyId, slotsTotal, trials, cancellationToken);
                 failures.Recovered();
             }
             catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -132,28 +133,19 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
     }
 
-    /// <param name="configs">Configurations of the trials seen so far, filled from the leaderboard when a new one runs.</param>
-    private async Task<StudySnapshot> PollAsync(ISweepGrain sweep, string studyId, int slotsTotal, Dictionary<int, TrialConfig> configs, CancellationToken cancellationToken)
+    /// <param name="trials">The study's trial configurations; null while the study has not started.</param>
+    private async Task<StudySnapshot> PollAsync(ISweepGrain sweep, string studyId, int slotsTotal, StudyTrials? trials, CancellationToken cancellationToken)
     {
         var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
         var running = await Task.WhenAll(status.Slots
             .Where(s => s.Trial is not null)
             .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
             .WaitAsync(cancellationToken);
-        if (running.Any(r => !configs.ContainsKey(r.Trial)))
-        {
-            foreach (var entry in await sweep.GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken))
-            {
-                configs[entry.Trial] = entry.Config;
-            }
-        }
-
-        var searched = EngineMapping.Differing(configs.Values.Select(EngineMapping.Parameters)).ToHashSet();
         return new StudySnapshot(
             EngineMapping.Summary(status),
             status.Slots.Count(s => s.Trial is not null),
             Math.Max(slotsTotal, status.Slots.Count),
-            running.Select(info => Progress(info, configs.GetValueOrDefault(info.Trial), searched)).ToList());
+            running.Select(info => Progress(info, trials)).ToList());
     }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
@@ -175,7 +167,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     public ValueTask DisposeAsync() => disconnect();
 
     /// <summary>A running trial's bar: epochs done against the epoch its rung ends at.</summary>
-    private static TrialProgress Progress(TrialInfo info, TrialConfig? config, HashSet<string> searched) => new(
+    private static TrialProgress Progress(TrialInfo info, StudyTrials? trials) => new(
         TrialKeys.GrainKey(info.StudyId, info.Trial),
         EngineMapping.State(info.Status),
         info.Rung,
@@ -183,7 +175,32 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         info.RungEndEpoch,
         null,
         info.Slot?.Device,
-        config is null ? [] : [.. EngineMapping.Parameters(config).Where(p => searched.Contains(p.Name))]);
+        trials?.SearchedParameters(info.Trial) ?? []);
 
     private ISweepGrain Sweep(string studyId) => grains.GetGrain<ISweepGrain>(studyId);
+
+    /// <summary>A study's trial configurations and the hyperparameters that differ between them.</summary>
+    private sealed class StudyTrials
+    {
+        private readonly IReadOnlyList<TrialConfig> _configs;
+        private readonly HashSet<string> _searched;
+
+        private StudyTrials(IReadOnlyList<TrialConfig> configs)
+        {
+            _configs = configs;
+            _searched = [.. EngineMapping.Differing(configs.Select(EngineMapping.Parameters))];
+        }
+
+        /// <returns>Null while the study has no plan yet, so the next poll asks again.</returns>
+        public static async Task<StudyTrials?> ReadAsync(ISweepGrain sweep, CancellationToken cancellationToken)
+        {
+            var configs = await sweep.GetTrialConfigsAsync().WaitAsync(cancellationToken);
+            return configs.Count > 0 ? new StudyTrials(configs) : null;
+        }
+
+        public IReadOnlyList<Hyperparameter> SearchedParameters(int trial) =>
+            trial >= 0 && trial < _configs.Count
+                ? [.. EngineMapping.Parameters(_configs[trial]).Where(p => _searched.Contains(p.Name))]
+                : [];
+    }
 }

@@ -1,3 +1,4 @@
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
 
 namespace LensSweep.Grains.Sweeps;
@@ -26,6 +27,12 @@ public interface ISweepGrain : IGrainWithStringKey
     /// <summary>The best <paramref name="top"/> trials by the study's metric, one entry per trial.</summary>
     [Alias("GetLeaderboard")]
     Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(int top);
+
+    /// <summary>Every trial's configuration, indexed by trial number; empty until the study starts. A
+    /// watcher reads it once to name each running trial and the hyperparameters that tell trials apart,
+    /// before any trial has a score.</summary>
+    [Alias("GetTrialConfigs")]
+    Task<IReadOnlyList<TrialConfig>> GetTrialConfigsAsync();
 
     /// <summary>A trial finished (or failed) a rung. Returns once the report is queued; it is applied,
     /// persisted and acted on in the next batch.</summary>

@@ -3,6 +3,7 @@ using LensSweep.Grains.Devices;
 using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Studies;
 using LensSweep.Grains.Trials;
 using Microsoft.Extensions.Logging;
@@ -154,6 +155,9 @@ public sealed partial class SweepGrain(
         ArgumentOutOfRangeException.ThrowIfNegative(top);
         return Task.FromResult<IReadOnlyList<LeaderboardEntry>>(Leaderboard().Take(top).ToList());
     }
+
+    public Task<IReadOnlyList<TrialConfig>> GetTrialConfigsAsync() =>
+        Task.FromResult(definition.State.Plan?.Trials ?? []);
 
     public Task ReportRungAsync(RungReport report)
     {

@@ -27,6 +27,22 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Trial_configs_are_the_plans_in_trial_order_and_empty_before_the_start()
+    {
+        const string study = "trial-configs";
+        await using var scope = Engine.StudyScope(study);
+        var before = await Engine.Sweep(study).GetTrialConfigsAsync();
+        var plan = EngineCluster.Plan(study, trials: 5, EngineCluster.FullBudget(1), maxConcurrent: 2);
+        await Engine.Sweep(study).StartAsync(plan);
+
+        var configs = await Engine.Sweep(study).GetTrialConfigsAsync();
+
+        Assert.Empty(before);
+        Assert.Equal(plan.Trials, configs);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+    }
+
+    [Fact]
     public async Task Trials_never_activate_on_the_slotless_silo()
     {
         const string study = "placement";
