@@ -1,3 +1,5 @@
+using LensSweep.Models.Data.Npy;
+
 namespace LensSweep.Client.Tests;
 
 public sealed class DataCommandTests : IDisposable
@@ -15,6 +17,32 @@ public sealed class DataCommandTests : IDisposable
         Assert.Equal(["axion", "no_sub"], Directory.GetDirectories(_folder).Select(Path.GetFileName).Order());
         Assert.Equal(3, Directory.GetFiles(Path.Combine(_folder, "no_sub"), "*.npy").Length);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(_folder, "axion"), "*.npy").Length);
+    }
+
+    [Fact]
+    public async Task Simulate_with_euclid_noise_writes_the_same_lenses_with_noise_added()
+    {
+        var clean = Path.Combine(_folder, "clean");
+        var noisy = Path.Combine(_folder, "noisy");
+        await CliHarness.RunAsync("data", "simulate", "--out", clean, "--count", "1", "--size", "16", "--classes", "no_sub");
+
+        var (code, _, error) = await CliHarness.RunAsync("data", "simulate", "--out", noisy, "--count", "1", "--size", "16", "--classes", "no_sub", "--noise", "euclid");
+
+        Assert.True(code == ExitCodes.Success, error);
+        var without = NpyFile.Read(Directory.GetFiles(Path.Combine(clean, "no_sub"))[0]).Data;
+        var with = NpyFile.Read(Directory.GetFiles(Path.Combine(noisy, "no_sub"))[0]).Data;
+        var differences = without.Zip(with, (a, b) => b - a).ToArray();
+        Assert.True(differences.Count(d => d != 0) > differences.Length * 9 / 10, "noise should touch nearly every pixel");
+        Assert.True(Math.Abs(differences.Average()) < differences.Select(Math.Abs).Average(), "noise should be centred on the clean image");
+    }
+
+    [Fact]
+    public async Task Simulate_rejects_an_unknown_noise_listing_the_choices()
+    {
+        var (code, _, error) = await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "1", "--noise", "loud");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("none, euclid", error);
     }
 
     [Fact]

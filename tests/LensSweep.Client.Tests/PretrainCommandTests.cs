@@ -21,6 +21,27 @@ public sealed class PretrainCommandTests
     }
 
     [Fact]
+    public async Task Pretrain_on_noisy_varied_lenses_names_the_data_it_simulated()
+    {
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--macro-lens", "varied", "--noise", "euclid", "--norm-pixel-loss", "false"]);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("(32×32, DeepLense Model II, varied macro lens, Euclid VIS noise)", output);
+        Assert.Contains("Pretrained minus random encoder:", output);
+    }
+
+    [Fact]
+    public async Task Pretrain_help_shows_each_default_as_one_types_it()
+    {
+        var (code, output, _) = await CliHarness.RunAsync("pretrain", "--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Matches(@"--pooling <regions\|mean>.*\[default: regions\]", output);
+        Assert.Matches(@"--noise <none\|euclid>.*\[default: none\]", output);
+        Assert.Matches(@"--norm-pixel-loss <true\|false>.*\[default: true\]", output);
+    }
+
+    [Fact]
     public async Task Pretrain_with_a_patch_that_does_not_divide_the_image_is_bad_input()
     {
         var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--patch-size", "5"]);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using LensSweep.Client.Cluster;
+using LensSweep.Client.Datasets;
 using LensSweep.Client.Plotting;
 
 namespace LensSweep.Client.Commands;
@@ -52,16 +53,32 @@ internal static class CliOptions
         Description = "Study id (the spec's name); 'lenssweep study list' shows them.",
     };
 
+    public static Option<MacroLens> MacroLensChoice() => Choice(
+        "--macro-lens",
+        "Simulated macro lens: fixed (DeepLense Model II: the same SIE and shear in every image) or varied (Einstein radius, ellipticity, shear and source position drawn per image).",
+        MacroLens.Fixed);
+
+    public static Option<PixelNoise> NoiseChoice() => Choice(
+        "--noise",
+        "Simulated pixel noise: none (Model II as released) or euclid (sky, read and shot noise of Euclid VIS, Model II as designed).",
+        PixelNoise.None);
+
     /// <summary>An enum choice whose error lists every valid value on one line (System.CommandLine's own spreads them over several).</summary>
+    /// <param name="defaultValue">Must be the enum's first member: the option has no default value factory,
+    /// because help would print the default as .NET spells it ("Regions") rather than as one types it.</param>
     public static Option<TEnum> Choice<TEnum>(string name, string description, TEnum defaultValue)
         where TEnum : struct, Enum
     {
+        if (!EqualityComparer<TEnum>.Default.Equals(defaultValue, default))
+        {
+            throw new ArgumentException($"The default of {name} must be the first member of {typeof(TEnum).Name}.", nameof(defaultValue));
+        }
+
         var names = Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()).ToArray();
         var option = new Option<TEnum>(name)
         {
-            Description = description,
+            Description = $"{description} [default: {defaultValue.ToString().ToLowerInvariant()}]",
             HelpName = string.Join('|', names),
-            DefaultValueFactory = _ => defaultValue,
             CustomParser = result =>
             {
                 var text = result.Tokens.Single().Value;

@@ -51,10 +51,13 @@ internal static class DataCommands
             }
         });
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same images.", HelpName = "N", DefaultValueFactory = _ => 0 };
+        var macroLens = CliOptions.MacroLensChoice();
+        var noise = CliOptions.NoiseChoice();
         var command = examples.Add(
-            new Command("simulate", "Simulate strong lenses (no substructure, CDM subhalos, axion vortices) and write them in the DeepLense layout.") { output, count, classes, size, seed },
+            new Command("simulate", "Simulate strong lenses (no substructure, CDM subhalos, axion vortices) and write them in the DeepLense layout.") { output, count, classes, size, seed, macroLens, noise },
             "lenssweep data simulate --out data/sim --count 500",
-            "lenssweep data simulate --out data/small --count 64 --size 32 --classes no_sub cdm --seed 7");
+            "lenssweep data simulate --out data/small --count 64 --size 32 --classes no_sub cdm --seed 7",
+            "lenssweep data simulate --out data/noisy --count 500 --noise euclid --macro-lens varied");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             var folder = parseResult.GetRequiredValue(output);
@@ -64,7 +67,8 @@ internal static class DataCommands
                 parseResult.GetRequiredValue(classes).Distinct().ToList(),
                 parseResult.GetValue(size),
                 parseResult.GetValue(seed),
-                cancellationToken);
+                cancellationToken,
+                SimulatedLenses.Options(parseResult.GetValue(macroLens), parseResult.GetValue(noise)));
             console.Out.WriteLine($"Wrote {written} simulated images to {folder}. Check them with: lenssweep data inspect {folder}");
             return Task.FromResult(ExitCodes.Success);
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LensSweep.Client.Datasets;
 using LensSweep.Models.Data;
 using LensSweep.Models.Mae;
 using LensSweep.Models.Probing;
@@ -42,6 +43,9 @@ internal static class PretrainCommand
             if (FeatureLayers.Parse(result.GetValueOrDefault<string>(), depth: int.MaxValue) is { Error: { } problem })
                 result.AddError($"--feature-layers {problem}");
         });
+        var normPixelLoss = new Option<bool>("--norm-pixel-loss") { Description = "Normalise each target patch to zero mean and unit variance before the loss (He et al.). Turn it off on noisy images: it magnifies the noise of empty background patches. [default: true]", HelpName = "true|false", DefaultValueFactory = _ => true };
+        var macroLens = CliOptions.MacroLensChoice();
+        var noise = CliOptions.NoiseChoice();
         var seed = new Option<int>("--seed") { Description = "Seed for the simulator, the split, the weights and the masks.", HelpName = "N", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (default: all cores).", HelpName = "N", DefaultValueFactory = _ => Environment.ProcessorCount };
         foreach (var option in new[] { perClass, size, epochs, patch, embed, depth, decoderDepth, grid, threads })
@@ -58,11 +62,12 @@ internal static class PretrainCommand
         var command = examples.Add(
             new Command("pretrain", "Pretrain one MAE on simulated lenses and compare its linear-probe score with a random encoder and raw pixels.")
             {
-                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, pooling, grid, layers, seed, threads,
+                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, normPixelLoss, pooling, grid, layers, macroLens, noise, seed, threads,
             },
             "lenssweep pretrain",
             "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean",
-            "lenssweep pretrain --unlabelled-per-class 1000 --epochs 11 --decoder-depth 4 --feature-layers all");
+            "lenssweep pretrain --unlabelled-per-class 1000 --epochs 11 --decoder-depth 4 --feature-layers all",
+            "lenssweep pretrain --noise euclid --norm-pixel-loss false --pooling mean --feature-layers all");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             var imageSize = parseResult.GetValue(size);
@@ -77,6 +82,7 @@ internal static class PretrainCommand
                 DecoderDepth = parseResult.GetValue(decoderDepth),
                 DecoderHeads = 4,
                 MaskRatio = parseResult.GetValue(mask),
+                NormPixelLoss = parseResult.GetValue(normPixelLoss),
             };
             var problems = model.Validate();
             if (problems.Count > 0)
@@ -100,10 +106,12 @@ internal static class PretrainCommand
             // One simulation of labelled + pool images per class: every image is keyed by (seed, class,
             // index), so the labelled part is the set --images-per-class alone gives, and the pool is disjoint.
             var dataOptions = new DatasetOptions { ImagesPerClass = labelledPerClass + poolPerClass, ImageSize = imageSize, Seed = seedValue };
+            var lenses = SimulatedLenses.Options(parseResult.GetValue(macroLens), parseResult.GetValue(noise));
+            var described = SimulatedLenses.Describe(parseResult.GetValue(macroLens), parseResult.GetValue(noise));
             console.Out.WriteLine(poolPerClass > 0
-                ? $"Simulating {labelledPerClass} labelled and {poolPerClass} unlabelled lenses per class ({imageSize}×{imageSize}, DeepLense Model II)…"
-                : $"Simulating {labelledPerClass} lenses per class ({imageSize}×{imageSize}, DeepLense Model II)…");
-            var simulated = new DatasetLoader().Load(dataOptions, cancellationToken: cancellationToken);
+                ? $"Simulating {labelledPerClass} labelled and {poolPerClass} unlabelled lenses per class ({imageSize}×{imageSize}, {described})…"
+                : $"Simulating {labelledPerClass} lenses per class ({imageSize}×{imageSize}, {described})…");
+            var simulated = new DatasetLoader().Load(dataOptions, lenses, cancellationToken: cancellationToken);
             var (dataset, pool) = PretrainingPool.SplitOff(simulated, labelledPerClass);
             var split = DataSplitter.Split(dataset, dataOptions.ValidationFraction, dataOptions.TestFraction, dataOptions.Seed);
             var pretrainingCount = split.Train.Count + pool.Count;

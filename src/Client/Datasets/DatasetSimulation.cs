@@ -6,12 +6,13 @@ namespace LensSweep.Client.Datasets;
 /// <summary>Simulates lenses and writes them in DeepLense's layout, so any DeepLense tool (or <c>lenssweep</c> itself) can read them.</summary>
 public static class DatasetSimulation
 {
+    /// <param name="reference">The simulator settings at their own image size; null = DeepLense Model II.</param>
     /// <returns>The number of images written.</returns>
-    public static int Write(string folder, int imagesPerClass, IReadOnlyList<string> classes, int imageSize, int seed, CancellationToken cancellationToken)
+    public static int Write(string folder, int imagesPerClass, IReadOnlyList<string> classes, int imageSize, int seed, CancellationToken cancellationToken, SimulatorOptions? reference = null)
     {
-        // Same rule as the study loader: a smaller image keeps the Model II field of view at a coarser pixel
+        // Same rule as the study loader: a different image size keeps the field of view at another pixel
         // scale, so the Einstein ring stays in frame.
-        var reference = SimulatorOptions.ModelII;
+        reference ??= SimulatorOptions.ModelII;
         var options = reference with
         {
             ImageSize = imageSize,

@@ -80,6 +80,24 @@ public sealed record SimulatorOptions
     /// <summary>DeepLense Model II as released: the defaults.</summary>
     public static SimulatorOptions ModelII { get; } = new();
 
+    /// <summary>
+    /// Model II with the macro lens and the source drawn per image instead of fixed (LENSING.md §5.8's
+    /// "richer or harder" ranges): Einstein radius 0.8–1.8", SIE ellipticity components within ±0.2,
+    /// shear components within ±0.07, source centre within ±0.5", and a Poisson number of subhalos.
+    /// The ring no longer sits at one radius, so the classes stop being separable by a linear map of the
+    /// pixels.
+    /// </summary>
+    public static SimulatorOptions VariedMacroLens { get; } = new()
+    {
+        EinsteinRadius = new(0.8, 1.8),
+        LensE1 = new(-0.2, 0.2),
+        LensE2 = new(-0.2, 0.2),
+        ShearGamma1 = new(-0.07, 0.07),
+        ShearGamma2 = new(-0.07, 0.07),
+        SourceCenter = new(-0.5, 0.5),
+        Subhalos = new SubhaloOptions { PoissonCount = true },
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {

@@ -69,6 +69,27 @@ public sealed class LensSimulatorTests
     }
 
     [Fact]
+    public void The_varied_macro_lens_draws_the_lens_and_source_per_image_within_its_ranges()
+    {
+        var simulator = Simulator(SimulatorOptions.VariedMacroLens with { ImageSize = 32, PixelScale = 0.202 });
+
+        var scenes = Enumerable.Range(0, 40).Select(i => simulator.SampleScene("cdm", seed: 2, index: i)).ToList();
+
+        Assert.All(scenes, s => Assert.InRange(s.MainLens.EinsteinRadius, 0.8, 1.8));
+        Assert.All(scenes, s => Assert.InRange(Math.Abs(s.Shear.Gamma1), 0, 0.07));
+        Assert.True(scenes.Select(s => s.MainLens.EinsteinRadius).Distinct().Count() == scenes.Count, "every image should draw its own Einstein radius");
+        Assert.True(scenes.Select(s => s.Substructure.Count).Distinct().Count() > 1, "the subhalo count should be drawn from a Poisson distribution");
+    }
+
+    [Fact]
+    public void Model_ii_keeps_the_macro_lens_fixed()
+    {
+        var scenes = Enumerable.Range(0, 10).Select(i => Simulator().SampleScene("cdm", seed: 2, index: i)).ToList();
+
+        Assert.Single(scenes.Select(s => (s.MainLens, s.Shear)).Distinct());
+    }
+
+    [Fact]
     public void No_sub_scenes_carry_no_substructure_and_cdm_and_axion_do()
     {
         var simulator = Simulator();
