@@ -115,9 +115,10 @@ internal sealed class GrainStateLog : IDisposable
             }
 
             Open.Remove(_root);
+            // Closed inside the lock: an Acquire that came in between would open the folder while this
+            // log still holds the lock file (and could still be writing).
+            Dispose();
         }
-
-        Dispose();
     }
 
     public LoggedState? Find(string key) => _states.TryGetValue(key, out var state) ? state : null;

@@ -269,6 +269,34 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         Assert.Contains("in use by another process", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Storages_opened_while_others_over_the_folder_close_never_find_it_held()
+    {
+        // Silos in one test process come and go together; the last one out must not still hold the lock
+        // file when the next one in opens the folder.
+        async Task OpenWriteClose(int worker)
+        {
+            var grain = GrainId.Create("trial", $"study/{worker}");
+            for (var i = 0; i < 150; i++)
+            {
+                using var storage = new LocalFolderGrainStorage(
+                    "test",
+                    new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false },
+                    new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
+                var state = new GrainState<List<int>>();
+                await storage.ReadStateAsync("progress", grain, state);
+                state.State = [i];
+                await storage.WriteStateAsync("progress", grain, state);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(() => OpenWriteClose(worker))));
+
+        var read = new GrainState<List<int>>();
+        await NewStorage().ReadStateAsync("progress", GrainId.Create("trial", "study/3"), read);
+        Assert.Equal([149], read.State);
+    }
+
     public void Dispose()
     {
         _opened.ForEach(s => s.Dispose());
