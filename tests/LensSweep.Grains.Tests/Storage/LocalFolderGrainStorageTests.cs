@@ -279,10 +279,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
             var grain = GrainId.Create("trial", $"study/{worker}");
             for (var i = 0; i < 150; i++)
             {
-                using var storage = new LocalFolderGrainStorage(
-                    "test",
-                    new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false },
-                    new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
+                using var storage = CreateStorage();
                 var state = new GrainState<List<int>>();
                 await storage.ReadStateAsync("progress", grain, state);
                 state.State = [i];
@@ -307,13 +304,17 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         }
     }
 
+    /// <summary>A storage the test disposes when it ends.</summary>
     private LocalFolderGrainStorage NewStorage(long compactionFloorBytes = 8 << 20)
     {
-        var storage = new LocalFolderGrainStorage(
-            "test",
-            new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false, CompactionFloorBytes = compactionFloorBytes },
-            new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
+        var storage = CreateStorage(compactionFloorBytes);
         _opened.Add(storage);
         return storage;
     }
+
+    /// <summary>A storage its caller disposes.</summary>
+    private LocalFolderGrainStorage CreateStorage(long compactionFloorBytes = 8 << 20) => new(
+        "test",
+        new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false, CompactionFloorBytes = compactionFloorBytes },
+        new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
 }
