@@ -50,7 +50,7 @@ public static class PretrainProbeExperiment
         var aligned = settings with { Optimizer = settings.Optimizer with { TotalEpochs = epochs } };
         var pretrainingImages = unlabelledPool is null ? data.Train : PretrainingPool.Join(data.Train, unlabelledPool);
         using var checkpoint = new MemoryStream();
-        var pretrained = TrialRunner.Run(aligned, data, pretrainingImages, 0, epochs, null, checkpoint, progress, cancellationToken, logger);
+        var pretrained = TrialRunner.Run(aligned, data, 0, epochs, null, checkpoint, progress, cancellationToken, logger, pretrainingImages);
 
         cancellationToken.ThrowIfCancellationRequested();
         var randomSeed = (long)SeedMix.Derive(settings.Seed, 0, SeedMix.RandomEncoderStream);

@@ -32,6 +32,9 @@ public static class TrialRunner
 {
     /// <param name="checkpointIn">The checkpoint the previous rung wrote; null only when <paramref name="fromEpoch"/> is 0.</param>
     /// <param name="checkpointOut">Receives the checkpoint at <paramref name="toEpoch"/> (before probing).</param>
+    /// <param name="pretrainingImages">What the MAE pretrains on: null = <paramref name="data"/>'s train split, or the
+    /// train split joined with an unlabelled pool (see <see cref="PretrainingPool"/>). The probe always fits on the
+    /// train split only.</param>
     /// <exception cref="ArgumentException">Invalid settings, data or epoch range (every config problem listed).</exception>
     /// <exception cref="InvalidDataException">The checkpoint is unreadable, for another trial, or at another epoch.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (says at which epoch and step).</exception>
@@ -45,31 +48,11 @@ public static class TrialRunner
         Stream checkpointOut,
         IProgress<TrainProgress>? progress,
         CancellationToken cancellationToken,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        LensDataset? pretrainingImages = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Run(settings, data, data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger);
-    }
-
-    /// <summary>
-    /// As <see cref="Run(TrialSettings, DataSplit, int, int, Stream?, Stream, IProgress{TrainProgress}?, CancellationToken, ILogger?)"/>,
-    /// but pretrains on <paramref name="pretrainingImages"/> (the train split joined with an unlabelled pool,
-    /// see <see cref="PretrainingPool"/>); the probe still fits on <paramref name="data"/>'s train split only.
-    /// </summary>
-    public static RungResult Run(
-        TrialSettings settings,
-        DataSplit data,
-        LensDataset pretrainingImages,
-        int fromEpoch,
-        int toEpoch,
-        Stream? checkpointIn,
-        Stream checkpointOut,
-        IProgress<TrainProgress>? progress,
-        CancellationToken cancellationToken,
-        ILogger? logger = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(pretrainingImages);
+        pretrainingImages ??= data.Train;
         var started = Stopwatch.GetTimestamp();
         return Train(settings, pretrainingImages, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
         {
