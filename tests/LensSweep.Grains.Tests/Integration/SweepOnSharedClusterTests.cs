@@ -161,14 +161,13 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
         await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 2, EngineCluster.Asha(1, 2, eta: 2), maxConcurrent: 1));
         await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        RegisteredStudy? entry;
-        while ((entry = (await StudyRegistry.Get(Engine.Client).ListAsync()).Single(s => s.StudyId == study)) is { HasEnded: false } && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        RegisteredStudy? entry = null;
+        await EngineCluster.WaitUntilAsync(
+            async () => (entry = (await StudyRegistry.Get(Engine.Client).ListAsync()).Single(s => s.StudyId == study)).HasEnded,
+            TimeSpan.FromSeconds(20),
+            () => $"the registry to mark {study} ended (now: {entry})");
 
-        Assert.True(entry.HasEnded);
+        Assert.True(entry!.HasEnded);
     }
 
     [Fact]
