@@ -39,6 +39,12 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("ReportRung")]
     Task ReportRungAsync(RungReport report);
 
+    /// <summary>Something the study relies on changed (a trial handed its slot back, a silo left the
+    /// cluster): re-check every lease and running trial now rather than at the next reconcile reminder.
+    /// Returns once the pass is queued.</summary>
+    [Alias("RequestReconcile")]
+    Task RequestReconcileAsync(string reason);
+
     /// <summary>Subscribes (or renews) a watcher.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(ISweepObserver observer);

@@ -176,6 +176,18 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
+    public Task RequestReconcileAsync(string reason)
+    {
+        if (State.Phase == SweepPhase.Running)
+        {
+            LogReconcileRequested(logger, StudyId, reason);
+            _reconcileWanted = true;
+            EnsurePump();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task SubscribeAsync(ISweepObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
@@ -801,4 +813,7 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Study {Study} re-checks its slots and trials now: {Reason}")]
+    private static partial void LogReconcileRequested(ILogger logger, string study, string reason);
 }

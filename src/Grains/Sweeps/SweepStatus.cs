@@ -58,6 +58,14 @@ public sealed record LeaderboardEntry(
     /// <summary>Every rung the trial reported, in order: its ASHA trajectory.</summary>
     [Id(8)]
     public IReadOnlyList<RungPoint> Rungs { get; init; } = [];
+
+    /// <summary>Why the trial failed (exception type and message), null unless <see cref="Status"/> is failed.</summary>
+    [Id(9)]
+    public string? FailureReason { get; init; }
+
+    /// <summary>The rung the trial failed in, null unless it failed.</summary>
+    [Id(10)]
+    public int? FailedRung { get; init; }
 }
 
 /// <summary>One rung of a trial's trajectory: the epochs trained by then, the score, and the cumulative
