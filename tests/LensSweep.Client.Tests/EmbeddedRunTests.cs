@@ -24,6 +24,27 @@ public sealed class EmbeddedRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_on_a_damaged_state_log_exits_2_and_continues_with_repair_state()
+    {
+        var services = new CliServices { Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()) };
+        var (first, _, _) = await CliHarness.RunAsync(services, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--slots", "2");
+        var log = Path.Combine(_folder, "state", "grain-state.log");
+        var bytes = await File.ReadAllBytesAsync(log);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(log, bytes);
+
+        var (refused, _, error) = await CliHarness.RunAsync(services, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--slots", "2");
+        var (repaired, output, repairError) = await CliHarness.RunAsync(services, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--slots", "2", "--repair-state");
+
+        Assert.Equal(ExitCodes.Success, first);
+        Assert.Equal(ExitCodes.BadInput, refused);
+        Assert.Contains("is damaged at byte", error);
+        Assert.Contains("--repair-state", error);
+        Assert.True(repaired == ExitCodes.Success, $"exit {repaired}\n{output}\n{repairError}");
+        Assert.Single(Directory.GetFiles(Path.Combine(_folder, "state"), "grain-state.log.damaged-*"));
+    }
+
+    [Fact]
     public async Task Run_of_the_quick_spec_finishes_and_ranks_every_trial()
     {
         var services = new CliServices { Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()) };

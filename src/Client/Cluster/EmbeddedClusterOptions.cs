@@ -5,7 +5,8 @@ namespace LensSweep.Client.Cluster;
 /// same folder continues where an interrupted run stopped.</param>
 /// <param name="Slots">Device slots the silo advertises (<c>cuda:0..N-1</c> with GPUs, else <c>cpu:0..N-1</c>);
 /// null lets the launcher choose from the machine's devices.</param>
-public sealed record EmbeddedClusterOptions(string OutputFolder, int? Slots);
+/// <param name="RepairState">Start from a damaged state log by keeping what precedes the damage.</param>
+public sealed record EmbeddedClusterOptions(string OutputFolder, int? Slots, bool RepairState = false);
 
 /// <summary>Starts a single silo in this process and returns the cluster it forms.</summary>
 public interface IEmbeddedClusterLauncher

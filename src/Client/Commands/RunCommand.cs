@@ -32,8 +32,12 @@ internal static class RunCommand
             HelpName = "N",
         };
         CliOptions.MustBePositive(slots);
+        var repair = new Option<bool>("--repair-state")
+        {
+            Description = "Continue from a damaged state log (a record that fails its checksum with records after it) by keeping the state before the damage; the damaged file is kept beside it. Without it a damaged log stops the run.",
+        };
         var command = examples.Add(
-            new Command("run", "Run a study end to end on this machine: an embedded silo, live progress, then the leaderboard and plots in the output folder.") { spec, output, slots },
+            new Command("run", "Run a study end to end on this machine: an embedded silo, live progress, then the leaderboard and plots in the output folder.") { spec, output, slots, repair },
             "lenssweep run examples/quick.json",
             "lenssweep run examples/quick.json --out runs/quick --slots 2");
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
@@ -43,7 +47,7 @@ internal static class RunCommand
             Directory.CreateDirectory(folder);
             WriteHeader(studySpec, folder, console);
 
-            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots)), cancellationToken);
+            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots), parseResult.GetValue(repair)), cancellationToken);
             try
             {
                 await cluster.StartAsync(studySpec, cancellationToken);

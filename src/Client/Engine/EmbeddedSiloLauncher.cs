@@ -1,5 +1,6 @@
 using LensSweep.Client.Cluster;
 using LensSweep.Grains.Hosting;
+using LensSweep.Grains.Storage;
 using LensSweep.Silo.Devices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +27,7 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
             var ports = LoopbackPorts.Take(2);
             silo.UseLocalhostClustering(siloPort: ports[0], gatewayPort: ports[1]);
             silo.AddLensSweepEngine(o => o.DeviceSlots = [.. slots]);
-            silo.AddLensSweepLocalFolderStorage(folder);
+            silo.AddLensSweepLocalFolderStorage(folder, repairDamagedLog: options.RepairState);
             silo.UseInMemoryReminderService();
             addTrainer(silo);
         });
@@ -35,6 +36,13 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
         {
             // Opened now, not at the first grain activation: a folder another run holds fails here, plainly.
             host.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName);
+        }
+        catch (GrainStateLogDamagedException damaged)
+        {
+            host.Dispose();
+            throw new CliInputException(
+                $"the study's state log {damaged.LogPath} is damaged at byte {damaged.Offset}: the record there fails its checksum, yet {damaged.LaterRecords} whole records follow; nothing was changed",
+                $"Restore {folder} from a backup, or run again with --repair-state to keep the {damaged.Offset} bytes before the damage and drop the {damaged.DroppedBytesOnRepair} bytes from it on (the damaged file is kept beside the log).");
         }
         catch (IOException)
         {

@@ -4,6 +4,7 @@ using LensSweep.Grains.Training;
 using LensSweep.Grains.Trials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Placement;
@@ -102,13 +103,15 @@ public static class LensSweepSiloBuilderExtensions
 
     /// <summary>Grain state in <c>{folder}/state</c> and artifacts in <c>{folder}/artifacts</c>: the durable
     /// single-machine default.</summary>
-    public static ISiloBuilder AddLensSweepLocalFolderStorage(this ISiloBuilder builder, string folder, bool flushToDisk = true)
+    /// <param name="repairDamagedLog">Open a damaged state log by keeping what precedes the damage (see <see cref="LocalFolderGrainStorageOptions.RepairDamagedLog"/>).</param>
+    public static ISiloBuilder AddLensSweepLocalFolderStorage(this ISiloBuilder builder, string folder, bool flushToDisk = true, bool repairDamagedLog = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         builder.AddLocalFolderGrainStorage(EngineStorage.GrainStorageName, o =>
         {
             o.Folder = Path.Combine(folder, "state");
             o.FlushToDisk = flushToDisk;
+            o.RepairDamagedLog = repairDamagedLog;
         });
         builder.AddLocalFolderArtifactStore(o =>
         {
@@ -135,7 +138,7 @@ public static class LensSweepSiloBuilderExtensions
         {
             var options = sp.GetRequiredService<IOptionsMonitor<LocalFolderGrainStorageOptions>>().Get(n);
             var serializer = options.GrainStorageSerializer ?? new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>());
-            return new LocalFolderGrainStorage(n, options, serializer);
+            return new LocalFolderGrainStorage(n, options, serializer, sp.GetRequiredService<ILoggerFactory>().CreateLogger<LocalFolderGrainStorage>());
         });
         return builder;
     }

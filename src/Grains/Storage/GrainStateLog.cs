@@ -21,8 +21,10 @@ internal sealed record LoggedState(long Version, byte[]? Payload);
 /// <list type="bullet">
 /// <item>A record is <c>[int32 body length][uint32 CRC-32 of body][body]</c>, the body
 /// <c>[byte kind][int64 version][int32 key length][key UTF-8][payload]</c>. Replay stops at the first
-/// short or corrupt record (a crash mid-append) and cuts the file there, so a crash loses at most the
-/// writes that had not yet been acknowledged.</item>
+/// short or corrupt record. When no whole record follows it, it is the torn tail of a crash mid-append:
+/// the file is cut there (and the cut reported), so a crash loses at most the writes that had not yet been
+/// acknowledged. When whole records follow it, the log is damaged, not torn: the open fails with
+/// <see cref="GrainStateLogDamagedException"/> and changes nothing, unless repair was asked for.</item>
 /// <item>When the log grows to twice the live state (and past a floor, 8 MiB by default), it is
 /// rewritten as a snapshot of the live states into a new file that is flushed and renamed over the old.</item>
 /// <item>One process owns a folder: an exclusive lock file makes a second process fail with a clear
@@ -45,6 +47,7 @@ internal sealed class GrainStateLog : IDisposable
     private readonly string _root;
     private readonly string _logPath;
     private readonly bool _flushToDisk;
+    private readonly bool _repairDamage;
     private readonly long _compactionFloorBytes;
     private readonly FileStream _lock;
     private readonly ConcurrentDictionary<string, LoggedState> _states = new(StringComparer.Ordinal);
@@ -54,18 +57,20 @@ internal sealed class GrainStateLog : IDisposable
     private long _end;
     private Exception? _broken;
     private long _liveBytes;
+    private int _recoveryReported;
 
-    private GrainStateLog(string root, bool flushToDisk, long compactionFloorBytes)
+    private GrainStateLog(string root, GrainStateLogSettings settings)
     {
-        _compactionFloorBytes = compactionFloorBytes;
+        _compactionFloorBytes = settings.CompactionFloorBytes;
+        _repairDamage = settings.RepairDamage;
         _root = root;
         _logPath = Path.Combine(root, LogFileName);
-        _flushToDisk = flushToDisk;
+        _flushToDisk = settings.FlushToDisk;
         Directory.CreateDirectory(root);
         _lock = LockFolder(root);
         try
         {
-            TruncatedBytes = Replay();
+            Recovery = Replay();
             var imported = ImportFilePerStateLayout();
             (_log, _end) = OpenForAppend();
             if (imported.Count > 0)
@@ -83,20 +88,25 @@ internal sealed class GrainStateLog : IDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Bytes cut from the end of the log on open: the part of a record a crash left behind.</summary>
-    public long TruncatedBytes { get; }
+    /// <summary>What opening the log cut away: nothing, a torn tail, or (repair asked for) a damaged part.</summary>
+    public GrainStateLogRecovery Recovery { get; }
+
+    /// <summary>The recovery for the first caller only, so storages sharing the log report it once.</summary>
+    public GrainStateLogRecovery? TakeRecoveryToReport() =>
+        Interlocked.Exchange(ref _recoveryReported, 1) == 0 && Recovery.DroppedBytes > 0 ? Recovery : null;
 
     /// <summary>How many times the log was rewritten as a snapshot since it was opened.</summary>
     public int Compactions { get; private set; }
 
     /// <summary>The log of <paramref name="folder"/>, shared by every user in this process until the last one disposes it.</summary>
-    /// <remarks>The first user's flush and compaction settings hold for all.</remarks>
-    public static GrainStateLog Acquire(string folder, bool flushToDisk, long compactionFloorBytes)
+    /// <remarks>The first user's settings hold for all.</remarks>
+    /// <exception cref="GrainStateLogDamagedException">A record in the middle of the log fails its checksum and repair was not asked for.</exception>
+    public static GrainStateLog Acquire(string folder, GrainStateLogSettings settings)
     {
         var root = Path.GetFullPath(folder);
         lock (Open)
         {
-            var (log, users) = Open.TryGetValue(root, out var open) ? open : (new GrainStateLog(root, flushToDisk, compactionFloorBytes), 0);
+            var (log, users) = Open.TryGetValue(root, out var open) ? open : (new GrainStateLog(root, settings), 0);
             Open[root] = (log, users + 1);
             return log;
         }
@@ -281,12 +291,19 @@ internal sealed class GrainStateLog : IDisposable
         return (handle, RandomAccess.GetLength(handle));
     }
 
-    /// <summary>Reads every whole record into memory; cuts a torn tail off the file and returns its length.</summary>
-    private long Replay()
+    /// <summary>
+    /// Reads every whole record into memory up to the first bad one, then decides what the bad bytes are:
+    /// a torn tail (nothing whole after them) is cut; damage (whole records after them) stops the open,
+    /// or with repair is cut too, after the whole file is kept aside.
+    /// </summary>
+    /// <remarks>Repair keeps the prefix rather than skipping the bad record: a prefix of the log is a state
+    /// the engine was really in, while a log with one record missing from its middle may be one it never was
+    /// (a trial's rung recorded by the study but not by the trial, say).</remarks>
+    private GrainStateLogRecovery Replay()
     {
         if (!File.Exists(_logPath))
         {
-            return 0;
+            return GrainStateLogRecovery.None;
         }
 
         var bytes = File.ReadAllBytes(_logPath);
@@ -297,15 +314,57 @@ internal sealed class GrainStateLog : IDisposable
             at += length;
         }
 
-        var torn = bytes.Length - at;
-        if (torn > 0)
+        if (at == bytes.Length)
         {
-            using var file = new FileStream(_logPath, FileMode.Open, FileAccess.Write, FileShare.Read);
+            return GrainStateLogRecovery.None;
+        }
+
+        var later = FindLaterRecords(bytes, at + 1);
+        string? keptAside = null;
+        if (later.Count > 0)
+        {
+            if (!_repairDamage)
+            {
+                throw new GrainStateLogDamagedException(_logPath, at, bytes.Length, later.FirstAt, later.Count);
+            }
+
+            keptAside = $"{_logPath}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
+            File.Copy(_logPath, keptAside, overwrite: true);
+        }
+
+        using (var file = new FileStream(_logPath, FileMode.Open, FileAccess.Write, FileShare.Read))
+        {
             file.SetLength(at);
             file.Flush(flushToDisk: _flushToDisk);
         }
 
-        return torn;
+        return new GrainStateLogRecovery(at, bytes.Length - at, later.Count, keptAside);
+    }
+
+    /// <summary>The first whole record at or after <paramref name="from"/>, and how many follow it in sequence.</summary>
+    /// <remarks>Every offset is tried, so a damaged length field cannot hide the records behind it. The cheap
+    /// checks in <see cref="TryDecode"/> come before the checksum, so random bytes rarely cost a CRC.</remarks>
+    private static (int Count, long FirstAt) FindLaterRecords(byte[] bytes, int from)
+    {
+        for (var start = from; start <= bytes.Length - HeaderBytes - 13; start++)
+        {
+            if (!TryDecode(bytes.AsSpan(start), out var length, out _, out _))
+            {
+                continue;
+            }
+
+            var count = 1;
+            var next = start + length;
+            while (TryDecode(bytes.AsSpan(next), out length, out _, out _))
+            {
+                count++;
+                next += length;
+            }
+
+            return (count, start);
+        }
+
+        return (0, -1);
     }
 
     private static byte[] Encode(string key, long version, ReadOnlySpan<byte> payload, bool cleared)
@@ -339,13 +398,13 @@ internal sealed class GrainStateLog : IDisposable
         }
 
         var body = data.Slice(HeaderBytes, bodyLength);
-        if (Crc32.HashToUInt32(body) != BinaryPrimitives.ReadUInt32LittleEndian(data[sizeof(int)..]))
+        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(body[9..]);
+        if (body[0] is not (WriteKind or ClearKind) || keyLength < 0 || keyLength > bodyLength - 13)
         {
             return false;
         }
 
-        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(body[9..]);
-        if (body[0] is not (WriteKind or ClearKind) || keyLength < 0 || keyLength > bodyLength - 13)
+        if (Crc32.HashToUInt32(body) != BinaryPrimitives.ReadUInt32LittleEndian(data[sizeof(int)..]))
         {
             return false;
         }

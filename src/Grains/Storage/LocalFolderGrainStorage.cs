@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -20,6 +22,10 @@ public sealed class LocalFolderGrainStorageOptions : IStorageProviderSerializerO
 
     /// <summary>The log is rewritten as a snapshot once it passes this size and twice the live state.</summary>
     public long CompactionFloorBytes { get; set; } = 8 << 20;
+
+    /// <summary>Open a damaged log (a bad record with whole records after it) by keeping what precedes the
+    /// damage instead of refusing to start; the damaged file is copied aside first and the loss is logged.</summary>
+    public bool RepairDamagedLog { get; set; }
 }
 
 /// <summary>
@@ -29,7 +35,7 @@ public sealed class LocalFolderGrainStorageOptions : IStorageProviderSerializerO
 /// left behind by a crash) gets an <see cref="InconsistentStateException"/> instead of overwriting newer state.
 /// </summary>
 /// <remarks>One process owns a folder; storages over the same folder inside that process share its log.</remarks>
-public sealed class LocalFolderGrainStorage : IGrainStorage, IDisposable
+public sealed partial class LocalFolderGrainStorage : IGrainStorage, IDisposable
 {
     private const int StripeCount = 256;
     private readonly string _name;
@@ -38,7 +44,8 @@ public sealed class LocalFolderGrainStorage : IGrainStorage, IDisposable
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private int _disposed;
 
-    public LocalFolderGrainStorage(string name, LocalFolderGrainStorageOptions options, IGrainStorageSerializer serializer)
+    /// <exception cref="GrainStateLogDamagedException">The log is damaged and <see cref="LocalFolderGrainStorageOptions.RepairDamagedLog"/> is off.</exception>
+    public LocalFolderGrainStorage(string name, LocalFolderGrainStorageOptions options, IGrainStorageSerializer serializer, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Folder))
@@ -48,7 +55,11 @@ public sealed class LocalFolderGrainStorage : IGrainStorage, IDisposable
 
         _name = name;
         _serializer = serializer;
-        _log = GrainStateLog.Acquire(options.Folder, options.FlushToDisk, options.CompactionFloorBytes);
+        _log = GrainStateLog.Acquire(options.Folder, new GrainStateLogSettings(options.FlushToDisk, options.CompactionFloorBytes, options.RepairDamagedLog));
+        if (_log.TakeRecoveryToReport() is { } recovery)
+        {
+            Report(logger ?? NullLogger.Instance, name, options.Folder, recovery);
+        }
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -156,4 +167,22 @@ public sealed class LocalFolderGrainStorage : IGrainStorage, IDisposable
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
         return $"{builder.ToString(0, 100)}~{hash}";
     }
+
+    private static void Report(ILogger logger, string name, string folder, GrainStateLogRecovery recovery)
+    {
+        if (recovery.DroppedRecords == 0)
+        {
+            LogTornTailCut(logger, name, folder, recovery.DroppedBytes, recovery.KeptBytes);
+        }
+        else
+        {
+            LogDamageRepaired(logger, name, folder, recovery.DroppedBytes, recovery.DroppedRecords, recovery.KeptBytes, recovery.KeptAside);
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Grain storage {Storage}: cut a torn tail of {Bytes} bytes from the state log in {Folder} (a write a crash interrupted, never acknowledged); kept {Kept} bytes")]
+    private static partial void LogTornTailCut(ILogger logger, string storage, string folder, long bytes, long kept);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Grain storage {Storage}: repaired the damaged state log in {Folder}: kept {Kept} bytes, dropped {Bytes} bytes holding {Records} later records; the damaged file is kept as {KeptAside}")]
+    private static partial void LogDamageRepaired(ILogger logger, string storage, string folder, long bytes, int records, long kept, string? keptAside);
 }

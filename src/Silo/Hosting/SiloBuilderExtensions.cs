@@ -68,7 +68,11 @@ public static class SiloBuilderExtensions
         switch (options.GrainState.Kind)
         {
             case StoreOptions.Local:
-                silo.AddLocalFolderGrainStorage(name, Path.GetFullPath(options.GrainState.Path));
+                silo.AddLocalFolderGrainStorage(name, o =>
+                {
+                    o.Folder = Path.GetFullPath(options.GrainState.Path);
+                    o.RepairDamagedLog = options.GrainState.Repair;
+                });
                 break;
             case StoreOptions.AzureBlob:
                 silo.AddAzureBlobGrainStorage(name, o => { o.ConnectionString = options.GrainState.ConnectionString; o.ContainerName = options.GrainState.Container; });

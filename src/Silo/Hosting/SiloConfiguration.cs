@@ -22,6 +22,7 @@ public static class SiloConfiguration
         ["--primary-silo"] = "Membership:PrimarySiloEndpoint",
         ["--grain-state"] = "GrainState:Kind",
         ["--grain-state-path"] = "GrainState:Path",
+        ["--repair-state"] = "GrainState:Repair",
         ["--artifacts"] = "Artifacts:Kind",
         ["--artifacts-path"] = "Artifacts:Path",
         ["--slots"] = "Devices:Slots",

@@ -69,6 +69,10 @@ public sealed class StoreOptions
 
     /// <summary>azureblob: the blob container.</summary>
     public string Container { get; set; } = "lenssweep";
+
+    /// <summary>Grain state, local: start from a damaged state log by keeping the records before the damage
+    /// (the damaged file is copied aside and the loss logged). Off: a damaged log stops the start.</summary>
+    public bool Repair { get; set; }
 }
 
 public sealed class DeviceOptions

@@ -1,5 +1,6 @@
 using LensSweep.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -188,6 +189,87 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_flipped_byte_in_a_record_with_records_after_it_stops_the_open_and_changes_nothing()
+    {
+        var starts = await WriteThreeRecordsAsync();
+        var log = Path.Combine(_folder, "grain-state.log");
+        var bytes = File.ReadAllBytes(log);
+        bytes[starts[2] - 2] ^= 0x01;
+        File.WriteAllBytes(log, bytes);
+
+        var damaged = Assert.Throws<GrainStateLogDamagedException>(() => CreateStorage());
+
+        Assert.Equal(starts[1], damaged.Offset);
+        Assert.Equal(1, damaged.LaterRecords);
+        Assert.Contains(log, damaged.Message, StringComparison.Ordinal);
+        Assert.Contains($"byte {starts[1]}", damaged.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, File.ReadAllBytes(log));
+    }
+
+    [Fact]
+    public async Task A_damaged_length_field_is_found_as_damage_not_as_a_torn_tail()
+    {
+        var starts = await WriteThreeRecordsAsync();
+        var log = Path.Combine(_folder, "grain-state.log");
+        var bytes = File.ReadAllBytes(log);
+        bytes[starts[0] + 3] ^= 0x40;
+        File.WriteAllBytes(log, bytes);
+
+        var damaged = Assert.Throws<GrainStateLogDamagedException>(() => CreateStorage());
+
+        Assert.Equal(0, damaged.Offset);
+        Assert.Equal(2, damaged.LaterRecords);
+    }
+
+    [Fact]
+    public async Task Repair_keeps_the_records_before_the_damage_and_the_damaged_file_aside()
+    {
+        var starts = await WriteThreeRecordsAsync();
+        var log = Path.Combine(_folder, "grain-state.log");
+        var bytes = File.ReadAllBytes(log);
+        bytes[starts[2] - 2] ^= 0x01;
+        File.WriteAllBytes(log, bytes);
+        var logger = new RecordingLogger();
+
+        using var repaired = CreateStorage(repair: true, logger: logger);
+
+        Assert.True(await ExistsAsync(repaired, "a"));
+        Assert.False(await ExistsAsync(repaired, "b"));
+        Assert.False(await ExistsAsync(repaired, "c"));
+        Assert.Equal(starts[1], new FileInfo(log).Length);
+        var aside = Assert.Single(Directory.GetFiles(_folder, "grain-state.log.damaged-*"));
+        Assert.Equal(bytes, File.ReadAllBytes(aside));
+        var warning = Assert.Single(logger.Entries);
+        Assert.Equal(501, warning.EventId);
+        Assert.Contains($"dropped {bytes.Length - starts[1]} bytes holding 1 later records", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cutting_a_torn_tail_logs_a_warning_with_the_bytes_cut()
+    {
+        await WriteThreeRecordsAsync();
+        File.AppendAllText(Path.Combine(_folder, "grain-state.log"), "half a record");
+        var logger = new RecordingLogger();
+
+        using var reopened = CreateStorage(logger: logger);
+
+        var warning = Assert.Single(logger.Entries);
+        Assert.Equal(500, warning.EventId);
+        Assert.Contains("torn tail of 13 bytes", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_whole_log_opens_without_a_warning()
+    {
+        await WriteThreeRecordsAsync();
+        var logger = new RecordingLogger();
+
+        using var reopened = CreateStorage(logger: logger);
+
+        Assert.Empty(logger.Entries);
+    }
+
+    [Fact]
     public async Task A_writer_from_before_a_clear_conflicts_with_a_write_after_it()
     {
         using var storage = NewStorage();
@@ -313,8 +395,44 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
     }
 
     /// <summary>A storage its caller disposes.</summary>
-    private LocalFolderGrainStorage CreateStorage(long compactionFloorBytes = 8 << 20) => new(
+    private LocalFolderGrainStorage CreateStorage(long compactionFloorBytes = 8 << 20, bool repair = false, ILogger? logger = null) => new(
         "test",
-        new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false, CompactionFloorBytes = compactionFloorBytes },
-        new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()));
+        new LocalFolderGrainStorageOptions { Folder = _folder, FlushToDisk = false, CompactionFloorBytes = compactionFloorBytes, RepairDamagedLog = repair },
+        new OrleansGrainStorageSerializer(_services.GetRequiredService<Serializer>()),
+        logger);
+
+    /// <summary>Writes states a, b and c (one record each) and returns where each record starts in the log.</summary>
+    private async Task<long[]> WriteThreeRecordsAsync()
+    {
+        var log = Path.Combine(_folder, "grain-state.log");
+        var starts = new List<long>();
+        using var storage = CreateStorage();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            starts.Add(File.Exists(log) ? new FileInfo(log).Length : 0);
+            await storage.WriteStateAsync(name, Grain, new GrainState<List<int>>([1, 2, 3]));
+        }
+
+        return [.. starts];
+    }
+
+    private static async Task<bool> ExistsAsync(LocalFolderGrainStorage storage, string stateName)
+    {
+        var read = new GrainState<List<int>>();
+        await storage.ReadStateAsync(stateName, Grain, read);
+        return read.RecordExists;
+    }
+
+    /// <summary>Keeps what was logged, so a test can check a warning was given and what it said.</summary>
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<(int EventId, LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((eventId.Id, logLevel, formatter(state, exception)));
+    }
 }
