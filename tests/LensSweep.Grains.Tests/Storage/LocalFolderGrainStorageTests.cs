@@ -193,9 +193,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
     {
         var starts = await WriteThreeRecordsAsync();
         var log = Path.Combine(_folder, "grain-state.log");
-        var bytes = File.ReadAllBytes(log);
-        bytes[starts[2] - 2] ^= 0x01;
-        File.WriteAllBytes(log, bytes);
+        var bytes = FlipBitInLog(starts[2] - 2, 0x01);
 
         var damaged = Assert.Throws<GrainStateLogDamagedException>(() => CreateStorage());
 
@@ -210,10 +208,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
     public async Task A_damaged_length_field_is_found_as_damage_not_as_a_torn_tail()
     {
         var starts = await WriteThreeRecordsAsync();
-        var log = Path.Combine(_folder, "grain-state.log");
-        var bytes = File.ReadAllBytes(log);
-        bytes[starts[0] + 3] ^= 0x40;
-        File.WriteAllBytes(log, bytes);
+        FlipBitInLog(starts[0] + 3, 0x40);
 
         var damaged = Assert.Throws<GrainStateLogDamagedException>(() => CreateStorage());
 
@@ -226,9 +221,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
     {
         var starts = await WriteThreeRecordsAsync();
         var log = Path.Combine(_folder, "grain-state.log");
-        var bytes = File.ReadAllBytes(log);
-        bytes[starts[2] - 2] ^= 0x01;
-        File.WriteAllBytes(log, bytes);
+        var bytes = FlipBitInLog(starts[2] - 2, 0x01);
         var logger = new RecordingLogger();
 
         using var repaired = CreateStorage(repair: true, logger: logger);
@@ -414,6 +407,16 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         }
 
         return [.. starts];
+    }
+
+    /// <summary>Damages the log as a bad disk would: one bit of byte <paramref name="at"/>; returns the damaged bytes.</summary>
+    private byte[] FlipBitInLog(long at, byte bit)
+    {
+        var log = Path.Combine(_folder, "grain-state.log");
+        var bytes = File.ReadAllBytes(log);
+        bytes[at] ^= bit;
+        File.WriteAllBytes(log, bytes);
+        return bytes;
     }
 
     private static async Task<bool> ExistsAsync(LocalFolderGrainStorage storage, string stateName)

@@ -14,6 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace LensSweep.Silo.Tests.Hosting;
@@ -191,6 +193,47 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_damaged_local_state_log_fails_at_start_naming_it_and_starts_with_repair_state()
+    {
+        var folder = Directory.CreateTempSubdirectory("lenssweep-damaged-").FullName;
+        try
+        {
+            await WriteDamagedLogAsync(folder);
+
+            var error = await Assert.ThrowsAsync<SiloStartupException>(() => SiloApp.CreateAsync(Args(NewPorts(), "--grain-state-path", folder)));
+            await using (await SiloApp.CreateAsync(Args(NewPorts(), "--grain-state-path", folder, "--repair-state", "true")))
+            {
+            }
+
+            var problem = Assert.Single(error.Problems);
+            Assert.StartsWith($"GrainState: The grain state log '{Path.Combine(folder, "grain-state.log")}' is damaged at byte 0", problem, StringComparison.Ordinal);
+            Assert.Single(Directory.GetFiles(folder, "grain-state.log.damaged-*"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Two states in a local log, then one bit of the first record's payload flipped.</summary>
+    private static async Task WriteDamagedLogAsync(string folder)
+    {
+        await using var services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+        var serializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+        using (var storage = new LocalFolderGrainStorage("test", new LocalFolderGrainStorageOptions { Folder = folder, FlushToDisk = false }, serializer))
+        {
+            var grain = GrainId.Create("trial", "study/1");
+            await storage.WriteStateAsync("a", grain, new GrainState<List<int>>([1, 2, 3]));
+            await storage.WriteStateAsync("b", grain, new GrainState<List<int>>([4, 5, 6]));
+        }
+
+        var log = Path.Combine(folder, "grain-state.log");
+        var bytes = await File.ReadAllBytesAsync(log);
+        bytes[30] ^= 0x01;
+        await File.WriteAllBytesAsync(log, bytes);
     }
 
     private sealed class RecordingDrain : ISiloDrain
