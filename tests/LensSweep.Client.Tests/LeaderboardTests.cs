@@ -141,3 +141,55 @@ public sealed class LeaderboardTests
         Assert.Contains("val_auc", output);
     }
 }
+
+public sealed class LeaderboardRankingTests
+{
+    [Fact]
+    public void A_study_that_minimises_its_metric_ranks_the_lowest_score_first()
+    {
+        var results = SampleStudy.Results();
+        var leaderboard = Leaderboard.Rank(results with { Study = results.Study with { Mode = LensSweep.Grains.Scheduling.MetricMode.Min } });
+
+        var scores = leaderboard.Rows.Select(r => r.Score!.Value).ToList();
+        Assert.Equal(scores.Order(), scores);
+        Assert.Equal("min", JsonDocument.Parse(LeaderboardJson.ToJson(leaderboard)).RootElement.GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public void Equal_scores_rank_the_trial_trained_longer_first_then_the_lower_trial_number()
+    {
+        var parameters = SampleStudy.Results().Trials[0].Parameters;
+        TrialTrajectory Trial(int number, int epochs) =>
+            new($"tie/{number}", TrialState.Completed, parameters, [new RungScore(0, epochs, 0.8, 1, null)]);
+        var results = SampleStudy.Results() with { Trials = [Trial(10, 3), Trial(2, 3), Trial(7, 9)] };
+
+        var leaderboard = Leaderboard.Rank(results);
+
+        Assert.Equal(["tie/7", "tie/2", "tie/10"], leaderboard.Rows.Select(r => r.TrialId));
+    }
+
+    [Fact]
+    public void A_failed_trial_carries_its_reason_into_json_csv_and_the_table()
+    {
+        var results = SampleStudy.Results();
+        var failed = new TrialTrajectory("quick/9", TrialState.Failed, results.Trials[0].Parameters, [], "rung 0: InvalidDataException: no .npy files in data/x");
+        var leaderboard = Leaderboard.Rank(results with { Trials = [failed, .. results.Trials] });
+
+        Assert.Equal("quick/9", leaderboard.Rows[^1].TrialId);
+        var rows = JsonDocument.Parse(LeaderboardJson.ToJson(leaderboard)).RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal("rung 0: InvalidDataException: no .npy files in data/x", rows[^1].GetProperty("failure_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("failure_reason").ValueKind);
+        using var csv = new StringWriter();
+        LeaderboardCsv.Write(leaderboard, csv);
+        Assert.Contains("rung 0: InvalidDataException: no .npy files in data/x", csv.ToString().Split("\r\n")[^2]);
+        var text = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(text),
+        });
+        console.Profile.Width = 250;
+        console.Write(LeaderboardTable.Render(leaderboard));
+        Assert.Contains("quick/9 failed rung 0: InvalidDataException", text.ToString());
+    }
+}

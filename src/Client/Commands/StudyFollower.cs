@@ -27,7 +27,16 @@ internal static class StudyFollower
         if (last?.IsFinished == true)
         {
             var results = await RequireResultsAsync(cluster, studyId, null, cancellationToken);
-            console.Ansi.Write(LeaderboardTable.Render(Leaderboard.Rank(results).Top(FinalLeaderboardRows)));
+            var leaderboard = Leaderboard.Rank(results);
+            console.Ansi.Write(LeaderboardTable.Render(leaderboard.Top(FinalLeaderboardRows)));
+            if (last.Study.State == StudyState.Failed)
+            {
+                // The table shows only its top rows; when every trial failed, the first reasons are the news.
+                foreach (var row in leaderboard.Rows.Where(r => r.FailureReason is not null).Take(LeaderboardTable.MaxFailureLines))
+                {
+                    console.Error.WriteLine($"lenssweep: {row.TrialId} failed {row.FailureReason}");
+                }
+            }
         }
 
         return Outcome(studyId, last?.Study.State, console);

@@ -17,7 +17,8 @@ internal static class EngineMapping
         status.Metric,
         Counts(status.Counts),
         status.Best?.Score,
-        status.StartedAt);
+        status.StartedAt,
+        status.Mode);
 
     /// <summary>A finished study whose every trial failed failed as a whole; otherwise it completed.</summary>
     public static StudyState State(SweepStatus status) => status.Phase switch
@@ -52,7 +53,16 @@ internal static class EngineMapping
         Parameters(entry.Config),
         entry.Rungs.Count > 0
             ? [.. entry.Rungs.Select((point, rung) => Point(rung, point.Epochs, point.Score, point.Cost ?? entry.Cost)).Where(p => double.IsFinite(p.Score))]
-            : double.IsFinite(entry.Score) ? [Point(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost)] : []);
+            : double.IsFinite(entry.Score) ? [Point(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost)] : [],
+        FailureLine(entry));
+
+    /// <summary>A failed trial's reason as one line that names its rung: "rung 1: IOException: …".</summary>
+    public static string? FailureLine(LeaderboardEntry entry) =>
+        entry.FailureReason is not { } reason ? null
+        : entry.FailedRung is { } rung ? $"rung {rung}: {OneLine(reason)}"
+        : OneLine(reason);
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static RungScore Point(int rung, int epochs, double score, TrialCost cost) =>
         new(rung, epochs, score, cost.Seconds, cost.Flops > 0 ? cost.Flops : null);

@@ -6,12 +6,13 @@ namespace LensSweep.Client.Reporting;
 /// <summary>
 /// The leaderboard as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma,
 /// quote or line break, quotes doubled). Columns: rank, trial_id, state, rung, epochs, score, seconds, flops,
+/// failure_reason,
 /// then one column per hyperparameter named as in the spec. Unknown values are empty fields.
 /// </summary>
 public static class LeaderboardCsv
 {
     public static readonly IReadOnlyList<string> FixedColumns =
-        ["rank", "trial_id", "state", "rung", "epochs", "score", "seconds", "flops"];
+        ["rank", "trial_id", "state", "rung", "epochs", "score", "seconds", "flops", "failure_reason"];
 
     public static void Write(Leaderboard leaderboard, TextWriter output)
     {
@@ -36,6 +37,7 @@ public static class LeaderboardCsv
         yield return Number(row.Score);
         yield return Number(row.Seconds);
         yield return Number(row.Flops);
+        yield return row.FailureReason ?? string.Empty;
         foreach (var name in parameters)
         {
             yield return row.Parameters.FirstOrDefault(p => p.Name == name)?.Value.ToString() ?? string.Empty;

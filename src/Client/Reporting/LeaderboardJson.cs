@@ -10,16 +10,18 @@ namespace LensSweep.Client.Reporting;
 /// {
 ///   "study_id": "quick",
 ///   "metric": "probe_accuracy",
+///   "mode": "max",
 ///   "parameters": ["mask_ratio", "patch_size"],
 ///   "rows": [
 ///     { "rank": 1, "trial_id": "quick/trial-3", "state": "completed", "rung": 2, "epochs": 9,
-///       "score": 0.91, "seconds": 41.2, "flops": 1.3e12,
+///       "score": 0.91, "seconds": 41.2, "flops": 1.3e12, "failure_reason": null,
 ///       "parameters": { "mask_ratio": 0.75, "patch_size": 8 } }
 ///   ]
 /// }
 /// </code>
 /// <c>state</c> is one of waiting, running, paused, stopped, completed, failed. <c>score</c> and <c>flops</c>
-/// are null when unknown. Parameter values are JSON numbers, or strings for named choices.
+/// are null when unknown. <c>mode</c> says whether a higher (max) or lower (min) score ranks first.
+/// <c>failure_reason</c> is one line (the rung, exception type and message) for a failed trial, null otherwise. Parameter values are JSON numbers, or strings for named choices.
 /// </summary>
 public static class LeaderboardJson
 {
@@ -37,6 +39,7 @@ public static class LeaderboardJson
             json.WriteStartObject();
             json.WriteString("study_id", leaderboard.StudyId);
             json.WriteString("metric", leaderboard.Metric);
+            json.WriteString("mode", Naming.Of(leaderboard.Mode));
             json.WriteStartArray("parameters");
             foreach (var name in leaderboard.Parameters)
             {
@@ -68,6 +71,15 @@ public static class LeaderboardJson
         WriteNumberOrNull(json, "score", row.Score);
         json.WriteNumber("seconds", row.Seconds);
         WriteNumberOrNull(json, "flops", row.Flops);
+        if (row.FailureReason is { } reason)
+        {
+            json.WriteString("failure_reason", reason);
+        }
+        else
+        {
+            json.WriteNull("failure_reason");
+        }
+
         json.WriteStartObject("parameters");
         foreach (var parameter in row.Parameters)
         {

@@ -9,6 +9,7 @@ namespace LensSweep.Client.Reporting;
 /// <param name="Score">Probe score at that rung; null while its first rung still trains.</param>
 /// <param name="Seconds">Training seconds spent, cumulative.</param>
 /// <param name="Flops">Training FLOPs spent, cumulative, when counted.</param>
+/// <param name="FailureReason">Why a failed trial failed (which rung, exception type and message); null otherwise.</param>
 public sealed record LeaderboardRow(
     int Rank,
     string TrialId,
@@ -18,4 +19,5 @@ public sealed record LeaderboardRow(
     double? Score,
     double Seconds,
     double? Flops,
-    IReadOnlyList<Hyperparameter> Parameters);
+    IReadOnlyList<Hyperparameter> Parameters,
+    string? FailureReason = null);

@@ -7,6 +7,9 @@ namespace LensSweep.Client.Reporting;
 /// <summary>The leaderboard as a table for people: best first, stopped trials dimmed.</summary>
 public static class LeaderboardTable
 {
+    /// <summary>Failed trials whose reasons are printed under the table; the rest are counted.</summary>
+    public const int MaxFailureLines = 5;
+
     public static Table Render(Leaderboard leaderboard)
     {
         var table = new Table()
@@ -41,9 +44,21 @@ public static class LeaderboardTable
             table.AddRow(cells.ToArray());
         }
 
+        var failed = leaderboard.Rows.Where(r => r.FailureReason is not null).ToList();
         if (leaderboard.Rows.Count == 0)
         {
             table.Caption("no trials yet");
+        }
+        else if (failed.Count > 0)
+        {
+            // A failure is never silent: its reason is printed under the table, not only kept in the state log.
+            var lines = failed.Take(MaxFailureLines).Select(r => $"[red]{Markup.Escape(r.TrialId)} failed[/] {Markup.Escape(r.FailureReason!)}").ToList();
+            if (failed.Count > MaxFailureLines)
+            {
+                lines.Add($"… and {failed.Count - MaxFailureLines} more failed trials (every reason is in the leaderboard's failure_reason)");
+            }
+
+            table.Caption(string.Join('\n', lines));
         }
 
         return table;

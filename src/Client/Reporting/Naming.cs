@@ -1,5 +1,6 @@
 using System.Text;
 using LensSweep.Client.Studies;
+using LensSweep.Grains.Scheduling;
 
 namespace LensSweep.Client.Reporting;
 
@@ -26,4 +27,6 @@ internal static class Naming
     public static string Of(TrialState state) => SnakeCase(state.ToString());
 
     public static string Of(StudyState state) => SnakeCase(state.ToString());
+
+    public static string Of(MetricMode mode) => SnakeCase(mode.ToString());
 }

@@ -1,8 +1,11 @@
+using LensSweep.Grains.Scheduling;
+
 namespace LensSweep.Client.Studies;
 
 /// <summary>One line's worth of a study: what <c>study list</c> shows and every other view starts with.</summary>
 /// <param name="Metric">Name of the probe score the study ranks by (e.g. <c>probe_accuracy</c>).</param>
-/// <param name="BestScore">Best probe score any trial has reached so far; null before the first rung ends.</param>
+/// <param name="BestScore">The best latest-rung score of any trial so far (the leaderboard's first row); null before the first rung ends.</param>
+/// <param name="Mode">Whether a higher or a lower <paramref name="Metric"/> is better.</param>
 public sealed record StudySummary(
     string StudyId,
     string Name,
@@ -10,4 +13,5 @@ public sealed record StudySummary(
     string Metric,
     TrialCounts Trials,
     double? BestScore,
-    DateTimeOffset? StartedAt);
+    DateTimeOffset? StartedAt,
+    MetricMode Mode = MetricMode.Max);

@@ -738,10 +738,13 @@ public sealed partial class SweepGrain(
         var slots = State.Leases.Select(l => new SlotUse(l.Slot, boundTo.TryGetValue(l.Id, out var trial) ? trial : null)).ToList();
         return new SweepStatus(
             StudyId, State.Phase, trialCount, counts, slots, Best(),
-            plan is null ? "" : MetricNames.Of(plan.Scheduler.Metric), definition.State.StartedAt, State.FinishedAt, State.CancelReason);
+            plan is null ? "" : MetricNames.Of(plan.Scheduler.Metric), definition.State.StartedAt, State.FinishedAt, State.CancelReason)
+        {
+            Mode = plan?.Scheduler.Mode ?? MetricMode.Max,
+        };
     }
 
-    /// <summary>The leaderboard's first entry, found in one pass (status is asked for often).</summary>
+    /// <summary>The leaderboard's first scored entry, found in one pass (status is asked for often).</summary>
     private LeaderboardEntry? Best()
     {
         if (definition.State.Plan is not { } plan)
@@ -752,31 +755,37 @@ public sealed partial class SweepGrain(
         KeyValuePair<int, TrialRecord>? best = null;
         foreach (var entry in Trials)
         {
-            if (entry.Value is { LastScores: not null, Scores.Count: > 0 } && (best is not { } b || Ranks(entry, b, plan.Scheduler.Mode) < 0))
+            if (entry.Value.Scores.Count > 0 && (best is not { } b || TrialRanking.Compare(Key(entry), Key(b), plan.Scheduler.Mode) < 0))
             {
                 best = entry;
             }
         }
 
-        return best is { } top ? Entry(plan, top.Key, top.Value) : null;
+        return best is { } top && double.IsFinite(top.Value.Scores[^1]) ? Entry(plan, top.Key, top.Value) : null;
     }
 
-    private static int Ranks(KeyValuePair<int, TrialRecord> a, KeyValuePair<int, TrialRecord> b, MetricMode mode)
+    /// <summary>A trial's ranking key: the score of its latest reported rung and that rung's epochs (not the
+    /// epochs a running trial has trained since, which no score stands behind yet).</summary>
+    private RankingKey Key(KeyValuePair<int, TrialRecord> trial) =>
+        trial.Value.Scores.Count is var rungs and > 0
+            ? new(trial.Key, trial.Value.Scores[^1], Scheduler.RungBudgets[rungs - 1])
+            : new(trial.Key, double.NaN, 0);
+
+    private LeaderboardEntry Entry(SweepPlan plan, int trial, TrialRecord record)
     {
-        double scoreA = a.Value.Scores[^1], scoreB = b.Value.Scores[^1];
-        return MetricNames.Better(scoreA, scoreB, mode) ? -1
-            : MetricNames.Better(scoreB, scoreA, mode) ? 1
-            : a.Value.Scores.Count != b.Value.Scores.Count ? b.Value.Scores.Count.CompareTo(a.Value.Scores.Count)
-            : a.Key.CompareTo(b.Key);
-    }
-
-    private LeaderboardEntry Entry(SweepPlan plan, int trial, TrialRecord record) =>
-        new(trial, plan.Trials[trial], record.Status, record.Scores.Count - 1, record.EpochsDone, record.Scores[^1], record.LastScores!, record.Cost)
+        var failed = record.Status == TrialStatus.Failed;
+        return new(trial, plan.Trials[trial], record.Status, Math.Max(record.Scores.Count - 1, 0), record.EpochsDone,
+            record.Scores.Count > 0 ? record.Scores[^1] : double.NaN, record.LastScores, record.Cost)
         {
             Rungs = [.. record.Scores.Select((score, rung) => new RungPoint(
                 Scheduler.RungBudgets[rung], score, rung < record.RungCosts.Count ? record.RungCosts[rung] : null))],
+            FailureReason = failed ? record.FailureReason : null,
+            FailedRung = failed ? record.Rung : null,
         };
+    }
 
+    /// <summary>Every trial that has started, scored or not, in <see cref="TrialRanking"/>'s order: a failed
+    /// trial is listed (last, with its reason) rather than left out.</summary>
     private IEnumerable<LeaderboardEntry> Leaderboard()
     {
         if (definition.State.Plan is not { } plan)
@@ -784,10 +793,7 @@ public sealed partial class SweepGrain(
             return [];
         }
 
-        var mode = plan.Scheduler.Mode;
-        var ranked = Trials.Where(t => t.Value is { LastScores: not null, Scores.Count: > 0 }).ToList();
-        ranked.Sort((a, b) => Ranks(a, b, mode));
-        return ranked.Select(t => Entry(plan, t.Key, t.Value));
+        return TrialRanking.Order(Trials, Key, plan.Scheduler.Mode).Select(t => Entry(plan, t.Key, t.Value));
     }
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Study {Study} started: {Trials} trials, at most {MaxConcurrent} at once")]

@@ -41,7 +41,12 @@ public sealed record SweepStatus(
     [property: Id(6)] string Metric,
     [property: Id(7)] DateTimeOffset? StartedAt,
     [property: Id(8)] DateTimeOffset? FinishedAt,
-    [property: Id(9)] string? CancelReason);
+    [property: Id(9)] string? CancelReason)
+{
+    /// <summary>Whether a higher or a lower <see cref="Metric"/> is better.</summary>
+    [Id(10)]
+    public MetricMode Mode { get; init; } = MetricMode.Max;
+}
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.LeaderboardEntry")]
@@ -52,7 +57,7 @@ public sealed record LeaderboardEntry(
     [property: Id(3)] int Rung,
     [property: Id(4)] int EpochsDone,
     [property: Id(5)] double Score,
-    [property: Id(6)] ProbeScores Scores,
+    [property: Id(6)] ProbeScores? Scores,
     [property: Id(7)] TrialCost Cost)
 {
     /// <summary>Every rung the trial reported, in order: its ASHA trajectory.</summary>

@@ -20,6 +20,13 @@ public static class TrialKeys
         return (grainKey[..cut], trial);
     }
 
+    /// <summary>The trial number in a grain key, or null when <paramref name="grainKey"/> is not one.</summary>
+    public static int? TrialNumberOf(string grainKey)
+    {
+        var cut = grainKey.LastIndexOf('/');
+        return cut > 0 && int.TryParse(grainKey.AsSpan(cut + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var trial) ? trial : null;
+    }
+
     /// <summary>Where a trial's checkpoint after <paramref name="epoch"/> epochs, written by
     /// <paramref name="attempt"/>, lives. The attempt is part of the key so a stale attempt can never
     /// overwrite the checkpoint the trial's state points at.</summary>

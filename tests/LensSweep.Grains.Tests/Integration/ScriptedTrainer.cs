@@ -18,6 +18,7 @@ internal sealed record TrainerCall(string Study, int Trial, int Attempt, int Fro
 internal sealed class TrainerScript
 {
     private readonly ConcurrentDictionary<string, Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, (Func<int, bool> Trials, string Message)> _failures = new();
     private readonly ConcurrentDictionary<string, int> _running = new();
     private readonly ConcurrentDictionary<string, int> _maxRunning = new();
     private readonly object _lock = new();
@@ -36,6 +37,18 @@ internal sealed class TrainerScript
     /// <summary>Holds every call of <paramref name="study"/> that starts at or after <paramref name="fromEpoch"/>
     /// (and, when given, whose trial matches <paramref name="trials"/>) until <see cref="Open"/>.</summary>
     public void Hold(string study, int fromEpoch = 0, Func<int, bool>? trials = null) => _gates[study] = new Gate(fromEpoch, trials ?? (_ => true));
+
+    /// <summary>Every call of <paramref name="study"/> for a trial matching <paramref name="trials"/> throws
+    /// an <see cref="InvalidDataException"/> with <paramref name="message"/>, as a trainer failing on bad data would.</summary>
+    public void Fail(string study, Func<int, bool> trials, string message) => _failures[study] = (trials, message);
+
+    internal void ThrowIfScriptedToFail(TrialWork work)
+    {
+        if (_failures.TryGetValue(work.StudyId, out var failure) && failure.Trials(work.Trial))
+        {
+            throw new InvalidDataException(failure.Message);
+        }
+    }
 
     public void Open(string study)
     {
@@ -111,6 +124,7 @@ internal sealed class ScriptedTrainer(TrainerScript script, IArtifactStore artif
             }
 
             await script.WaitAtGateAsync(work, cancellationToken);
+            script.ThrowIfScriptedToFail(work);
             var losses = new List<double>();
             for (var epoch = work.FromEpoch; epoch < work.ToEpoch; epoch++)
             {

@@ -225,7 +225,7 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
         Engine.Script.Hold(study, trials: trial => trial > 0);
         await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 1));
         await EngineCluster.WaitUntilAsync(async () => (await Engine.Sweep(study).GetStatusAsync()).Counts.Completed >= 1, TimeSpan.FromSeconds(10), () => "the first trial to complete");
-        var first = (await Engine.Sweep(study).GetLeaderboardAsync(10)).Single();
+        var first = (await Engine.Sweep(study).GetLeaderboardAsync(10)).Single(e => e.Status == TrialStatus.Completed);
 
         var repeat = new RungReport(study, first.Trial, Attempt: 1, Rung: 0, first.EpochsDone, new ProbeScores(0.999, 0.999), first.Cost);
         await Engine.Sweep(study).ReportRungAsync(repeat);
@@ -237,6 +237,27 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
         Assert.Equal(3, board.Count);
         Assert.Equal(first.Score, board.Single(e => e.Trial == first.Trial).Score);
         Assert.Equal(3, (await Engine.Sweep(study).GetStatusAsync()).Counts.Completed);
+    }
+
+    [Fact]
+    public async Task A_failed_trial_is_on_the_leaderboard_last_with_its_reason_and_rung()
+    {
+        const string study = "failed-listed";
+        await using var scope = Engine.StudyScope(study);
+        Engine.Script.Fail(study, trial => trial == 0, "folder data/x holds no .npy files");
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 3));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(10);
+
+        Assert.Equal(3, board.Count);
+        var failed = board[^1];
+        Assert.Equal(0, failed.Trial);
+        Assert.Equal(TrialStatus.Failed, failed.Status);
+        Assert.Equal(0, failed.FailedRung);
+        Assert.Contains("InvalidDataException: folder data/x holds no .npy files", failed.FailureReason);
+        Assert.True(double.IsNaN(failed.Score));
+        Assert.Null(failed.Scores);
     }
 
     [Fact]
