@@ -42,12 +42,15 @@ internal static class RunCommand
             "lenssweep run examples/quick.json --out runs/quick --slots 2");
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
-            var studySpec = SpecFiles.Load(parseResult.GetRequiredValue(spec));
+            var specPath = parseResult.GetRequiredValue(spec);
+            var studySpec = SpecFiles.Load(specPath);
+            var requestedSlots = parseResult.GetValue(slots);
+            StudyPreflight.Require(studySpec, specPath, requestedSlots ?? Engine.EmbeddedSiloLauncher.SlotsFor(null).Count, cancellationToken);
             var folder = parseResult.GetValue(output) ?? Path.Combine("runs", studySpec.Name);
             Directory.CreateDirectory(folder);
             WriteHeader(studySpec, folder, console);
 
-            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots), parseResult.GetValue(repair)), cancellationToken);
+            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots, parseResult.GetValue(repair)), cancellationToken);
             try
             {
                 await cluster.StartAsync(studySpec, cancellationToken);

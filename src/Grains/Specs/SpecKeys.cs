@@ -2,7 +2,7 @@ namespace LensSweep.Grains.Specs;
 
 /// <summary>The spec's snake_case key names, shared by the reader and the validator so that problems
 /// name fields exactly as the researcher wrote them.</summary>
-internal static class SpecKeys
+public static class SpecKeys
 {
     public const string Name = "name";
     public const string Dataset = "dataset";

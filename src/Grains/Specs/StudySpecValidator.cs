@@ -15,17 +15,40 @@ public static partial class StudySpecValidator
     /// rest are summarised in one more problem, so a wide range cannot flood the report.</summary>
     public const int MaxCombinationProblems = 10;
 
-    public static IReadOnlyList<SpecProblem> Validate(StudySpec spec)
+    public static IReadOnlyList<SpecProblem> Validate(StudySpec spec) => Validate(spec, machine: null);
+
+    /// <summary>As <see cref="Validate(StudySpec)"/>, and when <paramref name="machine"/> is given, the study's
+    /// estimated memory (dataset and one trial per slot) against what that machine offers.</summary>
+    public static IReadOnlyList<SpecProblem> Validate(StudySpec spec, MachineLimits? machine)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new List<SpecProblem>();
         ValidateStudy(spec, problems);
         ValidateDataset(spec.Dataset, problems);
+        var beforeSearch = problems.Count;
         ValidateSearchSpace(spec, problems);
         ValidateSearch(spec, problems);
+        var expandable = problems.Count == beforeSearch && spec.Dataset.ImageSize >= 1 && spec.Scheduler.MaxEpochs >= 1;
         ValidateScheduler(spec.Scheduler, problems);
         ValidateProbe(spec.Probe, problems);
+        if (expandable)
+        {
+            // Only a well-formed search space can be expanded; its configurations then meet the model's own
+            // rules. Problems elsewhere (the scheduler's eta, the probe) do not hide these: one report has all.
+            problems.AddRange(ConfigurationChecks.Check(spec, ExpectedShape(spec.Dataset), machine));
+        }
+
         return problems;
+    }
+
+    /// <summary>The images a spec asks for, as far as the spec alone tells: the spec's image size, the
+    /// layout's bands, and for the simulator the image count (readers find the real size in the files).</summary>
+    public static DatasetShape ExpectedShape(DatasetOptions dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var channels = dataset.Kind == DatasetKind.Lsst ? LensSweep.Models.Data.Lsst.LsstReader.Bands.Count : 1;
+        var classes = dataset.Classes?.Count ?? (dataset.Kind == DatasetKind.Lsst ? 2 : LensSweep.Models.Simulation.LensClasses.All.Count);
+        return new DatasetShape(dataset.ImageSize, channels, (long)(dataset.ImagesPerClass ?? 0) * classes);
     }
 
     private static void ValidateStudy(StudySpec spec, List<SpecProblem> problems)
@@ -60,6 +83,16 @@ public static partial class StudySpecValidator
         if (dataset.Classes is { } classes && (classes.Distinct(StringComparer.Ordinal).Count() < 2 || classes.Count != classes.Distinct(StringComparer.Ordinal).Count()))
         {
             problems.Add(new(Field(SpecKeys.Classes), "[" + string.Join(", ", classes) + "]", "must name at least 2 different classes, each once"));
+        }
+
+        if (dataset.Kind == DatasetKind.Simulated && dataset.Classes is { } named)
+        {
+            foreach (var unknown in named.Where(c => !LensSweep.Models.Simulation.LensClasses.All.Contains(c)).Distinct())
+            {
+                var nearest = NameSuggester.Nearest(unknown, LensSweep.Models.Simulation.LensClasses.All);
+                problems.Add(new(Field(SpecKeys.Classes), unknown,
+                    $"the simulator has no class '{unknown}'{(nearest is null ? "" : $" (did you mean '{nearest}'?)")}; it knows {string.Join(", ", LensSweep.Models.Simulation.LensClasses.All)}"));
+            }
         }
 
         if (dataset.ValidationFraction is <= 0 or >= 1)
@@ -100,16 +133,9 @@ public static partial class StudySpecValidator
         ValueRule(problems, space, "batch_size", v => v >= 1, "must be at least 1");
         ValueRule(problems, space, "warmup_epochs", v => v >= 0, "must be at least 0");
 
-        int imageSize = spec.Dataset.ImageSize;
-        if (imageSize >= 1)
-        {
-            ValueRule(problems, space, "patch_size", v => v < 1 || imageSize % (int)v == 0,
-                $"must divide dataset.image_size ({imageSize}) so the image splits into whole patches");
-            VisiblePatchRule(problems, space, imageSize);
-        }
-
-        DividesRule(problems, space, "heads", "embed_dim");
-        DividesRule(problems, space, "decoder_heads", "decoder_dim");
+        // Rules that tie hyperparameters together (heads divide the width, patches tile the image, at least
+        // one patch stays visible, the warm-up ends before training does) are the model's own: they are
+        // checked per configuration by ConfigurationChecks, which calls MaeConfigValidation.
     }
 
     private static void ValidateDomain(Hyperparameter parameter, SearchSpace space, SearchKind search, List<SpecProblem> problems)
@@ -173,54 +199,6 @@ public static partial class StudySpecValidator
         if (broken.Count > MaxCombinationProblems)
         {
             problems.Add(new(field, null, $"{broken.Count - MaxCombinationProblems} more values that break the same rule: {message}"));
-        }
-    }
-
-    /// <summary>Every (divisor, dimension) pair that can occur must divide; the model cannot split a
-    /// dimension into that many heads otherwise.</summary>
-    private static void DividesRule(List<SpecProblem> problems, SearchSpace space, string divisorName, string dimensionName)
-    {
-        var divisor = Hyperparameters.All.First(p => p.Name == divisorName);
-        var dimension = Hyperparameters.All.First(p => p.Name == dimensionName);
-        string field = SpecKeys.Join(SpecKeys.SearchSpace, divisorName);
-        var divisors = divisor.PossibleValues(space);
-        var dimensions = dimension.PossibleValues(space);
-        if (divisors is null || dimensions is null)
-        {
-            problems.Add(new(field, null,
-                $"{divisorName} or {dimensionName} is an integer range too wide to check that {divisorName} divides {dimensionName} (over {Hyperparameter.MaxEnumeratedIntegers} values); give lists"));
-            return;
-        }
-
-        var broken = (from h in divisors.Distinct() where h >= 1
-                      from d in dimensions.Distinct() where d >= 1 && (int)d % (int)h != 0
-                      select (h, d)).ToList();
-        foreach (var (h, d) in broken.Take(MaxCombinationProblems))
-        {
-            problems.Add(new(field, $"{divisorName}={h}, {dimensionName}={d}", $"{divisorName} must divide {dimensionName} ({d} / {h} is not whole)"));
-        }
-
-        if (broken.Count > MaxCombinationProblems)
-        {
-            problems.Add(new(field, null, $"{broken.Count - MaxCombinationProblems} more ({divisorName}, {dimensionName}) combinations where {divisorName} does not divide {dimensionName}"));
-        }
-    }
-
-    /// <summary>MAE keeps ⌊L·(1 − mask_ratio)⌋ of an image's L patches; with none visible the encoder
-    /// has nothing to see.</summary>
-    private static void VisiblePatchRule(List<SpecProblem> problems, SearchSpace space, int imageSize)
-    {
-        var patches = Hyperparameters.All.First(p => p.Name == "patch_size").PossibleValues(space) ?? [];
-        var ratios = Hyperparameters.All.First(p => p.Name == "mask_ratio").PossibleValues(space) ?? [];
-        var broken = (from p in patches.Distinct() where p >= 1 && imageSize % (int)p == 0
-                      from m in ratios.Distinct() where m is > 0 and < 1
-                      let count = (imageSize / (int)p) * (imageSize / (int)p)
-                      where (int)(count * (1 - m)) < 1
-                      select (p, m, count)).ToList();
-        foreach (var (p, m, count) in broken.Take(MaxCombinationProblems))
-        {
-            problems.Add(new(SpecKeys.Join(SpecKeys.SearchSpace, "mask_ratio"), $"mask_ratio={SpecFormat.Value(m)}, patch_size={p}",
-                $"leaves no visible patch: {count} patches per image, {SpecFormat.Value(m)} of them masked"));
         }
     }
 

@@ -7,14 +7,18 @@ namespace LensSweep.Models.Mae;
 public static class MaeConfigValidation
 {
     /// <summary>Every problem with <paramref name="config"/>, one message each; empty when it is valid.</summary>
-    public static IReadOnlyList<string> Validate(this MaeConfig config)
+    public static IReadOnlyList<string> Validate(this MaeConfig config) => [.. config.Problems().Select(p => p.Message)];
+
+    /// <summary>Every problem with <paramref name="config"/>, each naming the settings it involves: the one home
+    /// of these rules, which the study spec's validation calls for every configuration a study would train.</summary>
+    public static IReadOnlyList<ConfigProblem> Problems(this MaeConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var problems = new List<string>();
+        var problems = new List<ConfigProblem>();
 
         void Positive(int value, string name)
         {
-            if (value <= 0) problems.Add($"{name} must be positive, got {value}.");
+            if (value <= 0) problems.Add(new(name, $"{name} must be positive, got {value}."));
         }
 
         Positive(config.ImageSize, nameof(MaeConfig.ImageSize));
@@ -28,33 +32,34 @@ public static class MaeConfigValidation
         Positive(config.DecoderHeads, nameof(MaeConfig.DecoderHeads));
 
         if (!(config.MlpRatio > 0) || double.IsInfinity(config.MlpRatio))
-            problems.Add($"MlpRatio must be a positive number, got {config.MlpRatio}.");
+            problems.Add(new(nameof(MaeConfig.MlpRatio), $"MlpRatio must be a positive number, got {config.MlpRatio}."));
         else if (config.EmbedDim > 0 && config.DecoderEmbedDim > 0
                  && (MlpHidden(config.EmbedDim, config.MlpRatio) < 1 || MlpHidden(config.DecoderEmbedDim, config.MlpRatio) < 1))
-            problems.Add($"MlpRatio {config.MlpRatio} leaves an MLP with no hidden units.");
+            problems.Add(new(nameof(MaeConfig.MlpRatio), $"MlpRatio {config.MlpRatio} leaves an MLP with no hidden units."));
 
         if (config.ImageSize > 0 && config.PatchSize > 0 && config.ImageSize % config.PatchSize != 0)
-            problems.Add($"PatchSize {config.PatchSize} does not divide ImageSize {config.ImageSize}.");
+            problems.Add(new([nameof(MaeConfig.PatchSize), nameof(MaeConfig.ImageSize)], $"PatchSize {config.PatchSize} does not divide ImageSize {config.ImageSize}."));
 
         if (config.EmbedDim > 0 && config.Heads > 0 && config.EmbedDim % config.Heads != 0)
-            problems.Add($"Heads {config.Heads} does not divide EmbedDim {config.EmbedDim}.");
+            problems.Add(new([nameof(MaeConfig.Heads), nameof(MaeConfig.EmbedDim)], $"Heads {config.Heads} does not divide EmbedDim {config.EmbedDim}."));
         if (config.DecoderEmbedDim > 0 && config.DecoderHeads > 0 && config.DecoderEmbedDim % config.DecoderHeads != 0)
-            problems.Add($"DecoderHeads {config.DecoderHeads} does not divide DecoderEmbedDim {config.DecoderEmbedDim}.");
+            problems.Add(new([nameof(MaeConfig.DecoderHeads), nameof(MaeConfig.DecoderEmbedDim)], $"DecoderHeads {config.DecoderHeads} does not divide DecoderEmbedDim {config.DecoderEmbedDim}."));
 
         // The 2-D sin-cos table splits the width in two (rows, columns) and each half in two (sin, cos).
         if (config.EmbedDim > 0 && config.EmbedDim % 4 != 0)
-            problems.Add($"EmbedDim must be a multiple of 4 for the 2-D sin-cos position table, got {config.EmbedDim}.");
+            problems.Add(new(nameof(MaeConfig.EmbedDim), $"EmbedDim must be a multiple of 4 for the 2-D sin-cos position table, got {config.EmbedDim}."));
         if (config.DecoderEmbedDim > 0 && config.DecoderEmbedDim % 4 != 0)
-            problems.Add($"DecoderEmbedDim must be a multiple of 4 for the 2-D sin-cos position table, got {config.DecoderEmbedDim}.");
+            problems.Add(new(nameof(MaeConfig.DecoderEmbedDim), $"DecoderEmbedDim must be a multiple of 4 for the 2-D sin-cos position table, got {config.DecoderEmbedDim}."));
 
         if (!(config.MaskRatio > 0 && config.MaskRatio < 1))
-            problems.Add($"MaskRatio must lie strictly between 0 and 1, got {config.MaskRatio}.");
+            problems.Add(new(nameof(MaeConfig.MaskRatio), $"MaskRatio must lie strictly between 0 and 1, got {config.MaskRatio}."));
         else if (config.ImageSize > 0 && config.PatchSize > 0 && config.ImageSize % config.PatchSize == 0)
         {
             var patches = config.PatchCount();
             var kept = KeptCount(patches, config.MaskRatio);
             if (kept < 1 || kept >= patches)
-                problems.Add($"MaskRatio {config.MaskRatio} over {patches} patches keeps {kept}; at least one patch must be kept and one masked.");
+                problems.Add(new([nameof(MaeConfig.MaskRatio), nameof(MaeConfig.PatchSize)],
+                    $"MaskRatio {config.MaskRatio} over {patches} patches keeps {kept}; at least one patch must be kept and one masked."));
         }
 
         return problems;

@@ -4,26 +4,36 @@ namespace LensSweep.Models.Training;
 public static class OptimizerConfigValidation
 {
     /// <summary>Every problem, one message each; empty when valid.</summary>
-    public static IReadOnlyList<string> Validate(this OptimizerConfig config)
+    public static IReadOnlyList<string> Validate(this OptimizerConfig config) => [.. config.Problems().Select(p => p.Message)];
+
+    /// <summary>Every problem, each naming the settings it involves (the one home of these rules; the
+    /// study spec's validation calls it for every configuration a study would train).</summary>
+    public static IReadOnlyList<ConfigProblem> Problems(this OptimizerConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var problems = new List<string>();
+        var problems = new List<ConfigProblem>();
         if (!(config.LearningRate > 0) || double.IsInfinity(config.LearningRate))
-            problems.Add($"LearningRate must be a positive number, got {config.LearningRate}.");
+            problems.Add(new(nameof(OptimizerConfig.LearningRate), $"LearningRate must be a positive number, got {config.LearningRate}."));
         if (!(config.WeightDecay >= 0) || double.IsInfinity(config.WeightDecay))
-            problems.Add($"WeightDecay must be zero or positive, got {config.WeightDecay}.");
+            problems.Add(new(nameof(OptimizerConfig.WeightDecay), $"WeightDecay must be zero or positive, got {config.WeightDecay}."));
+        else if (config.LearningRate > 0 && config.LearningRate * config.WeightDecay >= 1)
+            // AdamW's decoupled decay multiplies every weight by (1 − lr·wd) each step: at 1 or more it zeroes
+            // (or flips) every weight at the first step, and the run "completes" with a constant encoder.
+            problems.Add(new([nameof(OptimizerConfig.WeightDecay), nameof(OptimizerConfig.LearningRate)],
+                $"WeightDecay {config.WeightDecay} times LearningRate {config.LearningRate} must be below 1: AdamW multiplies every weight by (1 − LearningRate·WeightDecay) at each step."));
         if (!(config.Beta1 >= 0 && config.Beta1 < 1))
-            problems.Add($"Beta1 must lie in [0, 1), got {config.Beta1}.");
+            problems.Add(new(nameof(OptimizerConfig.Beta1), $"Beta1 must lie in [0, 1), got {config.Beta1}."));
         if (!(config.Beta2 >= 0 && config.Beta2 < 1))
-            problems.Add($"Beta2 must lie in [0, 1), got {config.Beta2}.");
+            problems.Add(new(nameof(OptimizerConfig.Beta2), $"Beta2 must lie in [0, 1), got {config.Beta2}."));
         if (config.BatchSize <= 0)
-            problems.Add($"BatchSize must be positive, got {config.BatchSize}.");
+            problems.Add(new(nameof(OptimizerConfig.BatchSize), $"BatchSize must be positive, got {config.BatchSize}."));
         if (config.TotalEpochs <= 0)
-            problems.Add($"TotalEpochs must be positive, got {config.TotalEpochs}.");
+            problems.Add(new(nameof(OptimizerConfig.TotalEpochs), $"TotalEpochs must be positive, got {config.TotalEpochs}."));
         if (config.WarmupEpochs < 0)
-            problems.Add($"WarmupEpochs must be zero or positive, got {config.WarmupEpochs}.");
+            problems.Add(new(nameof(OptimizerConfig.WarmupEpochs), $"WarmupEpochs must be zero or positive, got {config.WarmupEpochs}."));
         else if (config.TotalEpochs > 0 && config.WarmupEpochs >= config.TotalEpochs)
-            problems.Add($"WarmupEpochs {config.WarmupEpochs} must be fewer than TotalEpochs {config.TotalEpochs}.");
+            problems.Add(new([nameof(OptimizerConfig.WarmupEpochs), nameof(OptimizerConfig.TotalEpochs)],
+                $"WarmupEpochs {config.WarmupEpochs} must be fewer than TotalEpochs {config.TotalEpochs}."));
         return problems;
     }
 

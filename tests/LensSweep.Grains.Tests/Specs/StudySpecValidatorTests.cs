@@ -23,9 +23,9 @@ public sealed class StudySpecValidatorTests
 
         var problems = StudySpecValidator.Validate(spec);
 
-        Assert.Equal(["12", "5"], problems.Select(p => p.Value));
+        Assert.Equal(["patch_size=12, image_size=32", "patch_size=5, image_size=32"], problems.Select(p => p.Value));
         Assert.All(problems, p => Assert.Equal("search_space.patch_size", p.Field));
-        Assert.All(problems, p => Assert.Contains("must divide dataset.image_size (32)", p.Rule));
+        Assert.Equal(["patch_size 12 does not divide image_size 32", "patch_size 5 does not divide image_size 32"], problems.Select(p => p.Rule));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class StudySpecValidatorTests
 
         Assert.Equal("search_space.heads", problem.Field);
         Assert.Equal("heads=3, embed_dim=32", problem.Value);
-        Assert.Equal("heads must divide embed_dim (32 / 3 is not whole)", problem.Rule);
+        Assert.Equal("heads 3 does not divide embed_dim 32", problem.Rule);
     }
 
     [Fact]
@@ -52,17 +52,19 @@ public sealed class StudySpecValidatorTests
     }
 
     [Fact]
-    public void Heads_dividing_check_covers_every_integer_of_a_range()
+    public void Every_configuration_random_search_draws_is_checked_against_the_model_rules()
     {
         var spec = Valid with
         {
-            Search = new() { Kind = SearchKind.Random, Count = 4 },
-            SearchSpace = Valid.SearchSpace with { EmbedDim = ParameterDomain.Between<int>(32, 34, RangeScale.Int) },
+            Search = new() { Kind = SearchKind.Random, Count = 6 },
+            SearchSpace = Valid.SearchSpace with { EmbedDim = ParameterDomain.Between<int>(33, 35, RangeScale.Int) },
         };
+        var drawn = spec.ExpandTrials().Select(t => t.EmbedDim).Distinct().Order().ToList();
 
-        var problems = StudySpecValidator.Validate(spec);
+        var problems = StudySpecValidator.Validate(spec).Where(p => p.Rule.Contains("multiple of 4", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(["heads=2, embed_dim=33"], problems.Select(p => p.Value));
+        Assert.Equal(drawn.Select(d => $"embed_dim={d}"), problems.Select(p => p.Value).Order(StringComparer.Ordinal));
+        Assert.All(problems, p => Assert.Equal("search_space.embed_dim", p.Field));
     }
 
     [Theory]
@@ -97,13 +99,22 @@ public sealed class StudySpecValidatorTests
     [Fact]
     public void Mask_ratio_that_leaves_no_visible_patch_is_reported()
     {
-        var spec = Valid with { SearchSpace = Valid.SearchSpace with { MaskRatio = ParameterDomain.Fixed(0.8), PatchSize = ParameterDomain.Fixed(16) } };
+        var spec = Valid with { SearchSpace = Valid.SearchSpace with { MaskRatio = ParameterDomain.Fixed(0.9), PatchSize = ParameterDomain.Fixed(16) } };
 
         var problem = Single(spec);
 
         Assert.Equal("search_space.mask_ratio", problem.Field);
-        Assert.Equal("mask_ratio=0.8, patch_size=16", problem.Value);
-        Assert.Contains("leaves no visible patch: 4 patches per image", problem.Rule);
+        Assert.Equal("mask_ratio=0.9, patch_size=16", problem.Value);
+        Assert.Equal("mask_ratio 0.9 over 4 patches keeps 0; at least one patch must be kept and one masked", problem.Rule);
+    }
+
+    [Fact]
+    public void A_mask_ratio_the_model_rounds_to_one_visible_patch_is_accepted()
+    {
+        // 4 patches at 0.8 keep round(0.8) = 1: the model trains it, so the spec check must not refuse it.
+        var spec = Valid with { SearchSpace = Valid.SearchSpace with { MaskRatio = ParameterDomain.Fixed(0.8), PatchSize = ParameterDomain.Fixed(16) } };
+
+        Assert.Empty(StudySpecValidator.Validate(spec));
     }
 
     [Fact]

@@ -38,9 +38,9 @@ public sealed class SweepPlanTests
     [Fact]
     public void Plans_of_the_same_study_are_the_same_even_as_separate_objects()
     {
-        var spec = new StudySpec { Name = "same", Dataset = new() { Classes = ["a", "b"] } };
+        var spec = new StudySpec { Name = "same", Dataset = new() { Classes = ["no_sub", "cdm"] } };
 
-        Assert.True(SweepPlan.From(spec).IsSameStudyAs(SweepPlan.From(spec with { Dataset = new() { Classes = ["a", "b"] } })));
+        Assert.True(SweepPlan.From(spec).IsSameStudyAs(SweepPlan.From(spec with { Dataset = new() { Classes = ["no_sub", "cdm"] } })));
         Assert.False(SweepPlan.From(spec).IsSameStudyAs(SweepPlan.From(spec with { Seed = 1 })));
     }
 }

@@ -1,0 +1,85 @@
+using LensSweep.Client.Datasets;
+using LensSweep.Grains.Specs;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Client.Commands;
+
+/// <summary>
+/// What an embedded run checks on this machine before it writes anything: the dataset folder is there
+/// and readable, its classes are the spec's, and every configuration fits the real images (their size
+/// and bands, not the spec's <c>image_size</c>) and this machine's memory. Every problem is reported at
+/// once; the spec file's own rules were checked when it was loaded (<see cref="SpecFiles"/>).
+/// </summary>
+internal static class StudyPreflight
+{
+    /// <exception cref="CliInputException">Anything would fail once trials start; each problem is listed.</exception>
+    public static void Require(StudySpec spec, string specPath, int slots, CancellationToken cancellationToken)
+    {
+        var problems = new List<SpecProblem>();
+        var shape = StudySpecValidator.ExpectedShape(spec.Dataset);
+        if (spec.Dataset.Kind != DatasetKind.Simulated && spec.Dataset.Path is { } path)
+        {
+            shape = CheckFolder(spec.Dataset, path, problems, cancellationToken) ?? shape;
+        }
+
+        if (problems.Count == 0)
+        {
+            var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            problems.AddRange(ConfigurationChecks.Check(spec, shape, new MachineLimits(memory, slots)));
+        }
+
+        if (problems.Count > 0)
+        {
+            var count = problems.Count;
+            throw new CliInputException(
+                $"the study in '{specPath}' cannot run here: {count} problem{(count == 1 ? string.Empty : "s")}; nothing was started or written:",
+                "Fix them and run the command again; 'lenssweep data inspect <folder>' shows what a dataset folder holds.",
+                problems.Select(p => p.ToString()).ToList());
+        }
+    }
+
+    /// <summary>Reads the folder as the trials will and returns the images' real shape; null when it cannot be read.</summary>
+    private static DatasetShape? CheckFolder(DatasetOptions dataset, string path, List<SpecProblem> problems, CancellationToken cancellationToken)
+    {
+        var field = SpecKeys.Join(SpecKeys.Dataset, SpecKeys.Path);
+        if (File.Exists(path))
+        {
+            problems.Add(new(field, path, "is a file; give the folder that holds one sub-folder per class"));
+            return null;
+        }
+
+        DatasetInspection inspection;
+        try
+        {
+            inspection = DatasetInspector.Inspect(path, dataset.Kind, cancellationToken);
+        }
+        catch (CliInputException e)
+        {
+            problems.Add(new(field, path, e.Message));
+            return null;
+        }
+
+        if (inspection.Total == 0)
+        {
+            problems.Add(new(field, path, $"holds no readable images ({inspection.SkippedFiles} files skipped)"));
+            return null;
+        }
+
+        var available = inspection.ImagesPerClass.Where(c => c.Value > 0).Select(c => c.Key).ToList();
+        var wanted = dataset.Classes ?? available;
+        foreach (var missing in wanted.Where(c => !available.Contains(c)))
+        {
+            problems.Add(new(SpecKeys.Join(SpecKeys.Dataset, SpecKeys.Classes), missing,
+                $"the folder has no images of class '{missing}'; it has {string.Join(", ", available)}"));
+        }
+
+        var (channels, height, width) = inspection.Shape;
+        if (height != width)
+        {
+            problems.Add(new(field, path, $"images are {height}×{width}; the model needs square images"));
+        }
+
+        var images = wanted.Where(available.Contains).Sum(c => (long)Math.Min(inspection.ImagesPerClass[c], dataset.ImagesPerClass ?? int.MaxValue));
+        return new DatasetShape(height, channels, images);
+    }
+}

@@ -1,0 +1,106 @@
+using LensSweep.Grains.Specs;
+using LensSweep.Models.Data;
+
+namespace LensSweep.Grains.Tests.Specs;
+
+/// <summary>Specs that used to pass validation and then fail every trial at run time (issue 10 §1):
+/// each is now refused up front, naming its field.</summary>
+public sealed class ConfigurationChecksTests
+{
+    private static StudySpec Valid => SpecTestData.Valid();
+
+    private static SpecProblem Single(StudySpec spec, MachineLimits? machine = null) =>
+        Assert.Single(StudySpecValidator.Validate(spec, machine));
+
+    [Fact]
+    public void A_warm_up_as_long_as_the_training_is_refused_at_warmup_epochs()
+    {
+        // The innocent case: every trial trains 1 epoch and the default warm-up is 1 epoch long.
+        var spec = Valid with { Scheduler = new() { Kind = SchedulerKind.None, MaxEpochs = 1 } };
+
+        var problem = Single(spec);
+
+        Assert.Equal("search_space.warmup_epochs", problem.Field);
+        Assert.Equal("warmup_epochs=1, max_epochs=1", problem.Value);
+        Assert.Contains("warmup_epochs 1 must be fewer than max_epochs", problem.Rule);
+    }
+
+    [Theory]
+    [InlineData(62, "search_space.embed_dim")]
+    [InlineData(30, "search_space.decoder_dim")]
+    public void A_width_the_sin_cos_table_cannot_split_is_refused(int width, string field)
+    {
+        var space = field.EndsWith("embed_dim", StringComparison.Ordinal)
+            ? Valid.SearchSpace with { EmbedDim = ParameterDomain.Fixed(width) }
+            : Valid.SearchSpace with { DecoderDim = ParameterDomain.Fixed(width) };
+
+        var problems = StudySpecValidator.Validate(Valid with { SearchSpace = space });
+
+        Assert.Contains(problems, p => p.Field == field && p.Rule.Contains("multiple of 4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_weight_decay_that_zeroes_every_weight_is_refused()
+    {
+        var problem = Single(Valid with { SearchSpace = Valid.SearchSpace with { WeightDecay = ParameterDomain.Fixed(1e308) } });
+
+        Assert.Equal("search_space.weight_decay", problem.Field);
+        Assert.Contains("must be below 1", problem.Rule);
+    }
+
+    [Fact]
+    public void More_images_than_one_array_holds_are_refused_at_images_per_class()
+    {
+        var problem = Single(Valid with { Dataset = Valid.Dataset with { ImagesPerClass = 1_000_000_000 } });
+
+        Assert.Equal("dataset.images_per_class", problem.Field);
+        Assert.Contains("above the", problem.Rule);
+    }
+
+    [Fact]
+    public void An_image_size_whose_dataset_cannot_be_held_is_refused()
+    {
+        var spec = Valid with
+        {
+            Dataset = Valid.Dataset with { ImageSize = 100_000 },
+            SearchSpace = Valid.SearchSpace with { PatchSize = ParameterDomain.Fixed(8) },
+        };
+
+        Assert.Contains(StudySpecValidator.Validate(spec), p => p.Field == "dataset.images_per_class");
+    }
+
+    [Fact]
+    public void A_model_too_large_for_the_machine_is_refused_with_both_numbers()
+    {
+        var spec = Valid with { SearchSpace = Valid.SearchSpace with { EmbedDim = ParameterDomain.Fixed(1_000_000), Heads = ParameterDomain.Fixed(1) } };
+
+        var problem = Single(spec, new MachineLimits(MemoryBytes: 24.0 * (1L << 30), Slots: 1));
+
+        Assert.Equal("search_space", problem.Field);
+        Assert.Contains("embed_dim=1000000", problem.Value);
+        Assert.Matches(@"needs about [\d.]+ GiB .* but 19\.2 GiB of this machine's 24 GiB can be used", problem.Rule);
+    }
+
+    [Fact]
+    public void A_study_that_fits_the_machine_is_accepted() =>
+        Assert.Empty(StudySpecValidator.Validate(Valid, new MachineLimits(MemoryBytes: 24.0 * (1L << 30), Slots: 2)));
+
+    [Fact]
+    public void A_class_the_simulator_does_not_know_is_refused_with_the_nearest_name()
+    {
+        var problem = Single(Valid with { Dataset = Valid.Dataset with { Classes = ["no_sub", "cmd"] } });
+
+        Assert.Equal(("dataset.classes", "cmd"), (problem.Field, problem.Value));
+        Assert.Contains("did you mean 'cdm'", problem.Rule);
+    }
+
+    [Fact]
+    public void A_rule_broken_by_many_configurations_is_reported_once_per_distinct_value()
+    {
+        var spec = Valid with { SearchSpace = Valid.SearchSpace with { Heads = ParameterDomain.Of(3), EmbedDim = ParameterDomain.Of(32, 64), MaskRatio = ParameterDomain.Of(0.5, 0.6, 0.7) } };
+
+        var problems = StudySpecValidator.Validate(spec).Where(p => p.Field == "search_space.heads").ToList();
+
+        Assert.Equal(["heads=3, embed_dim=32", "heads=3, embed_dim=64"], problems.Select(p => p.Value).Order(StringComparer.Ordinal));
+    }
+}
