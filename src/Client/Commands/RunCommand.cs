@@ -16,7 +16,7 @@ namespace LensSweep.Client.Commands;
 internal static class RunCommand
 {
     public static readonly IReadOnlyList<string> OutputFiles =
-        ["leaderboard.json", "leaderboard.csv", "scaling.png", "scaling.svg", "trajectories.png", "trajectories.svg"];
+        ["leaderboard.json", "leaderboard.csv", "history.json", "history.csv", "scaling.png", "scaling.svg", "trajectories.png", "trajectories.svg"];
 
     public static Command Create(IEmbeddedClusterLauncher launcher, HelpExamples examples)
     {
@@ -79,6 +79,12 @@ internal static class RunCommand
         using (var csv = new StreamWriter(Path.Combine(folder, "leaderboard.csv")))
         {
             LeaderboardCsv.Write(leaderboard, csv);
+        }
+
+        File.WriteAllText(Path.Combine(folder, "history.json"), StudyHistory.ToJson(results));
+        using (var csv = new StreamWriter(Path.Combine(folder, "history.csv")))
+        {
+            StudyHistory.WriteCsv(results, csv);
         }
 
         var scaling = ScalingPicture.Draw(results);

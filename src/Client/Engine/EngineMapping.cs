@@ -52,9 +52,10 @@ internal static class EngineMapping
         State(entry.Status),
         Parameters(entry.Config),
         entry.Rungs.Count > 0
-            ? [.. entry.Rungs.Select((point, rung) => Point(rung, point.Epochs, point.Score, point.Cost ?? entry.Cost)).Where(p => double.IsFinite(p.Score))]
-            : double.IsFinite(entry.Score) ? [Point(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost)] : [],
-        FailureLine(entry));
+            ? [.. entry.Rungs.Select((point, rung) => Point(rung, point.Epochs, point.Score, point.Cost ?? entry.Cost) with { Scores = point.Scores }).Where(p => double.IsFinite(p.Score))]
+            : double.IsFinite(entry.Score) ? [Point(entry.Rung, entry.EpochsDone, entry.Score, entry.Cost) with { Scores = entry.Scores }] : [],
+        FailureLine(entry),
+        entry.InitialScores);
 
     /// <summary>A failed trial's reason as one line that names its rung: "rung 1: IOException: …".</summary>
     public static string? FailureLine(LeaderboardEntry entry) =>

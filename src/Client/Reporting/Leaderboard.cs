@@ -2,6 +2,7 @@ using LensSweep.Client.Studies;
 using LensSweep.Grains.Scheduling;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
+using MetricName = LensSweep.Grains.Sweeps.MetricName;
 
 namespace LensSweep.Client.Reporting;
 
@@ -25,13 +26,19 @@ public sealed record Leaderboard(
     {
         var byId = results.Trials.OrderBy(t => t.TrialId, StringComparer.Ordinal).ToList();
         var ordered = TrialRanking.Order(byId, t => Key(t, byId), results.Study.Mode)
-            .Select((trial, index) => ToRow(index + 1, trial))
+            .Select((trial, index) => ToRow(index + 1, trial, MetricNames.Parse(results.Study.Metric)))
             .ToList();
         var parameters = results.SearchedParameters.Count > 0
             ? results.SearchedParameters
             : results.Trials.SelectMany(t => t.Parameters.Select(p => p.Name)).Distinct().ToList();
-        return new Leaderboard(results.Study.StudyId, results.Study.Metric, parameters, ordered, results.Study.Mode);
+        return new Leaderboard(results.Study.StudyId, results.Study.Metric, parameters, ordered, results.Study.Mode)
+        {
+            PixelBaseline = results.PixelBaseline is { } pixels ? Evaluations(pixels) : new Dictionary<string, double>(),
+        };
     }
+
+    /// <summary>The study's raw-pixel baseline: every evaluation on pixels, by name; empty when not computed.</summary>
+    public IReadOnlyDictionary<string, double> PixelBaseline { get; init; } = new Dictionary<string, double>();
 
     public Leaderboard Top(int count) => this with { Rows = Rows.Take(count).ToList() };
 
@@ -39,9 +46,13 @@ public sealed record Leaderboard(
     private static RankingKey Key(TrialTrajectory trial, List<TrialTrajectory> byId) =>
         new(TrialKeys.TrialNumberOf(trial.TrialId) ?? byId.IndexOf(trial), trial.Latest?.Score ?? double.NaN, trial.Latest?.Epochs ?? 0);
 
-    private static LeaderboardRow ToRow(int rank, TrialTrajectory trial)
+    private static LeaderboardRow ToRow(int rank, TrialTrajectory trial, MetricName metric)
     {
         var latest = trial.Latest;
+        var scores = latest?.Scores;
+        var reading = scores is null ? null : MetricNames.Score(metric, scores, trial.Initial);
+        var evaluation = scores is null ? (double?)null : Finite(MetricNames.Read(scores, metric.Evaluation).Value);
+        var randomInit = trial.Initial is null ? null : Finite(MetricNames.Read(trial.Initial, metric.Evaluation).Value);
         return new LeaderboardRow(
             rank,
             trial.TrialId,
@@ -52,6 +63,24 @@ public sealed record Leaderboard(
             latest?.Seconds ?? 0,
             latest?.Flops,
             trial.Parameters,
-            trial.FailureReason);
+            trial.FailureReason)
+        {
+            ScoreInterval = reading is { } r && double.IsFinite(r.Low) && double.IsFinite(r.High) ? (r.Low, r.High) : null,
+            Gain = evaluation - randomInit,
+            RandomInitScore = randomInit,
+            TestScore = scores is null ? null : Finite(MetricNames.Read(scores, metric.Evaluation, test: true).Value),
+            Metrics = scores is null ? new Dictionary<string, double>() : Evaluations(scores),
+        };
     }
+
+    /// <summary>Every validation evaluation by name, the probe's two scores included.</summary>
+    public static IReadOnlyDictionary<string, double> Evaluations(ProbeScores scores)
+    {
+        var all = scores.Validation.ToDictionary(m => m.Key, m => m.Value.Value, StringComparer.Ordinal);
+        all.TryAdd("probe_auc", scores.ValAuc);
+        all.TryAdd("probe_accuracy", scores.ValAccuracy);
+        return all;
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

@@ -14,13 +14,21 @@ namespace LensSweep.Client.Reporting;
 ///   "parameters": ["mask_ratio", "patch_size"],
 ///   "rows": [
 ///     { "rank": 1, "trial_id": "quick/trial-3", "state": "completed", "rung": 2, "epochs": 9,
-///       "score": 0.91, "seconds": 41.2, "flops": 1.3e12, "failure_reason": null,
+///       "score": 0.91, "score_ci": [0.88, 0.93], "gain": 0.04, "random_init_score": 0.87, "test_score": 0.9,
+///       "metrics": { "probe_auc": 0.91, "r2_macro": 0.66 },
+///       "seconds": 41.2, "flops": 1.3e12, "failure_reason": null,
 ///       "parameters": { "mask_ratio": 0.75, "patch_size": 8 } }
-///   ]
+///   ],
+///   "baselines": { "pixels": { "probe_auc": 0.93, "r2_macro": 0.44 } }
 /// }
 /// </code>
 /// <c>state</c> is one of waiting, running, paused, stopped, completed, failed. <c>score</c> and <c>flops</c>
 /// are null when unknown. <c>mode</c> says whether a higher (max) or lower (min) score ranks first.
+/// <c>score</c> is the metric the study ranks by and <c>score_ci</c> its 95% bootstrap interval over the
+/// validation split; <c>gain</c> is the evaluation behind the metric minus the same evaluation of the trial's
+/// untrained encoder (<c>random_init_score</c>, epoch 0); <c>test_score</c> is that evaluation on the test
+/// split, reported once and never used to rank; <c>metrics</c> holds every evaluation of the latest rung.
+/// Each is null when not known. <c>baselines.pixels</c> holds the evaluations on raw pixels, once per study.
 /// <c>failure_reason</c> is one line (the rung, exception type and message) for a failed trial, null otherwise. Parameter values are JSON numbers, or strings for named choices.
 /// </summary>
 public static class LeaderboardJson
@@ -54,6 +62,9 @@ public static class LeaderboardJson
             }
 
             json.WriteEndArray();
+            json.WriteStartObject("baselines");
+            WriteMetrics(json, "pixels", leaderboard.PixelBaseline);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
 
@@ -69,6 +80,22 @@ public static class LeaderboardJson
         json.WriteNumber("rung", row.Rung);
         json.WriteNumber("epochs", row.Epochs);
         WriteNumberOrNull(json, "score", row.Score);
+        if (row.ScoreInterval is var (low, high))
+        {
+            json.WriteStartArray("score_ci");
+            json.WriteNumberValue(low);
+            json.WriteNumberValue(high);
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("score_ci");
+        }
+
+        WriteNumberOrNull(json, "gain", row.Gain);
+        WriteNumberOrNull(json, "random_init_score", row.RandomInitScore);
+        WriteNumberOrNull(json, "test_score", row.TestScore);
+        WriteMetrics(json, "metrics", row.Metrics);
         json.WriteNumber("seconds", row.Seconds);
         WriteNumberOrNull(json, "flops", row.Flops);
         if (row.FailureReason is { } reason)
@@ -87,6 +114,17 @@ public static class LeaderboardJson
         }
 
         json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteMetrics(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, double> metrics)
+    {
+        json.WriteStartObject(name);
+        foreach (var (metric, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            WriteNumberOrNull(json, metric, value);
+        }
+
         json.WriteEndObject();
     }
 

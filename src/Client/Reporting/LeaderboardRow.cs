@@ -20,4 +20,20 @@ public sealed record LeaderboardRow(
     double Seconds,
     double? Flops,
     IReadOnlyList<Hyperparameter> Parameters,
-    string? FailureReason = null);
+    string? FailureReason = null)
+{
+    /// <summary>The 95% interval of <see cref="Score"/> (bootstrap over the validation split); null when unknown.</summary>
+    public (double Low, double High)? ScoreInterval { get; init; }
+
+    /// <summary>The evaluation behind the metric minus the same evaluation of the trial's untrained encoder.</summary>
+    public double? Gain { get; init; }
+
+    /// <summary>The evaluation behind the metric at epoch 0: the trial's own random-init baseline.</summary>
+    public double? RandomInitScore { get; init; }
+
+    /// <summary>The evaluation behind the metric on the test split: reported, never used to rank.</summary>
+    public double? TestScore { get; init; }
+
+    /// <summary>Every evaluation of its latest rung on validation, by name.</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+}

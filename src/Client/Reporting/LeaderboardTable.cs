@@ -1,5 +1,6 @@
 using System.Globalization;
 using LensSweep.Client.Studies;
+using LensSweep.Grains.Sweeps;
 using Spectre.Console;
 
 namespace LensSweep.Client.Reporting;
@@ -21,6 +22,12 @@ public static class LeaderboardTable
         table.AddColumn(new TableColumn("rung").RightAligned());
         table.AddColumn(new TableColumn("epochs").RightAligned());
         table.AddColumn(new TableColumn(Markup.Escape(leaderboard.Metric)).RightAligned());
+        var showGain = leaderboard.Rows.Any(r => r.Gain is not null);
+        if (showGain)
+        {
+            table.AddColumn(new TableColumn("gain").RightAligned());
+        }
+
         table.AddColumn(new TableColumn("seconds").RightAligned());
         foreach (var name in leaderboard.Parameters)
         {
@@ -36,18 +43,29 @@ public static class LeaderboardTable
                 StateMarkup(row.State),
                 row.Rung.ToString(CultureInfo.InvariantCulture),
                 row.Epochs.ToString(CultureInfo.InvariantCulture),
-                row.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
-                row.Seconds.ToString("0.0", CultureInfo.InvariantCulture),
+                ScoreCell(row),
             };
+            if (showGain)
+            {
+                cells.Add(row.Gain?.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture) ?? "–");
+            }
+
+            cells.Add(row.Seconds.ToString("0.0", CultureInfo.InvariantCulture));
             cells.AddRange(leaderboard.Parameters.Select(name =>
                 Markup.Escape(row.Parameters.FirstOrDefault(p => p.Name == name)?.Value.ToString() ?? "–")));
             table.AddRow(cells.ToArray());
         }
 
+        var notes = new List<string>();
+        if (PixelScore(leaderboard) is { } pixels)
+        {
+            notes.Add($"raw pixels: {Markup.Escape(MetricNames.Parse(leaderboard.Metric).Evaluation)} = {pixels.ToString("0.0000", CultureInfo.InvariantCulture)}");
+        }
+
         var failed = leaderboard.Rows.Where(r => r.FailureReason is not null).ToList();
         if (leaderboard.Rows.Count == 0)
         {
-            table.Caption("no trials yet");
+            notes.Add("no trials yet");
         }
         else if (failed.Count > 0)
         {
@@ -58,11 +76,28 @@ public static class LeaderboardTable
                 lines.Add($"… and {failed.Count - MaxFailureLines} more failed trials (every reason is in the leaderboard's failure_reason)");
             }
 
-            table.Caption(string.Join('\n', lines));
+            notes.AddRange(lines);
+        }
+
+        if (notes.Count > 0)
+        {
+            table.Caption(string.Join('\n', notes));
         }
 
         return table;
     }
+
+    /// <summary>The score with its 95% interval as ± the larger half-width: "0.6543 ±0.0210".</summary>
+    private static string ScoreCell(LeaderboardRow row) => row.Score switch
+    {
+        null => "–",
+        { } score when row.ScoreInterval is var (low, high) =>
+            string.Create(CultureInfo.InvariantCulture, $"{score:0.0000} ±{Math.Max(score - low, high - score):0.0000}"),
+        { } score => score.ToString("0.0000", CultureInfo.InvariantCulture),
+    };
+
+    private static double? PixelScore(Leaderboard leaderboard) =>
+        leaderboard.PixelBaseline.TryGetValue(MetricNames.Parse(leaderboard.Metric).Evaluation, out var value) ? value : null;
 
     public static string StateMarkup(TrialState state) => state switch
     {

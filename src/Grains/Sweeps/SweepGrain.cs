@@ -367,24 +367,11 @@ public sealed partial class SweepGrain(
             }
             else
             {
+                record.InitialScores ??= report.Initial;
                 score = report.Scores.Get(metric);
-                if (record.Scores.Count > report.Rung)
-                {
-                    record.Scores[report.Rung] = score.Value;
-                }
-                else
-                {
-                    record.Scores.Add(score.Value);
-                }
-
-                if (record.RungCosts.Count > report.Rung)
-                {
-                    record.RungCosts[report.Rung] = report.Cost;
-                }
-                else
-                {
-                    record.RungCosts.Add(report.Cost);
-                }
+                Put(record.Scores, report.Rung, score.Value);
+                Put(record.RungCosts, report.Rung, report.Cost);
+                Put(record.RungScores, report.Rung, report.Scores);
 
                 record.LastScores = report.Scores;
                 record.Status = report.Rung >= lastRung ? TrialStatus.Completed : TrialStatus.Paused;
@@ -396,6 +383,19 @@ public sealed partial class SweepGrain(
         }
 
         return results;
+    }
+
+    /// <summary>Sets a per-rung entry, appending the first report of a rung and replacing a repeated one.</summary>
+    private static void Put<T>(List<T> perRung, int rung, T value)
+    {
+        if (perRung.Count > rung)
+        {
+            perRung[rung] = value;
+        }
+        else
+        {
+            perRung.Add(value);
+        }
     }
 
     /// <summary>Gives every held slot without a trial its next decision: requeued trials first (a new
@@ -778,7 +778,11 @@ public sealed partial class SweepGrain(
             record.Scores.Count > 0 ? record.Scores[^1] : double.NaN, record.LastScores, record.Cost)
         {
             Rungs = [.. record.Scores.Select((score, rung) => new RungPoint(
-                Scheduler.RungBudgets[rung], score, rung < record.RungCosts.Count ? record.RungCosts[rung] : null))],
+                Scheduler.RungBudgets[rung], score, rung < record.RungCosts.Count ? record.RungCosts[rung] : null)
+            {
+                Scores = rung < record.RungScores.Count ? record.RungScores[rung] : null,
+            })],
+            InitialScores = record.InitialScores,
             FailureReason = failed ? record.FailureReason : null,
             FailedRung = failed ? record.Rung : null,
         };

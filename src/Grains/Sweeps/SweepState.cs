@@ -94,4 +94,10 @@ public sealed class TrialRecord
 
     /// <summary>The trial's cumulative cost when it reported each rung (parallel to <see cref="Scores"/>).</summary>
     [Id(10)] public List<TrialCost> RungCosts { get; set; } = [];
+
+    /// <summary>Every evaluation at each rung it reported (parallel to <see cref="Scores"/>): its history.</summary>
+    [Id(11)] public List<ProbeScores> RungScores { get; set; } = [];
+
+    /// <summary>Its encoder's scores at epoch 0, before training: the random-init baseline.</summary>
+    [Id(12)] public ProbeScores? InitialScores { get; set; }
 }

@@ -71,12 +71,21 @@ public sealed record LeaderboardEntry(
     /// <summary>The rung the trial failed in, null unless it failed.</summary>
     [Id(10)]
     public int? FailedRung { get; init; }
+
+    /// <summary>Its encoder's scores at epoch 0 (untrained): the random-init baseline.</summary>
+    [Id(11)]
+    public ProbeScores? InitialScores { get; init; }
 }
 
 /// <summary>One rung of a trial's trajectory: the epochs trained by then, the score, and the cumulative
 /// cost (null for studies recorded before costs were kept per rung).</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.RungPoint")]
-public sealed record RungPoint([property: Id(0)] int Epochs, [property: Id(1)] double Score, [property: Id(2)] TrialCost? Cost);
+public sealed record RungPoint([property: Id(0)] int Epochs, [property: Id(1)] double Score, [property: Id(2)] TrialCost? Cost)
+{
+    /// <summary>Every evaluation at this rung (null for studies recorded before they were kept).</summary>
+    [Id(3)]
+    public ProbeScores? Scores { get; init; }
+}
 
 /// <summary>A rung a trial finished (or failed), as watchers see it.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.RungResult")]
@@ -94,8 +103,27 @@ public sealed record SweepUpdate(
     [property: Id(0)] SweepStatus Status,
     [property: Id(1)] IReadOnlyList<RungResult> Results);
 
+/// <summary>A metric as a study names it: an evaluation (<c>probe_auc</c>, <c>r2_macro</c>, …), or its gain
+/// over the trial's own untrained encoder (<c>r2_macro_gain</c>).</summary>
+/// <param name="Evaluation">The evaluation's canonical name (aliases resolved: <c>val_auc</c> is <c>probe_auc</c>).</param>
+/// <param name="IsGain">True for the <c>_gain</c> form: the evaluation minus its random-init value.</param>
+public readonly record struct MetricName(string Evaluation, bool IsGain)
+{
+    public const string GainSuffix = "_gain";
+
+    public override string ToString() => IsGain ? Evaluation + GainSuffix : Evaluation;
+}
+
+/// <summary>The grammar of metric names, written once: the spec reader, the sweep and the console's
+/// leaderboard all read a metric through it.</summary>
 public static class MetricNames
 {
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["val_auc"] = "probe_auc",
+        ["val_accuracy"] = "probe_accuracy",
+    };
+
     /// <summary>The spec's name of a probe metric (<c>val_auc</c>, <c>val_accuracy</c>).</summary>
     public static string Of(ProbeMetric metric) => metric switch
     {
@@ -103,6 +131,52 @@ public static class MetricNames
         ProbeMetric.ValAccuracy => "val_accuracy",
         _ => metric.ToString(),
     };
+
+    /// <summary>Splits off <c>_gain</c> and resolves an alias; does not check the evaluation exists.</summary>
+    public static MetricName Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var isGain = name.EndsWith(MetricName.GainSuffix, StringComparison.Ordinal);
+        var evaluation = isGain ? name[..^MetricName.GainSuffix.Length] : name;
+        return new MetricName(Aliases.GetValueOrDefault(evaluation, evaluation), isGain);
+    }
+
+    /// <summary>An evaluation's value in <paramref name="metrics"/>; the probe's two scores also from the
+    /// fields every trainer fills. NaN when the evaluation was not run.</summary>
+    public static MetricReading Read(ProbeScores scores, string evaluation, bool test = false)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        var metrics = test ? scores.Test : scores.Validation;
+        if (metrics.TryGetValue(evaluation, out var reading))
+        {
+            return reading;
+        }
+
+        double? value = (evaluation, test) switch
+        {
+            ("probe_auc", false) => scores.ValAuc,
+            ("probe_accuracy", false) => scores.ValAccuracy,
+            ("probe_auc", true) => scores.TestAuc,
+            ("probe_accuracy", true) => scores.TestAccuracy,
+            _ => null,
+        };
+        return MetricReading.Of(value ?? double.NaN);
+    }
+
+    /// <summary>The value a study ranks by: the evaluation on validation, minus its random-init value for a
+    /// gain (NaN when the trial has no epoch-0 scores). Its interval is the evaluation's, shifted by the
+    /// random-init value (which is treated as known).</summary>
+    public static MetricReading Score(MetricName metric, ProbeScores scores, ProbeScores? initial)
+    {
+        var reading = Read(scores, metric.Evaluation);
+        if (!metric.IsGain)
+        {
+            return reading;
+        }
+
+        var baseline = initial is null ? double.NaN : Read(initial, metric.Evaluation).Value;
+        return new MetricReading(reading.Value - baseline, reading.Low - baseline, reading.High - baseline);
+    }
 
     /// <summary>True when <paramref name="a"/> ranks above <paramref name="b"/> (NaN ranks last).</summary>
     public static bool Better(double a, double b, MetricMode mode) =>

@@ -99,6 +99,11 @@ public sealed record RungReport(
     [property: Id(7)] string? FailureReason = null)
 {
     public bool Failed => FailureReason is not null;
+
+    /// <summary>The trial's encoder scored before any training (epoch 0, its own initial weights): the
+    /// random-init baseline its gains are measured against. Computed once and sent with every report.</summary>
+    [Id(8)]
+    public ProbeScores? Initial { get; init; }
 }
 
 /// <summary>A trial as its grain sees it.</summary>

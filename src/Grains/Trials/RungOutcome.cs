@@ -12,7 +12,15 @@ public sealed record RungOutcome(
     [property: Id(1)] TrialCost Cost,
     [property: Id(2)] IReadOnlyList<double> LossCurve);
 
-/// <summary>A frozen encoder's linear-probe scores.</summary>
+/// <summary>A metric on a held-out split: its value and 95% bootstrap interval (NaN bounds when unknown).</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.MetricReading")]
+public sealed record MetricReading([property: Id(0)] double Value, [property: Id(1)] double Low, [property: Id(2)] double High)
+{
+    public static MetricReading Of(double value) => new(value, double.NaN, double.NaN);
+}
+
+/// <summary>A frozen encoder's scores: the linear probe's (always), and every evaluation the trainer ran,
+/// by metric name, on the validation split (decisions) and the test split (reported only).</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.ProbeScores")]
 public sealed record ProbeScores(
     [property: Id(0)] double ValAuc,
@@ -20,6 +28,16 @@ public sealed record ProbeScores(
     [property: Id(2)] double? TestAuc = null,
     [property: Id(3)] double? TestAccuracy = null)
 {
+    private static readonly IReadOnlyDictionary<string, MetricReading> None = new Dictionary<string, MetricReading>();
+
+    /// <summary>Every evaluation on the validation split, by metric name (e.g. <c>probe_auc</c>, <c>r2_macro</c>).</summary>
+    [Id(4)]
+    public IReadOnlyDictionary<string, MetricReading> Validation { get; init; } = None;
+
+    /// <summary>The same evaluations on the test split: reported, never used for a decision.</summary>
+    [Id(5)]
+    public IReadOnlyDictionary<string, MetricReading> Test { get; init; } = None;
+
     /// <summary>The score a study ranks by.</summary>
     public double Get(ProbeMetric metric) => metric switch
     {
