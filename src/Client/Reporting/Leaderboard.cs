@@ -1,8 +1,8 @@
 using LensSweep.Client.Studies;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
-using MetricName = LensSweep.Grains.Sweeps.MetricName;
 
 namespace LensSweep.Client.Reporting;
 

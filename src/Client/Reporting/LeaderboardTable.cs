@@ -1,6 +1,6 @@
 using System.Globalization;
 using LensSweep.Client.Studies;
-using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Specs;
 using Spectre.Console;
 
 namespace LensSweep.Client.Reporting;

@@ -112,7 +112,7 @@ public static class StudyHistory
         var metrics = (test ? scores.Test : scores.Validation).ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
         foreach (var probe in new[] { "probe_auc", "probe_accuracy" })
         {
-            if (!metrics.ContainsKey(probe) && Grains.Sweeps.MetricNames.Read(scores, probe, test) is { Value: var v } reading && double.IsFinite(v))
+            if (!metrics.ContainsKey(probe) && Grains.Specs.MetricNames.Read(scores, probe, test) is { Value: var v } reading && double.IsFinite(v))
             {
                 metrics[probe] = reading;
             }

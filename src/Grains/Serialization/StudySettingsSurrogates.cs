@@ -10,7 +10,7 @@ public struct SchedulerOptionsSurrogate
     [Id(1)] public int MinEpochs;
     [Id(2)] public int MaxEpochs;
     [Id(3)] public int Eta;
-    [Id(4)] public int Metric;
+    [Id(4)] public string Metric;
     [Id(5)] public int Mode;
 }
 
@@ -23,7 +23,7 @@ public sealed class SchedulerOptionsSurrogateConverter : IConverter<SchedulerOpt
         MinEpochs = s.MinEpochs,
         MaxEpochs = s.MaxEpochs,
         Eta = s.Eta,
-        Metric = (ProbeMetric)s.Metric,
+        Metric = s.Metric,
         Mode = (MetricMode)s.Mode,
     };
 
@@ -33,7 +33,7 @@ public sealed class SchedulerOptionsSurrogateConverter : IConverter<SchedulerOpt
         MinEpochs = o.MinEpochs,
         MaxEpochs = o.MaxEpochs,
         Eta = o.Eta,
-        Metric = (int)o.Metric,
+        Metric = o.Metric,
         Mode = (int)o.Mode,
     };
 }

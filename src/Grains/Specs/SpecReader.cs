@@ -18,7 +18,6 @@ internal sealed class SpecReader
 
     private static readonly (string Name, SchedulerKind Value)[] SchedulerKinds = [("asha", SchedulerKind.Asha), ("none", SchedulerKind.None)];
 
-    private static readonly (string Name, ProbeMetric Value)[] Metrics = [("val_auc", ProbeMetric.ValAuc), ("val_accuracy", ProbeMetric.ValAccuracy)];
 
     private static readonly (string Name, MetricMode Value)[] Modes = [("max", MetricMode.Max), ("min", MetricMode.Min)];
 
@@ -166,14 +165,15 @@ internal sealed class SpecReader
             }
         }
 
+        var metric = OptionalReference(e, path, SpecKeys.Metric, Metric) ?? defaults.Metric;
         return new SchedulerOptions
         {
             Kind = kind,
             MinEpochs = kind == SchedulerKind.Asha ? Optional(e, path, SpecKeys.MinEpochs, Int) ?? defaults.MinEpochs : defaults.MinEpochs,
             MaxEpochs = Optional(e, path, SpecKeys.MaxEpochs, Int) ?? defaults.MaxEpochs,
             Eta = kind == SchedulerKind.Asha ? Optional(e, path, SpecKeys.Eta, Int) ?? defaults.Eta : defaults.Eta,
-            Metric = Optional(e, path, SpecKeys.Metric, (x, f) => Enum(x, f, Metrics)) ?? defaults.Metric,
-            Mode = Optional(e, path, SpecKeys.Mode, (x, f) => Enum(x, f, Modes)) ?? defaults.Mode,
+            Metric = metric,
+            Mode = Optional(e, path, SpecKeys.Mode, (x, f) => Enum(x, f, Modes)) ?? MetricNames.DefaultMode(metric),
         };
     }
 
@@ -300,6 +300,20 @@ internal sealed class SpecReader
         }
 
         Problem(field, e, "must be a list of strings");
+        return null;
+    }
+
+    /// <summary>A metric name: an evaluation, an alias of one, or either with <c>_gain</c>.</summary>
+    private string? Metric(JsonElement e, string field)
+    {
+        if (e.ValueKind == JsonValueKind.String && MetricNames.IsKnown(e.GetString()!))
+        {
+            return e.GetString();
+        }
+
+        string? nearest = e.ValueKind == JsonValueKind.String ? NameSuggester.Nearest(e.GetString()!, MetricNames.All) : null;
+        string rule = $"must be an evaluation or its _gain form: {string.Join(", ", MetricNames.Evaluations)}";
+        Problem(field, e, nearest is null ? rule : $"did you mean '{nearest}'? It {rule}");
         return null;
     }
 

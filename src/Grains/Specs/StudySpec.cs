@@ -93,16 +93,6 @@ public enum SchedulerKind
     None,
 }
 
-/// <summary>The probe score a study ranks trials by.</summary>
-public enum ProbeMetric
-{
-    /// <summary><c>val_auc</c>: macro one-vs-rest ROC-AUC on the validation split.</summary>
-    ValAuc,
-
-    /// <summary><c>val_accuracy</c>: accuracy on the validation split.</summary>
-    ValAccuracy,
-}
-
 /// <summary><c>scheduler</c>: rung budgets in epochs and the score that ranks trials.</summary>
 public sealed record SchedulerOptions
 {
@@ -118,8 +108,9 @@ public sealed record SchedulerOptions
     /// <summary><c>eta</c>: reduction factor; the top 1/eta of a rung is promoted. Ignored by <c>none</c>.</summary>
     public int Eta { get; init; } = 3;
 
-    /// <summary><c>metric</c>: <c>val_auc</c> or <c>val_accuracy</c>.</summary>
-    public ProbeMetric Metric { get; init; } = ProbeMetric.ValAuc;
+    /// <summary><c>metric</c>: an evaluation on the validation split (<c>probe_auc</c>, <c>r2_macro</c>, …; see
+    /// <see cref="Sweeps.MetricNames"/>) or its <c>_gain</c> over the trial's untrained encoder.</summary>
+    public string Metric { get; init; } = "probe_auc";
 
     /// <summary><c>mode</c>: <c>max</c> or <c>min</c>: whether a higher metric is better.</summary>
     public MetricMode Mode { get; init; } = MetricMode.Max;

@@ -225,9 +225,9 @@ public static partial class StudySpecValidator
     {
         string Field(string key) => SpecKeys.Join(SpecKeys.Scheduler, key);
         AtLeast(problems, Field(SpecKeys.MaxEpochs), scheduler.MaxEpochs, 1);
-        if (!Enum.IsDefined(scheduler.Metric))
+        if (!MetricNames.IsKnown(scheduler.Metric))
         {
-            problems.Add(new(Field(SpecKeys.Metric), scheduler.Metric.ToString(), "must be 'val_auc' or 'val_accuracy'"));
+            problems.Add(new(Field(SpecKeys.Metric), scheduler.Metric, $"must be an evaluation or its _gain form: {string.Join(", ", MetricNames.Evaluations)}"));
         }
 
         if (!Enum.IsDefined(scheduler.Mode))

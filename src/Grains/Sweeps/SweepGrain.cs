@@ -338,7 +338,7 @@ public sealed partial class SweepGrain(
     private List<RungResult> ApplyReports(List<long> received)
     {
         var results = new List<RungResult>();
-        var metric = Plan.Scheduler.Metric;
+        var metric = MetricNames.Parse(Plan.Scheduler.Metric);
         var lastRung = Scheduler.RungBudgets.Count - 1;
         while (_reports.TryDequeue(out var item))
         {
@@ -368,7 +368,7 @@ public sealed partial class SweepGrain(
             else
             {
                 record.InitialScores ??= report.Initial;
-                score = report.Scores.Get(metric);
+                score = MetricNames.Score(metric, report.Scores, record.InitialScores).Value;
                 Put(record.Scores, report.Rung, score.Value);
                 Put(record.RungCosts, report.Rung, report.Cost);
                 Put(record.RungScores, report.Rung, report.Scores);
@@ -738,7 +738,7 @@ public sealed partial class SweepGrain(
         var slots = State.Leases.Select(l => new SlotUse(l.Slot, boundTo.TryGetValue(l.Id, out var trial) ? trial : null)).ToList();
         return new SweepStatus(
             StudyId, State.Phase, trialCount, counts, slots, Best(),
-            plan is null ? "" : MetricNames.Of(plan.Scheduler.Metric), definition.State.StartedAt, State.FinishedAt, State.CancelReason)
+            plan?.Scheduler.Metric ?? "", definition.State.StartedAt, State.FinishedAt, State.CancelReason)
         {
             Mode = plan?.Scheduler.Mode ?? MetricMode.Max,
         };

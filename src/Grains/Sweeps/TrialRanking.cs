@@ -1,4 +1,5 @@
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
 
 namespace LensSweep.Grains.Sweeps;
 

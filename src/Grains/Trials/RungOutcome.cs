@@ -38,13 +38,6 @@ public sealed record ProbeScores(
     [Id(5)]
     public IReadOnlyDictionary<string, MetricReading> Test { get; init; } = None;
 
-    /// <summary>The score a study ranks by.</summary>
-    public double Get(ProbeMetric metric) => metric switch
-    {
-        ProbeMetric.ValAuc => ValAuc,
-        ProbeMetric.ValAccuracy => ValAccuracy,
-        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown probe metric."),
-    };
 }
 
 /// <summary>Compute spent: wall-clock seconds on the device and floating-point operations.</summary>

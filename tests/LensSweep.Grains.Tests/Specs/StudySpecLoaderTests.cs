@@ -30,7 +30,7 @@ public sealed class StudySpecLoaderTests
         Assert.Equal(32, spec.Dataset.ImageSize);
         Assert.Equal(ParameterDomain.Of(0.5, 0.75).ToString(), spec.SearchSpace.MaskRatio.ToString());
         Assert.Equal(new AshaOptions(1, 4, 2, MetricMode.Max), spec.Scheduler.ToAshaOptions());
-        Assert.Equal(ProbeMetric.ValAuc, spec.Scheduler.Metric);
+        Assert.Equal("val_auc", spec.Scheduler.Metric);
     }
 
     [Fact]
@@ -94,7 +94,32 @@ public sealed class StudySpecLoaderTests
         var problem = Assert.Single(ProblemsOf(json));
 
         Assert.Equal("scheduler.metric", problem.Field);
-        Assert.Equal("must be one of 'val_auc', 'val_accuracy'; did you mean 'val_accuracy'?", problem.Rule);
+        Assert.StartsWith("did you mean 'val_accuracy'? It must be an evaluation or its _gain form: probe_auc, probe_accuracy, recon_loss, r2_macro", problem.Rule);
+    }
+
+    [Theory]
+    [InlineData("r2_macro_gain", "max")]
+    [InlineData("recon_loss", "min")]
+    [InlineData("recon_loss_gain", "max")]
+    [InlineData("probe_auc", "max")]
+    public void A_metric_without_a_mode_takes_its_own_direction(string metric, string mode)
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"val_auc\"", $"\"{metric}\"", StringComparison.Ordinal)
+            .Replace(", \"mode\": \"max\"", "", StringComparison.Ordinal);
+
+        var spec = StudySpecLoader.Parse(json).Spec!;
+
+        Assert.Equal((metric, mode), (spec.Scheduler.Metric, spec.Scheduler.Mode.ToString().ToLowerInvariant()));
+    }
+
+    [Fact]
+    public void A_misspelt_gain_metric_gets_the_nearest_name()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"val_auc\"", "\"r2_macro_gian\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.StartsWith("did you mean 'r2_macro_gain'?", problem.Rule);
     }
 
     [Fact]
