@@ -29,6 +29,13 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
             work.Seed,
             TorchDevice(work.Device));
 
+        if (work.FromEpoch == work.ToEpoch && work.ResumeFromKey is null)
+        {
+            // Epoch 0: score the untrained encoder (the random-init baseline); there is nothing to checkpoint.
+            LogScoringInitial(logger, work.StudyId, work.Trial, work.Device);
+            return Outcome(TrialRunner.ScoreInitialWeights(settings, data, cancellationToken, logger));
+        }
+
         using var checkpointIn = work.ResumeFromKey is null ? null : ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).GetAwaiter().GetResult();
         using var checkpointOut = new MemoryStream();
         LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device);
@@ -36,11 +43,7 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         RungOutcome outcome;
         if (work.ProbeAtEnd)
         {
-            var result = TrialRunner.Run(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger);
-            outcome = new RungOutcome(
-                new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
-                new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
-                [.. result.Losses.Select(l => l.MeanLoss)]);
+            outcome = Outcome(TrialRunner.Run(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger));
         }
         else
         {
@@ -53,6 +56,11 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         await artifacts.PutAsync(work.CheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
         return outcome;
     }
+
+    private static RungOutcome Outcome(RungResult result) => new(
+        new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
+        new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
+        [.. result.Losses.Select(l => l.MeanLoss)]);
 
     private async Task<MemoryStream> ReadCheckpointAsync(string key, CancellationToken cancellationToken)
     {
@@ -81,6 +89,9 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         public void Report(T value) => report(value);
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}")]
+    [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: scoring its untrained encoder (epoch 0) on {Device}")]
+    private static partial void LogScoringInitial(ILogger logger, string study, int trial, string device);
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}")]
     private static partial void LogTraining(ILogger logger, string study, int trial, int from, int to, string device);
 }

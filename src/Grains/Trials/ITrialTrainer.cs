@@ -12,7 +12,9 @@ namespace LensSweep.Grains.Trials;
 public interface ITrialTrainer
 {
     /// <summary>
-    /// Trains epochs [<see cref="TrialWork.FromEpoch"/>, <see cref="TrialWork.ToEpoch"/>), starting from
+    /// Trains epochs [<see cref="TrialWork.FromEpoch"/>, <see cref="TrialWork.ToEpoch"/>) — none when the two
+    /// are equal: then it only scores the weights as they stand (fresh ones at epoch 0, the random-init
+    /// baseline) and need not store a checkpoint — starting from
     /// the checkpoint at <see cref="TrialWork.ResumeFromKey"/> (fresh weights when null), and stores the
     /// result in the artifact store under <see cref="TrialWork.CheckpointKey"/> before returning. Honours
     /// <paramref name="cancellationToken"/> between steps: a cancelled trial gives its slot back promptly.

@@ -215,6 +215,11 @@ public sealed partial class TrialGrain(
         var resumedFrom = state.State.CheckpointKey;
         try
         {
+            if (!await ScoreInitialWeightsAsync(assignment, ct))
+            {
+                return;
+            }
+
             while (true)
             {
                 var s = state.State;
@@ -253,7 +258,7 @@ public sealed partial class TrialGrain(
                         throw new InvalidOperationException($"The trainer returned no probe scores at the end of rung {assignment.Rung} (epoch {to}).");
                     }
 
-                    report = new RungReport(_studyId, _trial, assignment.Attempt, assignment.Rung, to, outcome.Scores, s.Cost);
+                    report = new RungReport(_studyId, _trial, assignment.Attempt, assignment.Rung, to, outcome.Scores, s.Cost) { Initial = s.InitialScores };
                     s.LastReport = report;
                     s.Status = to >= setup.MaxEpochs ? TrialStatus.Completed : TrialStatus.Paused;
                 }
@@ -302,6 +307,34 @@ public sealed partial class TrialGrain(
         }
     }
 
+    /// <summary>Before its first epoch, a trial scores its untrained encoder once with the same evaluations as
+    /// at a rung's end (a trainer call that trains nothing, see <see cref="ITrialTrainer"/>), and keeps the
+    /// result in its state so no resume recomputes it.</summary>
+    /// <returns>False when the attempt was superseded meanwhile and must stop.</returns>
+    private async Task<bool> ScoreInitialWeightsAsync(TrialAssignment assignment, CancellationToken ct)
+    {
+        if (state.State is not { InitialScores: null, EpochsDone: 0 })
+        {
+            return true;
+        }
+
+        var setup = assignment.Setup;
+        var work = new TrialWork(
+            _studyId, _trial, assignment.Attempt, setup.Config, setup.Dataset, setup.Probe, setup.MaxEpochs, setup.Seed,
+            0, 0, null, TrialKeys.Checkpoint(_studyId, _trial, 0, assignment.Attempt), ProbeAtEnd: true, assignment.Slot.Device);
+        var outcome = await workers.RunAsync(work, _progress, ct);
+        var s = state.State;
+        if (ct.IsCancellationRequested || s.Attempt != assignment.Attempt || !s.Status.IsActive())
+        {
+            return false;
+        }
+
+        s.InitialScores = outcome.Scores
+            ?? throw new InvalidOperationException("The trainer returned no scores for the untrained encoder (epoch 0).");
+        await WriteAsync();
+        return true;
+    }
+
     private async Task FailAsync(TrialAssignment assignment, Exception error)
     {
         LogFailed(logger, error, _studyId, _trial, assignment.Rung, assignment.Attempt);
@@ -310,7 +343,7 @@ public sealed partial class TrialGrain(
         var reason = $"{error.GetType().Name}: {error.Message}";
         s.Status = TrialStatus.Failed;
         s.FailureReason = reason;
-        s.LastReport = new RungReport(_studyId, _trial, assignment.Attempt, assignment.Rung, s.EpochsDone, null, s.Cost, reason);
+        s.LastReport = new RungReport(_studyId, _trial, assignment.Attempt, assignment.Rung, s.EpochsDone, null, s.Cost, reason) { Initial = s.InitialScores };
         try
         {
             await WriteAsync();

@@ -34,4 +34,8 @@ public sealed class TrialState
 
     /// <summary>The slot of the newest assignment, for status displays.</summary>
     [Id(10)] public DeviceSlot? Slot { get; set; }
+
+    /// <summary>Its encoder's scores at epoch 0, before any training: the random-init baseline, computed
+    /// once (a resumed or moved trial never recomputes it) and sent with every report.</summary>
+    [Id(11)] public ProbeScores? InitialScores { get; set; }
 }

@@ -64,6 +64,24 @@ public static class TrialRunner
     }
 
     /// <summary>
+    /// Scores the trial's encoder as initialised, before any training: its random-init baseline. The
+    /// weights are the ones epoch 0 of <see cref="Run"/> starts from (same model seed), so a gain over this
+    /// score is what pretraining added to this very network.
+    /// </summary>
+    public static RungResult ScoreInitialWeights(TrialSettings settings, DataSplit data, CancellationToken cancellationToken, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(data);
+        ValidateSettings(settings);
+        var started = Stopwatch.GetTimestamp();
+        if (settings.Threads > 0) TorchSharp.torch.set_num_threads(settings.Threads);
+        using var trainer = new MaeTrainer(settings.Model, settings.Optimizer, settings.Seed, settings.Device, logger);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (validation, test) = ProbeEncoder(trainer.Model, data, settings.Probe);
+        return new RungResult(validation, test, [], new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, 0));
+    }
+
+    /// <summary>
     /// Pretrains from <paramref name="fromEpoch"/> to <paramref name="toEpoch"/> and writes the checkpoint,
     /// without probing: the steps between rung ends, checkpointed for crash resume but never scored.
     /// Same arguments and exceptions as <see cref="Run"/>.

@@ -23,7 +23,11 @@ internal sealed class TrainerScript
     private readonly ConcurrentDictionary<string, int> _maxRunning = new();
     private readonly object _lock = new();
 
+    /// <summary>Calls that trained (from one epoch to a later one).</summary>
     public ConcurrentQueue<TrainerCall> Calls { get; } = new();
+
+    /// <summary>Calls that only scored the untrained encoder (epoch 0 to epoch 0).</summary>
+    public ConcurrentQueue<TrainerCall> InitialScorings { get; } = new();
 
     /// <summary>Completed calls, by study.</summary>
     public ConcurrentQueue<TrainerCall> Completed { get; } = new();
@@ -31,6 +35,9 @@ internal sealed class TrainerScript
     /// <summary>The probe score of a configuration after some epochs: deterministic, different per
     /// configuration, improving with epochs at a configuration-dependent rate (so rankings can change
     /// between rungs).</summary>
+    /// <summary>What a trial's untrained encoder scores above <see cref="Score"/> at epoch 0, so a gain differs from the score.</summary>
+    public const double InitialOffset = 0.01;
+
     public static double Score(TrialConfig config, int epochs) =>
         Math.Round((config.MaskRatio * (1 - Math.Exp(-epochs / 2.0))) + (config.LearningRate * 100 * epochs / 10.0), 9);
 
@@ -111,6 +118,14 @@ internal sealed class ScriptedTrainer(TrainerScript script, IArtifactStore artif
     public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
     {
         var call = new TrainerCall(work.StudyId, work.Trial, work.Attempt, work.FromEpoch, work.ToEpoch, work.ResumeFromKey, work.Device, silo.SiloAddress);
+        if (work.FromEpoch == work.ToEpoch)
+        {
+            // The random-init baseline: scored, never trained or checkpointed.
+            script.InitialScorings.Enqueue(call);
+            var initial = TrainerScript.Score(work.Config, 0) + TrainerScript.InitialOffset;
+            return new RungOutcome(new ProbeScores(initial, initial / 2), TrialCost.Zero, []);
+        }
+
         script.Calls.Enqueue(call);
         var slotKey = $"slot:{silo.SiloAddress}/{work.Device}";
         var studyKey = $"study:{work.StudyId}";

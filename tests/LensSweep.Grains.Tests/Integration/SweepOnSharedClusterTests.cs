@@ -199,6 +199,36 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Every_trial_scores_its_untrained_encoder_once_even_when_promoted_and_resumed()
+    {
+        const string study = "initial-once";
+        await using var scope = Engine.StudyScope(study);
+        await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 4, EngineCluster.Asha(1, 4, eta: 2), maxConcurrent: 2));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var scorings = Engine.Script.InitialScorings.Where(c => c.Study == study).ToList();
+        Assert.Equal([0, 1, 2, 3], scorings.Select(c => c.Trial).Order());
+        Assert.All(scorings, c => Assert.Equal((0, 0, null), (c.FromEpoch, c.ToEpoch, c.ResumeFromKey)));
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(10);
+        Assert.All(board, e => Assert.Equal(TrainerScript.Score(e.Config, 0) + TrainerScript.InitialOffset, e.InitialScores!.ValAuc));
+    }
+
+    [Fact]
+    public async Task A_gain_metric_ranks_by_the_score_minus_the_trials_own_epoch_zero_score()
+    {
+        const string study = "gain-metric";
+        await using var scope = Engine.StudyScope(study);
+        var plan = EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(2) with { Metric = "val_auc_gain" }, maxConcurrent: 3);
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(10);
+
+        Assert.All(board, e => Assert.Equal(e.Scores!.ValAuc - e.InitialScores!.ValAuc, e.Score, 12));
+        Assert.Equal(board.Select(e => e.Score).OrderDescending(), board.Select(e => e.Score));
+    }
+
+    [Fact]
     public async Task Cancel_frees_every_slot()
     {
         const string study = "cancel";

@@ -34,6 +34,7 @@ public sealed class TorchStudyTests
 
         Assert.Equal(3, board.Count);
         Assert.All(board, e => Assert.InRange(e.Scores!.ValAuc, 0, 1));
+        Assert.All(board, e => Assert.InRange(e.InitialScores!.ValAuc, 0, 1));
         Assert.All(board, e => Assert.True(e.Cost.Flops > 0 && e.Cost.Seconds > 0, $"trial {e.Trial} reported no cost"));
         // Two slots make promotion order depend on report order, so one or two trials may reach R.
         var completed = board.Where(e => e.Status == TrialStatus.Completed).ToList();

@@ -56,6 +56,21 @@ public sealed class TrialRunnerTests
     }
 
     [Fact]
+    public void The_untrained_encoder_is_the_one_a_rung_from_epoch_zero_starts_from()
+    {
+        var data = TinyModels.Split();
+        var initial = TrialRunner.ScoreInitialWeights(Settings, data, CancellationToken.None);
+        using var checkpoint = new MemoryStream();
+        using var trainer = new MaeTrainer(Settings.Model, Settings.Optimizer, Settings.Seed);
+
+        var (validation, _) = TrialRunner.ProbeEncoder(trainer.Model, data, Settings.Probe);
+
+        Assert.Equal(validation, initial.Validation);
+        Assert.Empty(initial.Losses);
+        Assert.Equal(0, initial.Cost.TrainingFlops);
+    }
+
+    [Fact]
     public void Rung_after_the_first_needs_a_checkpoint()
     {
         var error = Assert.Throws<ArgumentException>(() =>
