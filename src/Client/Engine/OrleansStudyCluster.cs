@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Studies;
 using LensSweep.Client.Watch;
+using LensSweep.Grains.Baselines;
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Studies;
@@ -20,6 +21,9 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 {
     /// <summary>Long enough for a silo to restart or for membership to declare a dead one and move its grains.</summary>
     public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(3);
+
+    /// <summary>How long a finished study's results wait for a pixel baseline still being computed.</summary>
+    private static readonly TimeSpan BaselineWait = TimeSpan.FromMinutes(2);
 
     private readonly TimeSpan _pollEvery = pollEvery ?? TimeSpan.FromSeconds(1);
     private readonly TimeSpan _reconnectFor = reconnectFor ?? DefaultReconnectWindow;
@@ -66,7 +70,26 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 
         var entries = await sweep.GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken);
         var trials = entries.Select(e => EngineMapping.Trajectory(studyId, e)).ToList();
-        return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials);
+        var baseline = await PixelBaselineAsync(studyId, waitIfPending: status.Phase != SweepPhase.Running, cancellationToken);
+        return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials, baseline);
+    }
+
+    /// <summary>The study's pixel baseline; for a finished study still computing it, waits a while so the
+    /// final leaderboard has it (it runs beside the trials and is usually done long before them).</summary>
+    private async Task<ProbeScores?> PixelBaselineAsync(string studyId, bool waitIfPending, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IStudyBaselineGrain>(studyId);
+        var deadline = DateTime.UtcNow + BaselineWait;
+        while (true)
+        {
+            var baseline = await grain.GetAsync().WaitAsync(cancellationToken);
+            if (!baseline.Pending || !waitIfPending || DateTime.UtcNow > deadline)
+            {
+                return baseline.Pixels;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
     }
 
     public async Task<bool> CancelAsync(string studyId, CancellationToken cancellationToken)

@@ -76,6 +76,7 @@ public static class LensSweepSiloBuilderExtensions
     public static ISiloBuilder AddLensSweepTorchTrainer(this ISiloBuilder builder)
     {
         builder.Services.TryAddSingleton<DatasetCache>();
+        builder.Services.TryAddSingleton<Baselines.IBaselineScorer, TorchBaselineScorer>();
         return builder.AddLensSweepTrainer<TorchTrialTrainer>();
     }
 

@@ -128,6 +128,7 @@ public sealed partial class SweepGrain(
         await WriteProgressAsync();
         await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
         LogStarted(logger, StudyId, plan.Trials.Count, plan.MaxConcurrentTrials);
+        await StartPixelBaselineAsync(plan);
         _dispatchWanted = true;
         EnsurePump();
         return Status();
@@ -383,6 +384,20 @@ public sealed partial class SweepGrain(
         }
 
         return results;
+    }
+
+    /// <summary>Asks for the study's raw-pixel baseline (computed once, beside the trials); a failure to ask
+    /// costs the leaderboard its baseline row, never the study.</summary>
+    private async Task StartPixelBaselineAsync(SweepPlan plan)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<Baselines.IStudyBaselineGrain>(StudyId).StartAsync(plan.Dataset, plan.Probe);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogBaselineNotStarted(logger, e, StudyId);
+        }
     }
 
     /// <summary>Sets a per-rung entry, appending the first report of a rung and replacing a repeated one.</summary>
@@ -823,6 +838,9 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
+    private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Study {Study} re-checks its slots and trials now: {Reason}")]
     private static partial void LogReconcileRequested(ILogger logger, string study, string reason);
