@@ -1,3 +1,4 @@
+using LensSweep.Models.Simulation;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using LensSweep.Client.Cluster;

@@ -1,3 +1,4 @@
+using LensSweep.Models.Simulation;
 using System.CommandLine;
 using System.Globalization;
 using LensSweep.Client.Datasets;

@@ -13,6 +13,9 @@ public struct DatasetOptionsSurrogate
     [Id(5)] public double ValidationFraction;
     [Id(6)] public double TestFraction;
     [Id(7)] public int Seed;
+    [Id(8)] public int MacroLens;
+    [Id(9)] public int Noise;
+    [Id(10)] public int UnlabelledPerClass;
 }
 
 [RegisterConverter]
@@ -28,6 +31,9 @@ public sealed class DatasetOptionsSurrogateConverter : IConverter<DatasetOptions
         ValidationFraction = s.ValidationFraction,
         TestFraction = s.TestFraction,
         Seed = s.Seed,
+        MacroLens = (LensSweep.Models.Simulation.MacroLens)s.MacroLens,
+        Noise = (LensSweep.Models.Simulation.PixelNoise)s.Noise,
+        UnlabelledPerClass = s.UnlabelledPerClass,
     };
 
     public DatasetOptionsSurrogate ConvertToSurrogate(in DatasetOptions d) => new()
@@ -40,5 +46,8 @@ public sealed class DatasetOptionsSurrogateConverter : IConverter<DatasetOptions
         ValidationFraction = d.ValidationFraction,
         TestFraction = d.TestFraction,
         Seed = d.Seed,
+        MacroLens = (int)d.MacroLens,
+        Noise = (int)d.Noise,
+        UnlabelledPerClass = d.UnlabelledPerClass,
     };
 }

@@ -50,7 +50,7 @@ public sealed partial class DatasetLoader(ILogger<DatasetLoader> logger)
         var clock = Stopwatch.StartNew();
         var (raw, source) = options.Kind switch
         {
-            DatasetKind.Simulated => (Simulate(options, simulator ?? SimulatorOptions.ModelII, progress, cancellationToken), "simulator"),
+            DatasetKind.Simulated => (Simulate(options, simulator ?? SimulatedLenses.Options(options.MacroLens, options.Noise), progress, cancellationToken), "simulator"),
             DatasetKind.DeepLense => (DeepLenseReader.Read(RequirePath(options), options.Classes, options.ImagesPerClass, options.Seed, progress, cancellationToken), options.Path!),
             DatasetKind.Lsst => (LsstReader.Read(RequirePath(options), options.Classes, options.ImagesPerClass, options.Seed, progress, cancellationToken), options.Path!),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "Unknown dataset kind."),
@@ -76,8 +76,9 @@ public sealed partial class DatasetLoader(ILogger<DatasetLoader> logger)
 
     private static RawLoad Simulate(DatasetOptions options, SimulatorOptions simulatorOptions, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
     {
-        var perClass = options.ImagesPerClass
-            ?? throw new ArgumentException("DatasetOptions.ImagesPerClass is required for the simulator (it has no 'all').", nameof(options));
+        var perClass = (options.ImagesPerClass
+            ?? throw new ArgumentException("DatasetOptions.ImagesPerClass is required for the simulator (it has no 'all').", nameof(options)))
+            + options.UnlabelledPerClass;
         if (options.ImageSize != simulatorOptions.ImageSize)
         {
             var field = simulatorOptions.ImageSize * simulatorOptions.PixelScale;

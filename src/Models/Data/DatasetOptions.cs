@@ -1,3 +1,5 @@
+using LensSweep.Models.Simulation;
+
 namespace LensSweep.Models.Data;
 
 /// <summary>Where a study's images come from.</summary>
@@ -40,4 +42,15 @@ public sealed record DatasetOptions
 
     /// <summary>Seed for the simulator and the stratified split.</summary>
     public int Seed { get; init; } = 0;
+
+    /// <summary>Simulator: DeepLense Model II's fixed macro lens and source, or both drawn per image (whose
+    /// truths a regression probe can then be scored on).</summary>
+    public MacroLens MacroLens { get; init; } = MacroLens.Fixed;
+
+    /// <summary>Simulator: no pixel noise (Model II as released) or Euclid VIS noise.</summary>
+    public PixelNoise Noise { get; init; } = PixelNoise.None;
+
+    /// <summary>Simulator: extra unlabelled images per class that only pretraining sees (joined to the train
+    /// split; the probes and baselines never fit or score on them). 0 = none.</summary>
+    public int UnlabelledPerClass { get; init; }
 }

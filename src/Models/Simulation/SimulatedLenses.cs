@@ -1,23 +1,21 @@
-using LensSweep.Models.Simulation;
-
-namespace LensSweep.Client.Datasets;
+namespace LensSweep.Models.Simulation;
 
 /// <summary>Whether the macro lens and source are DeepLense Model II's fixed ones or drawn per image.</summary>
-internal enum MacroLens
+public enum MacroLens
 {
     Fixed,
     Varied,
 }
 
 /// <summary>Pixel noise: none (Model II as released) or Euclid VIS (Model II as designed, LENSING.md §5.7).</summary>
-internal enum PixelNoise
+public enum PixelNoise
 {
     None,
     Euclid,
 }
 
-/// <summary>The simulator settings the console offers, and how it names them.</summary>
-internal static class SimulatedLenses
+/// <summary>The simulator settings a study spec and the console offer, and how they are named.</summary>
+public static class SimulatedLenses
 {
     public static SimulatorOptions Options(MacroLens lens, PixelNoise noise)
     {
