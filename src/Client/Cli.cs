@@ -27,7 +27,7 @@ public static class Cli
             "lenssweep leaderboard scaling --top 10 --format csv");
         if (services.Embedded is { } embedded)
         {
-            root.Add(RunCommand.Create(embedded, examples));
+            root.Add(RunCommand.Create(embedded, services.ProcessorCount, examples));
         }
 
         if (services.Cluster is { } cluster)

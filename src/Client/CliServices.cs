@@ -13,4 +13,7 @@ public sealed record CliServices
 
     /// <summary>Starts a cluster inside this process: <c>lenssweep run</c>.</summary>
     public IEmbeddedClusterLauncher? Embedded { get; init; }
+
+    /// <summary>This machine's CPU cores: the most CPU slots <c>lenssweep run --slots</c> accepts.</summary>
+    public int ProcessorCount { get; init; } = Environment.ProcessorCount;
 }

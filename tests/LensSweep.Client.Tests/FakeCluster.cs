@@ -19,7 +19,7 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
 
     public EmbeddedClusterOptions? EmbeddedOptions { get; private set; }
 
-    public ClusterAddress? ConnectedTo { get; private set; }
+    public ClusterTarget? ConnectedTo { get; private set; }
 
     public FakeCluster With(StudyResults results)
     {
@@ -29,9 +29,9 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
 
     public CliServices Services() => new() { Cluster = this, Embedded = this };
 
-    public Task<IStudyCluster> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
+    public Task<IStudyCluster> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
-        ConnectedTo = address;
+        ConnectedTo = target;
         return Task.FromResult<IStudyCluster>(this);
     }
 
