@@ -114,7 +114,7 @@ internal static class CliOptions
     /// <c>--slots N|auto</c> for a run on this machine: auto (null) lets the launcher choose from the devices; a
     /// count means CPU slots, and more than the machine's cores would only make the trials share them.
     /// </summary>
-    public static Option<int?> Slots(int cores) => new("--slots")
+    public static Option<SlotCount> Slots(int cores) => new("--slots")
     {
         Description = $"Device slots, i.e. trials training at once: a number of CPU slots (at most the {cores} CPU cores of this machine), or auto: one per GPU, else one per two CPU cores. [default: auto]",
         HelpName = "N|auto",
@@ -122,7 +122,7 @@ internal static class CliOptions
         {
             if (result.Tokens.Single().Value.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
             {
-                return null;
+                return SlotCount.Auto;
             }
 
             var count = ParseWhole(result, "--slots", 1, int.MaxValue, "a positive whole number or auto");
@@ -131,7 +131,7 @@ internal static class CliOptions
                 result.AddError($"--slots {count} is more than the {cores} CPU cores of this machine; give at most {cores}, or auto.");
             }
 
-            return count;
+            return new SlotCount(count);
         },
     };
 
@@ -179,4 +179,11 @@ internal static class CliOptions
 
         return value;
     }
+}
+
+/// <summary><c>--slots</c> as given: a number of CPU slots, or null for auto. A class because System.CommandLine
+/// cannot return a null <c>int?</c> from a custom parser.</summary>
+internal sealed record SlotCount(int? Count)
+{
+    public static SlotCount Auto { get; } = new((int?)null);
 }

@@ -43,7 +43,7 @@ internal static class RunCommand
             Directory.CreateDirectory(folder);
             WriteHeader(studySpec, folder, console);
 
-            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots), parseResult.GetValue(repair)), cancellationToken);
+            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots)?.Count, parseResult.GetValue(repair)), cancellationToken);
             try
             {
                 await cluster.StartAsync(studySpec, cancellationToken);
