@@ -46,7 +46,8 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
         Started.Add(spec);
         if (!_studies.ContainsKey(spec.Name))
         {
-            var results = SampleStudy.Results();
+            // A study the cluster did not have starts running; one it had keeps its state.
+            var results = SampleStudy.Results(StudyState.Running);
             _studies[spec.Name] = results with { Study = results.Study with { StudyId = spec.Name, Name = spec.Name } };
         }
 

@@ -46,7 +46,12 @@ internal static class RunCommand
             await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, parseResult.GetValue(slots)?.Count, parseResult.GetValue(repair)), cancellationToken);
             try
             {
-                await cluster.StartAsync(studySpec, cancellationToken);
+                var started = await cluster.StartAsync(studySpec, cancellationToken);
+                if (started.State is StudyState.Completed or StudyState.Failed)
+                {
+                    console.Out.WriteLine($"Study {studySpec.Name} already {Naming.Of(started.State)} in {folder}; nothing is trained again, and its results are written there anew.");
+                }
+
                 var exitCode = await StudyFollower.FollowAsync(cluster, studySpec.Name, console, cancellationToken);
                 var results = await StudyFollower.RequireResultsAsync(cluster, studySpec.Name, null, cancellationToken);
                 WriteReports(results, folder);

@@ -42,6 +42,14 @@ internal static class StudyCommands
             var studySpec = SpecFiles.Load(parseResult.GetRequiredValue(spec));
             await using var cluster = await connector.ConnectAsync(clusterOption.Read(parseResult), cancellationToken);
             var started = await cluster.StartAsync(studySpec, cancellationToken);
+            if (started.State is StudyState.Completed or StudyState.Failed)
+            {
+                // The engine does not run a finished study again; saying "Started" would send the user to watch nothing.
+                console.Out.WriteLine($"Study {started.StudyId} already {Naming.Of(started.State)} ({started.Trials.Total} trials) and was not started again; its results stay on the cluster.");
+                console.Out.WriteLine($"See them with: lenssweep leaderboard {started.StudyId}   (or: lenssweep study show {started.StudyId}). To run it again, give the spec a new \"name\".");
+                return ExitCodes.Success;
+            }
+
             console.Out.WriteLine($"Started study {started.StudyId}: {started.Trials.Total} trials, ranked by {started.Metric}.");
             if (!parseResult.GetValue(watch))
             {

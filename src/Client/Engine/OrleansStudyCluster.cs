@@ -16,7 +16,8 @@ namespace LensSweep.Client.Engine;
 /// hold slots, which needs no observer registration and so survives a sweep grain moving between silos.
 /// </summary>
 /// <param name="reconnectFor">How long a watch keeps polling through a lost cluster before it gives up.</param>
-internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null) : IStudyCluster
+/// <param name="outputFolder">The embedded run's folder; null for a remote cluster. Remedies differ: a run can use another folder.</param>
+internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null, string? outputFolder = null) : IStudyCluster
 {
     /// <summary>Long enough for a silo to restart or for membership to declare a dead one and move its grains.</summary>
     public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(3);
@@ -30,11 +31,16 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         {
             return EngineMapping.Summary(await Sweep(spec.Name).StartAsync(SweepPlan.From(spec)).WaitAsync(cancellationToken));
         }
-        catch (StudySpecConflictException e)
+        catch (StudySpecConflictException)
         {
+            // The grain's own message says the same again; the console names the study once.
             throw new CliInputException(
-                $"study '{spec.Name}' already exists with a different spec ({e.Message})",
-                "Give the spec a new \"name\", or use a new --out folder for 'lenssweep run'.");
+                outputFolder is null
+                    ? $"study '{spec.Name}' already exists on the cluster with a different spec"
+                    : $"study '{spec.Name}' already exists in {outputFolder} with a different spec",
+                outputFolder is null
+                    ? $"Give the spec a new \"name\"; 'lenssweep study show {spec.Name}' shows the study the cluster has under that name."
+                    : $"Give the spec a new \"name\", or run it with another --out than {outputFolder}.");
         }
         catch (ArgumentException e)
         {
