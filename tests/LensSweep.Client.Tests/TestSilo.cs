@@ -10,9 +10,9 @@ namespace LensSweep.Client.Tests;
 internal sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly string _folder;
+    private readonly string? _folder;
 
-    private TestSilo(IHost host, string folder, ClusterAddress gateway, IPEndPoint siloEndpoint)
+    private TestSilo(IHost host, string? folder, ClusterAddress gateway, IPEndPoint siloEndpoint)
     {
         _host = host;
         _folder = folder;
@@ -28,7 +28,10 @@ internal sealed class TestSilo : IAsyncDisposable
     /// <param name="primary">Null: this silo is the primary; otherwise the primary's <see cref="SiloEndpoint"/>.</param>
     /// <param name="gatewayBehind">Set: the silo advertises its gateway at this port but listens at another,
     /// <see cref="Gateway"/>, so a relay on the advertised port can stand between the console and the silo.</param>
-    public static async Task<TestSilo> StartAsync(string? clusterId = null, IPEndPoint? primary = null, string? folder = null, int? gatewayBehind = null)
+    /// <param name="folder">State and artifacts; silos of one cluster share it. Null: a new folder this silo deletes.</param>
+    /// <param name="addTrainer">The trainer; <see cref="InstantTrainer"/> when null.</param>
+    public static async Task<TestSilo> StartAsync(
+        string? clusterId = null, IPEndPoint? primary = null, string? folder = null, int? gatewayBehind = null, Action<ISiloBuilder>? addTrainer = null)
     {
         var ports = LoopbackPorts.Take(2);
         var stateFolder = folder ?? Directory.CreateTempSubdirectory("lenssweep-silo-").FullName;
@@ -45,14 +48,36 @@ internal sealed class TestSilo : IAsyncDisposable
                 });
             }
 
-            silo.AddLensSweepEngine(o => o.DeviceSlots = ["cpu:0"]);
-            silo.AddLensSweepLocalFolderStorage(stateFolder);
+            silo.AddLensSweepEngine(o =>
+            {
+                o.DeviceSlots = ["cpu:0"];
+                o.ReconcilePeriod = TimeSpan.FromSeconds(1);
+                o.SlotPollPeriod = TimeSpan.FromMilliseconds(200);
+            });
+            silo.AddLensSweepLocalFolderStorage(stateFolder, flushToDisk: false);
             silo.UseInMemoryReminderService();
-            silo.AddLensSweepTrainer<InstantTrainer>();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+
+            // A stopped silo is declared dead within a second or two, not Orleans' production minute.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+            });
+            if (addTrainer is null)
+            {
+                silo.AddLensSweepTrainer<InstantTrainer>();
+            }
+            else
+            {
+                addTrainer(silo);
+            }
         });
         var host = builder.Build();
         await host.StartAsync();
-        return new TestSilo(host, stateFolder, new ClusterAddress("127.0.0.1", ports[1]), new IPEndPoint(IPAddress.Loopback, ports[0]));
+        return new TestSilo(host, folder is null ? stateFolder : null, new ClusterAddress("127.0.0.1", ports[1]), new IPEndPoint(IPAddress.Loopback, ports[0]));
     }
 
     public async ValueTask DisposeAsync()
@@ -64,7 +89,10 @@ internal sealed class TestSilo : IAsyncDisposable
         finally
         {
             _host.Dispose();
-            Directory.Delete(_folder, recursive: true);
+            if (_folder is not null)
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
         }
     }
 }
