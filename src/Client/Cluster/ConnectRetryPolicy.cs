@@ -42,7 +42,9 @@ internal sealed class ConnectRetryPolicy(TimeSpan timeout, int gateways, TimePro
     {
         for (var e = failure; e is not null; e = e.InnerException)
         {
-            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            // Orleans wraps the socket error in an internal exception that names it only in its message.
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused }
+                || e.Message.Contains(nameof(SocketError.ConnectionRefused), StringComparison.Ordinal))
             {
                 return true;
             }
