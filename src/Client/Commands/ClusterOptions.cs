@@ -13,7 +13,7 @@ internal sealed class ClusterOptions
 {
     public Option<IReadOnlyList<ClusterAddress>> Gateways { get; } = new("--cluster")
     {
-        Description = $"Gateways of the cluster to talk to, comma-separated; any live one will do, and commands and 'study watch' move to another when one dies (default {ClusterAddress.DefaultText}, or ${ClusterAddress.EnvironmentVariable}).",
+        Description = $"Gateways of the cluster to talk to, comma-separated; any live one will do, and commands and 'study watch' move to another when one dies. ${ClusterAddress.EnvironmentVariable} is read when it is not given.",
         HelpName = "host:port[,host:port…]",
         Recursive = true,
         DefaultValueFactory = result => FromEnvironment(ClusterAddress.EnvironmentVariable) is { } text
@@ -36,7 +36,7 @@ internal sealed class ClusterOptions
 
     public Option<int> ConnectTimeout { get; } = WithRecursive(CliOptions.WholeNumber(
         "--connect-timeout",
-        $"Seconds to keep trying the gateways before reporting that no cluster answered; a machine busy training can take long to answer. [default: {ClusterTarget.DefaultConnectTimeout.TotalSeconds:0}]",
+        $"Seconds to keep trying the gateways before reporting that no cluster answered; a machine busy training can take long to answer.",
         (int)ClusterTarget.DefaultConnectTimeout.TotalSeconds,
         helpName: "SECONDS"));
 
@@ -59,7 +59,7 @@ internal sealed class ClusterOptions
 
     private static Option<string> Id(string name, string variable, string defaultValue, string description) => new(name)
     {
-        Description = $"{description} [default: {defaultValue}, or ${variable}]",
+        Description = $"{description} ${variable} is read when it is not given.",
         HelpName = "ID",
         Recursive = true,
         DefaultValueFactory = result => FromEnvironment(variable) is { } text ? CheckId(result, text, $"${variable}") : defaultValue,
