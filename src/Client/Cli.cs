@@ -32,9 +32,9 @@ public static class Cli
 
         if (services.Cluster is { } cluster)
         {
-            root.Add(StudyCommands.Create(cluster, examples));
-            root.Add(LeaderboardCommand.Create(cluster, examples));
-            root.Add(ClusterCommands.Create(cluster, examples));
+            root.Add(StudyCommands.Create(cluster, services.Environment, examples));
+            root.Add(LeaderboardCommand.Create(cluster, services.Environment, examples));
+            root.Add(ClusterCommands.Create(cluster, services.Environment, examples));
         }
 
         root.Add(DataCommands.Create(examples));

@@ -56,6 +56,35 @@ public sealed class ClusterOptionTests
         Assert.Equal("LENSSWEEP_SERVICEID", ClusterTarget.ServiceIdVariable);
     }
 
+    [Fact]
+    public async Task The_ids_and_gateways_come_from_the_environment_when_not_given()
+    {
+        var cluster = new FakeCluster().With(SampleStudy.Results());
+        var environment = new Dictionary<string, string>
+        {
+            ["LENSSWEEP_CLUSTER"] = "10.0.0.4:30000,10.0.0.5:30000",
+            ["LENSSWEEP_CLUSTERID"] = "lab",
+            ["LENSSWEEP_SERVICEID"] = "sweeps",
+        };
+
+        var (code, _, error) = await CliHarness.RunAsync(cluster.Services() with { Environment = environment.GetValueOrDefault }, "study", "list");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Equal(("lab", "sweeps"), (cluster.ConnectedTo!.ClusterId, cluster.ConnectedTo.ServiceId));
+        Assert.Equal(["10.0.0.4:30000", "10.0.0.5:30000"], cluster.ConnectedTo.Gateways.Select(g => g.ToString()));
+    }
+
+    [Fact]
+    public async Task An_option_wins_over_its_environment_variable()
+    {
+        var cluster = new FakeCluster().With(SampleStudy.Results());
+        var environment = new Dictionary<string, string> { ["LENSSWEEP_CLUSTERID"] = "lab" };
+
+        await CliHarness.RunAsync(cluster.Services() with { Environment = environment.GetValueOrDefault }, "study", "list", "--cluster-id", "other");
+
+        Assert.Equal("other", cluster.ConnectedTo!.ClusterId);
+    }
+
     [Theory]
     [InlineData("10.0.0.4:30000,", "--cluster has an empty entry in '10.0.0.4:30000,'.")]
     [InlineData("10.0.0.4:30000,10.0.0.5", "--cluster must be host:port, or several separated by commas (e.g. 127.0.0.1:30000,10.0.0.5:30000); '10.0.0.5' is not.")]

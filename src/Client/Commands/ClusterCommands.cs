@@ -7,9 +7,9 @@ namespace LensSweep.Client.Commands;
 /// <summary><c>lenssweep cluster status</c>: the silos, their device slots, and which trials hold them.</summary>
 internal static class ClusterCommands
 {
-    public static Command Create(IStudyClusterConnector connector, HelpExamples examples)
+    public static Command Create(IStudyClusterConnector connector, Func<string, string?> environment, HelpExamples examples)
     {
-        var clusterOptions = new ClusterOptions();
+        var clusterOptions = new ClusterOptions(environment);
         var cluster = examples.Add(
             clusterOptions.AddTo(new Command("cluster", "Inspect the LensSweep cluster.")),
             "lenssweep cluster status");

@@ -9,26 +9,29 @@ namespace LensSweep.Client.Commands;
 /// <c>--cluster</c> (one gateway or several), <c>--cluster-id</c>, <c>--service-id</c> and <c>--connect-timeout</c>.
 /// Each falls back on its environment variable, then on the silo's own default.
 /// </summary>
-internal sealed class ClusterOptions
+/// <param name="environment">Reads an environment variable (<see cref="CliServices.Environment"/>).</param>
+internal sealed class ClusterOptions(Func<string, string?> environment)
 {
     public Option<IReadOnlyList<ClusterAddress>> Gateways { get; } = new("--cluster")
     {
         Description = $"Gateways of the cluster to talk to, comma-separated; any live one will do, and commands and 'study watch' move to another when one dies. ${ClusterAddress.EnvironmentVariable} is read when it is not given.",
         HelpName = "host:port[,host:port…]",
         Recursive = true,
-        DefaultValueFactory = result => FromEnvironment(ClusterAddress.EnvironmentVariable) is { } text
+        DefaultValueFactory = result => FromEnvironment(environment, ClusterAddress.EnvironmentVariable) is { } text
             ? ParseGateways(result, text, $"${ClusterAddress.EnvironmentVariable}")
             : [ClusterAddress.Default],
         CustomParser = result => ParseGateways(result, result.Tokens.Single().Value, "--cluster"),
     };
 
     public Option<string> ClusterId { get; } = Id(
+        environment,
         "--cluster-id",
         ClusterTarget.ClusterIdVariable,
         ClusterTarget.DefaultClusterId,
         "Cluster id the silos were started with (lenssweep-silo --cluster-id); a console with another id finds no cluster.");
 
     public Option<string> ServiceId { get; } = Id(
+        environment,
         "--service-id",
         ClusterTarget.ServiceIdVariable,
         ClusterTarget.DefaultServiceId,
@@ -57,12 +60,12 @@ internal sealed class ClusterOptions
         parseResult.GetRequiredValue(ServiceId),
         TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)));
 
-    private static Option<string> Id(string name, string variable, string defaultValue, string description) => new(name)
+    private static Option<string> Id(Func<string, string?> environment, string name, string variable, string defaultValue, string description) => new(name)
     {
         Description = $"{description} ${variable} is read when it is not given.",
         HelpName = "ID",
         Recursive = true,
-        DefaultValueFactory = result => FromEnvironment(variable) is { } text ? CheckId(result, text, $"${variable}") : defaultValue,
+        DefaultValueFactory = result => FromEnvironment(environment, variable) is { } text ? CheckId(result, text, $"${variable}") : defaultValue,
         CustomParser = result => CheckId(result, result.Tokens.Single().Value, name),
     };
 
@@ -88,8 +91,8 @@ internal sealed class ClusterOptions
         return [ClusterAddress.Default];
     }
 
-    private static string? FromEnvironment(string variable) =>
-        Environment.GetEnvironmentVariable(variable) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+    private static string? FromEnvironment(Func<string, string?> environment, string variable) =>
+        environment(variable) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     private static Option<int> WithRecursive(Option<int> option)
     {

@@ -7,9 +7,9 @@ namespace LensSweep.Client.Commands;
 /// <summary><c>lenssweep leaderboard &lt;id&gt;</c>: a study's trials ranked by probe score, as a table, JSON or CSV.</summary>
 internal static class LeaderboardCommand
 {
-    public static Command Create(IStudyClusterConnector connector, HelpExamples examples)
+    public static Command Create(IStudyClusterConnector connector, Func<string, string?> environment, HelpExamples examples)
     {
-        var cluster = new ClusterOptions();
+        var cluster = new ClusterOptions(environment);
         var id = CliOptions.StudyId();
         var top = CliOptions.OptionalWholeNumber("--top", "Show only the best N trials.");
         var format = CliOptions.Choice(

@@ -13,9 +13,9 @@ internal static class StudyCommands
 {
     private const int ShowLeaderboardRows = 10;
 
-    public static Command Create(IStudyClusterConnector connector, HelpExamples examples)
+    public static Command Create(IStudyClusterConnector connector, Func<string, string?> environment, HelpExamples examples)
     {
-        var cluster = new ClusterOptions();
+        var cluster = new ClusterOptions(environment);
         var study = examples.Add(
             cluster.AddTo(new Command("study", "Launch and follow studies on a running LensSweep cluster.")),
             "lenssweep study start examples/scaling.json --watch",
