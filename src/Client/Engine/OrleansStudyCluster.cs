@@ -90,7 +90,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     public async IAsyncEnumerable<StudySnapshot> WatchAsync(string studyId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sweep = Sweep(studyId);
-        var slotsTotal = (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
+        int? slotsTotal = null;
         var failures = new TransientFailures(_reconnectFor);
         StudyTrials? trials = null;
         using var timer = new PeriodicTimer(_pollEvery);
@@ -100,8 +100,10 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             StudySnapshot? snapshot = null;
             try
             {
+                // Read inside the retry too: the first call may be the one that finds a listed gateway dead.
+                slotsTotal ??= (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
                 trials ??= await StudyTrials.ReadAsync(sweep, cancellationToken);
-                snapshot = await PollAsync(sweep, studyId, slotsTotal, trials, cancellationToken);
+                snapshot = await PollAsync(sweep, studyId, slotsTotal.Value, trials, cancellationToken);
                 failures.Recovered();
             }
             catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
