@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using System.CommandLine.Parsing;
+using System.Globalization;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Datasets;
 using LensSweep.Client.Plotting;
