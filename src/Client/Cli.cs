@@ -27,14 +27,14 @@ public static class Cli
             "lenssweep leaderboard scaling --top 10 --format csv");
         if (services.Embedded is { } embedded)
         {
-            root.Add(RunCommand.Create(embedded, examples));
+            root.Add(RunCommand.Create(embedded, services.ProcessorCount, examples));
         }
 
         if (services.Cluster is { } cluster)
         {
-            root.Add(StudyCommands.Create(cluster, examples));
-            root.Add(LeaderboardCommand.Create(cluster, examples));
-            root.Add(ClusterCommands.Create(cluster, examples));
+            root.Add(StudyCommands.Create(cluster, services.Environment, examples));
+            root.Add(LeaderboardCommand.Create(cluster, services.Environment, examples));
+            root.Add(ClusterCommands.Create(cluster, services.Environment, examples));
         }
 
         root.Add(DataCommands.Create(examples));

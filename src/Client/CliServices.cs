@@ -13,4 +13,10 @@ public sealed record CliServices
 
     /// <summary>Starts a cluster inside this process: <c>lenssweep run</c>.</summary>
     public IEmbeddedClusterLauncher? Embedded { get; init; }
+
+    /// <summary>This machine's CPU cores: the most CPU slots <c>lenssweep run --slots</c> accepts.</summary>
+    public int ProcessorCount { get; init; } = System.Environment.ProcessorCount;
+
+    /// <summary>Reads an environment variable ($LENSSWEEP_CLUSTER, $LENSSWEEP_CLUSTERID, …); tests pass their own.</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 }

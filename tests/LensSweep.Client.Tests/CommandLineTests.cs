@@ -70,7 +70,7 @@ public sealed class CommandLineTests
         var (code, _, _) = await CliHarness.RunAsync(cluster.Services(), "study", "list", "--cluster", "10.1.2.3:31000");
 
         Assert.Equal(ExitCodes.Success, code);
-        Assert.Equal(new Cluster.ClusterAddress("10.1.2.3", 31000), cluster.ConnectedTo);
+        Assert.Equal([new Cluster.ClusterAddress("10.1.2.3", 31000)], cluster.ConnectedTo!.Gateways);
     }
 
     [Fact]

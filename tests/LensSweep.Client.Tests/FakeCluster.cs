@@ -19,7 +19,7 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
 
     public EmbeddedClusterOptions? EmbeddedOptions { get; private set; }
 
-    public ClusterAddress? ConnectedTo { get; private set; }
+    public ClusterTarget? ConnectedTo { get; private set; }
 
     public FakeCluster With(StudyResults results)
     {
@@ -29,9 +29,9 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
 
     public CliServices Services() => new() { Cluster = this, Embedded = this };
 
-    public Task<IStudyCluster> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
+    public Task<IStudyCluster> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
-        ConnectedTo = address;
+        ConnectedTo = target;
         return Task.FromResult<IStudyCluster>(this);
     }
 
@@ -46,7 +46,8 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
         Started.Add(spec);
         if (!_studies.ContainsKey(spec.Name))
         {
-            var results = SampleStudy.Results();
+            // A study the cluster did not have starts running; one it had keeps its state.
+            var results = SampleStudy.Results(StudyState.Running);
             _studies[spec.Name] = results with { Study = results.Study with { StudyId = spec.Name, Name = spec.Name } };
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,55 +7,65 @@ using Orleans.Configuration;
 
 namespace LensSweep.Client.Cluster;
 
-/// <summary>An Orleans client connected to a cluster's gateway; disposing it disconnects.</summary>
+/// <summary>An Orleans client connected to a cluster through one of its gateways; disposing it disconnects.</summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ClusterConnection(IHost host, ClusterAddress address)
+    private ClusterConnection(IHost host, ClusterTarget target)
     {
         _host = host;
-        Address = address;
+        Target = target;
         Client = host.Services.GetRequiredService<IClusterClient>();
     }
 
-    public ClusterAddress Address { get; }
+    public ClusterTarget Target { get; }
 
     public IClusterClient Client { get; }
 
-    /// <summary>Connects, or fails within <see cref="ClusterConnectionOptions.ConnectTimeout"/> with a <see cref="CliInputException"/>
-    /// that names the address and how to start a silo.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(
-        ClusterAddress address, ClusterConnectionOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects through any of the target's gateways, or fails within <see cref="ClusterTarget.ConnectTimeout"/>
+    /// with a <see cref="CliInputException"/> that names every address tried, for how long, and what to check.
+    /// Once connected, the Orleans client moves to another listed gateway when the one it uses dies.
+    /// </summary>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
-        var gateways = await ResolveAsync(address, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var gateways = new List<IPEndPoint>();
+        foreach (var address in target.Gateways)
+        {
+            gateways.AddRange(await ResolveAsync(target, address, cancellationToken));
+        }
+
+        var retry = new ConnectRetryPolicy(target.ConnectTimeout, gateways.Count);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(gateways);
+            client.UseStaticClustering([.. gateways]);
             client.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ServiceId;
+                o.ClusterId = target.ClusterId;
+                o.ServiceId = target.ServiceId;
             });
 
-            // One attempt: a console should report a dead address, not retry it forever.
-            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+            // Orleans' own 5 s limit on opening a connection is what a busy machine missed.
+            client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = target.ConnectTimeout);
+            client.UseConnectionRetryFilter(retry.ShouldRetryAsync);
         });
         var host = builder.Build();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
+        timeout.CancelAfter(target.ConnectTimeout);
         try
         {
             await host.StartAsync(timeout.Token);
-            return new ClusterConnection(host, address);
+            return new ClusterConnection(host, target);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            var reason = e is OperationCanceledException ? $"no answer within {options.ConnectTimeout.TotalSeconds:0} s" : e.Message;
-            throw Unreachable(address, reason);
+            var reason = e is OperationCanceledException ? retry.LastFailure ?? "no answer" : e.Message;
+            throw Unreachable(target, $"tried for {Seconds(clock.Elapsed)} s: {FirstLine(reason)}");
         }
     }
 
@@ -70,12 +81,13 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
     }
 
-    internal static CliInputException Unreachable(ClusterAddress address, string reason) => new(
-        $"no LensSweep cluster at {address} ({FirstLine(reason)})",
-        $"Start a silo there with 'lenssweep-silo', point at another gateway with --cluster host:port (or {ClusterAddress.EnvironmentVariable}), "
-        + "or run the study on this machine with 'lenssweep run <spec>'.");
+    internal static CliInputException Unreachable(ClusterTarget target, string reason) => new(
+        $"no LensSweep cluster at {target} ({reason})",
+        $"Start a silo there with 'lenssweep-silo', point at other gateways with --cluster host:port[,host:port…] (or {ClusterAddress.EnvironmentVariable}), "
+        + $"give the silos' ids with --cluster-id/--service-id (or {ClusterTarget.ClusterIdVariable}/{ClusterTarget.ServiceIdVariable}), "
+        + "wait longer with --connect-timeout, or run the study on this machine with 'lenssweep run <spec>'.");
 
-    private static async Task<IPEndPoint[]> ResolveAsync(ClusterAddress address, CancellationToken cancellationToken)
+    private static async Task<IPEndPoint[]> ResolveAsync(ClusterTarget target, ClusterAddress address, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(address.Host, out var ip))
         {
@@ -86,14 +98,16 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             var addresses = await Dns.GetHostAddressesAsync(address.Host, cancellationToken);
             return addresses.Length == 0
-                ? throw Unreachable(address, "the host name has no addresses")
+                ? throw Unreachable(target, $"the host name {address.Host} has no addresses")
                 : addresses.Select(a => new IPEndPoint(a, address.Port)).ToArray();
         }
         catch (SocketException e)
         {
-            throw Unreachable(address, $"cannot resolve the host name: {e.Message}");
+            throw Unreachable(target, $"cannot resolve the host name {address.Host}: {e.Message}");
         }
     }
+
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string FirstLine(string text)
     {

@@ -1,8 +1,8 @@
 namespace LensSweep.Client.Cluster;
 
-/// <summary>Joins a running cluster at a gateway address.</summary>
+/// <summary>Joins a running cluster through its gateways.</summary>
 public interface IStudyClusterConnector
 {
-    /// <exception cref="CliInputException">Nothing answered at <paramref name="address"/>.</exception>
-    Task<IStudyCluster> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken);
+    /// <exception cref="CliInputException">No gateway of <paramref name="target"/> answered within its connect timeout.</exception>
+    Task<IStudyCluster> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken);
 }

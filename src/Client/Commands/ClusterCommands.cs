@@ -7,23 +7,23 @@ namespace LensSweep.Client.Commands;
 /// <summary><c>lenssweep cluster status</c>: the silos, their device slots, and which trials hold them.</summary>
 internal static class ClusterCommands
 {
-    public static Command Create(IStudyClusterConnector connector, HelpExamples examples)
+    public static Command Create(IStudyClusterConnector connector, Func<string, string?> environment, HelpExamples examples)
     {
-        var clusterOption = CliOptions.Cluster();
+        var clusterOptions = new ClusterOptions(environment);
         var cluster = examples.Add(
-            new Command("cluster", "Inspect the LensSweep cluster.") { clusterOption },
+            clusterOptions.AddTo(new Command("cluster", "Inspect the LensSweep cluster.")),
             "lenssweep cluster status");
         var status = examples.Add(
             new Command("status", "List the silos, their device slots, and which trial holds each slot."),
             "lenssweep cluster status",
-            "lenssweep cluster status --cluster 10.0.0.4:30000");
+            "lenssweep cluster status --cluster 10.0.0.4:30000,10.0.0.5:30000 --cluster-id lab");
         CommandAction.Set(status, async (parseResult, console, cancellationToken) =>
         {
-            var address = parseResult.GetRequiredValue(clusterOption);
-            await using var session = await connector.ConnectAsync(address, cancellationToken);
+            var target = clusterOptions.Read(parseResult);
+            await using var session = await connector.ConnectAsync(target, cancellationToken);
             var snapshot = await session.GetStatusAsync(cancellationToken);
             var table = new Table().Border(TableBorder.Rounded)
-                .Title($"cluster at {Markup.Escape(address.ToString())}: {snapshot.SlotsBusy}/{snapshot.SlotsTotal} device slots busy");
+                .Title($"cluster at {Markup.Escape(target.GatewayList)}: {snapshot.SlotsBusy}/{snapshot.SlotsTotal} device slots busy");
             table.AddColumn("silo");
             table.AddColumn("status");
             table.AddColumn("slot");

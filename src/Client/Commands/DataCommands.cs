@@ -24,9 +24,10 @@ internal static class DataCommands
 
     private static Command Simulate(HelpExamples examples)
     {
-        var output = new Option<string>("--out") { Description = "Folder to write {class}/{index}.npy into.", HelpName = "DIR", Required = true };
-        var count = new Option<int>("--count") { Description = "Images per class.", HelpName = "N", Required = true };
-        CliOptions.MustBePositive(count);
+        var output = new Option<string?>("--out") { Description = "Folder to write {class}/{index}.npy into.", HelpName = "DIR", Required = true };
+        CliOptions.MustNotBeAFile(output);
+        var count = CliOptions.WholeNumber("--count", "Images per class.", defaultValue: null);
+        count.Required = true;
         var classes = new Option<string[]>("--classes")
         {
             Description = $"Classes to simulate (default: {string.Join(' ', LensClasses.All)}).",
@@ -42,15 +43,8 @@ internal static class DataCommands
                 result.AddError($"--classes must be among {string.Join(", ", LensClasses.All)}; got '{string.Join("', '", unknown)}'.");
             }
         });
-        var size = new Option<int>("--size") { Description = "Image side in pixels (DeepLense Model II is 64).", HelpName = "N", DefaultValueFactory = _ => 64 };
-        size.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is var value && value is < 8 or > 1024)
-            {
-                result.AddError($"--size must be between 8 and 1024 pixels; got {value}.");
-            }
-        });
-        var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same images.", HelpName = "N", DefaultValueFactory = _ => 0 };
+        var size = CliOptions.WholeNumber("--size", "Image side in pixels, 8 to 1024 (DeepLense Model II is 64).", 64, min: 8, max: 1024);
+        var seed = CliOptions.WholeNumber("--seed", "Seed: the same seed writes the same images.", 0, min: int.MinValue);
         var macroLens = CliOptions.MacroLensChoice();
         var noise = CliOptions.NoiseChoice();
         var command = examples.Add(
@@ -60,7 +54,7 @@ internal static class DataCommands
             "lenssweep data simulate --out data/noisy --count 500 --noise euclid --macro-lens varied");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
-            var folder = parseResult.GetRequiredValue(output);
+            var folder = parseResult.GetRequiredValue(output)!;
             var written = DatasetSimulation.Write(
                 folder,
                 parseResult.GetValue(count),

@@ -21,18 +21,18 @@ internal static class PretrainCommand
 
     public static Command Create(HelpExamples examples)
     {
-        var perClass = new Option<int>("--images-per-class") { Description = "Simulated labelled images per class (no_sub, cdm, axion), split into train, validation and test.", HelpName = "N", DefaultValueFactory = _ => 400 };
-        var unlabelled = new Option<int>("--unlabelled-per-class") { Description = "Extra simulated images per class that only the MAE pretrains on, labels unused (0: pretrain on the train split alone). They never overlap the labelled images.", HelpName = "N", DefaultValueFactory = _ => DefaultUnlabelledPerClass };
-        var size = new Option<int>("--size") { Description = "Image side in pixels (DeepLense Model II is 64).", HelpName = "N", DefaultValueFactory = _ => 64 };
-        var epochs = new Option<int>("--epochs") { Description = "Pretraining epochs.", HelpName = "N", DefaultValueFactory = _ => 10 };
-        var patch = new Option<int>("--patch-size") { Description = "Patch side in pixels; must divide --size.", HelpName = "N", DefaultValueFactory = _ => 8 };
-        var embed = new Option<int>("--embed-dim") { Description = "Encoder width.", HelpName = "N", DefaultValueFactory = _ => 64 };
-        var depth = new Option<int>("--depth") { Description = "Encoder blocks.", HelpName = "N", DefaultValueFactory = _ => 2 };
-        var decoderDepth = new Option<int>("--decoder-depth") { Description = "Decoder blocks (a deeper decoder leaves more of the pixel reconstruction out of the encoder).", HelpName = "N", DefaultValueFactory = _ => DefaultDecoderDepth };
-        var mask = new Option<double>("--mask-ratio") { Description = "Fraction of patches hidden from the encoder.", HelpName = "R", DefaultValueFactory = _ => 0.9 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "AdamW peak learning rate.", HelpName = "LR", DefaultValueFactory = _ => 1e-3 };
+        var perClass = CliOptions.WholeNumber("--images-per-class", "Simulated labelled images per class (no_sub, cdm, axion), split into train, validation and test.", 400);
+        var unlabelled = CliOptions.WholeNumber("--unlabelled-per-class", "Extra simulated images per class that only the MAE pretrains on, labels unused (0: pretrain on the train split alone). They never overlap the labelled images.", DefaultUnlabelledPerClass, min: 0);
+        var size = CliOptions.WholeNumber("--size", "Image side in pixels (DeepLense Model II is 64).", 64);
+        var epochs = CliOptions.WholeNumber("--epochs", "Pretraining epochs.", 10);
+        var patch = CliOptions.WholeNumber("--patch-size", "Patch side in pixels; must divide --size.", 8);
+        var embed = CliOptions.WholeNumber("--embed-dim", "Encoder width.", 64);
+        var depth = CliOptions.WholeNumber("--depth", "Encoder blocks.", 2);
+        var decoderDepth = CliOptions.WholeNumber("--decoder-depth", "Decoder blocks (a deeper decoder leaves more of the pixel reconstruction out of the encoder).", DefaultDecoderDepth);
+        var mask = CliOptions.RealNumber("--mask-ratio", "Fraction of patches hidden from the encoder.", 0.9, "R");
+        var learningRate = CliOptions.RealNumber("--learning-rate", "AdamW peak learning rate.", 1e-3, "LR");
         var pooling = CliOptions.Choice("--pooling", "How the probe pools patch tokens: regions (a grid of region means, keeps where things are) or mean (one global mean).", ProbePooling.Regions);
-        var grid = new Option<int>("--region-grid") { Description = "With --pooling regions: the image is cut into N×N regions.", HelpName = "N", DefaultValueFactory = _ => 4 };
+        var grid = CliOptions.WholeNumber("--region-grid", "With --pooling regions: the image is cut into N×N regions.", 4);
         var layers = new Option<string>("--feature-layers")
         {
             Description = "Encoder layers whose pooled tokens the probe (of both encoders) concatenates: last, all (patch embedding and every block), or numbers such as 0,2 (0 = patch embedding, k = block k).",
@@ -47,19 +47,8 @@ internal static class PretrainCommand
         var normPixelLoss = new Option<bool>("--norm-pixel-loss") { Description = "Normalise each target patch to zero mean and unit variance before the loss (He et al.). Turn it off on noisy images: it magnifies the noise of empty background patches. [default: true]", HelpName = "true|false", DefaultValueFactory = _ => true };
         var macroLens = CliOptions.MacroLensChoice();
         var noise = CliOptions.NoiseChoice();
-        var seed = new Option<int>("--seed") { Description = "Seed for the simulator, the split, the weights and the masks.", HelpName = "N", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for TorchSharp (default: all cores).", HelpName = "N", DefaultValueFactory = _ => Environment.ProcessorCount };
-        foreach (var option in new[] { perClass, size, epochs, patch, embed, depth, decoderDepth, grid, threads })
-        {
-            CliOptions.MustBePositive(option);
-        }
-
-        unlabelled.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-                result.AddError($"--unlabelled-per-class must be zero or a positive whole number; got {result.GetValueOrDefault<int>()}.");
-        });
-
+        var seed = CliOptions.WholeNumber("--seed", "Seed for the simulator, the split, the weights and the masks.", 0, min: int.MinValue);
+        var threads = CliOptions.WholeNumber("--threads", "CPU threads for TorchSharp (default: all cores).", Environment.ProcessorCount);
         var command = examples.Add(
             new Command("pretrain", "Pretrain one MAE on simulated lenses and compare its linear-probe score with a random encoder and raw pixels.")
             {

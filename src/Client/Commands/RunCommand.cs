@@ -18,7 +18,7 @@ internal static class RunCommand
     public static readonly IReadOnlyList<string> OutputFiles =
         ["leaderboard.json", "leaderboard.csv", "history.json", "history.csv", "scaling.png", "scaling.svg", "trajectories.png", "trajectories.svg"];
 
-    public static Command Create(IEmbeddedClusterLauncher launcher, HelpExamples examples)
+    public static Command Create(IEmbeddedClusterLauncher launcher, int cores, HelpExamples examples)
     {
         var spec = CliOptions.SpecFile();
         var output = new Option<string?>("--out")
@@ -26,12 +26,8 @@ internal static class RunCommand
             Description = "Folder for the study's state, checkpoints, leaderboard and plots (default: runs/<study name>). Run again with the same folder to continue an interrupted study.",
             HelpName = "DIR",
         };
-        var slots = new Option<int?>("--slots")
-        {
-            Description = "Device slots, i.e. trials training at once (default: one per GPU, else one per two CPU cores).",
-            HelpName = "N",
-        };
-        CliOptions.MustBePositive(slots);
+        CliOptions.MustNotBeAFile(output);
+        var slots = CliOptions.Slots(cores);
         var repair = new Option<bool>("--repair-state")
         {
             Description = "Continue from a damaged state log (a record that fails its checksum with records after it) by keeping the state before the damage; the damaged file is kept beside it. Without it a damaged log stops the run.",
@@ -44,7 +40,7 @@ internal static class RunCommand
         {
             var specPath = parseResult.GetRequiredValue(spec);
             var studySpec = SpecFiles.Load(specPath);
-            var requestedSlots = parseResult.GetValue(slots);
+            var requestedSlots = parseResult.GetValue(slots)?.Count;
             StudyPreflight.Require(studySpec, specPath, requestedSlots ?? Engine.EmbeddedSiloLauncher.SlotsFor(null).Count, cancellationToken);
             var folder = parseResult.GetValue(output) ?? Path.Combine("runs", studySpec.Name);
             Directory.CreateDirectory(folder);
@@ -53,7 +49,12 @@ internal static class RunCommand
             await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots, parseResult.GetValue(repair)), cancellationToken);
             try
             {
-                await cluster.StartAsync(studySpec, cancellationToken);
+                var started = await cluster.StartAsync(studySpec, cancellationToken);
+                if (started.State is StudyState.Completed or StudyState.Failed)
+                {
+                    console.Out.WriteLine($"Study {studySpec.Name} already {Naming.Of(started.State)} in {folder}; nothing is trained again, and its results are written there anew.");
+                }
+
                 var exitCode = await StudyFollower.FollowAsync(cluster, studySpec.Name, console, cancellationToken);
                 var results = await StudyFollower.RequireResultsAsync(cluster, studySpec.Name, null, cancellationToken);
                 WriteReports(results, folder);

@@ -7,6 +7,21 @@ internal static class SpecFiles
 {
     public static StudySpec Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            var specs = Directory.EnumerateFiles(path)
+                .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".json" or ".yaml" or ".yml")
+                .Select(Path.GetFileName)
+                .Order(StringComparer.Ordinal)
+                .Take(5)
+                .ToList();
+            throw new CliInputException(
+                $"spec '{path}' is a directory, not a spec file",
+                specs.Count > 0
+                    ? $"Give one of the spec files in it, e.g. {Path.Combine(path, specs[0]!)} ({string.Join(", ", specs)})."
+                    : "Give a spec file (JSON or YAML); examples/quick.json is a complete spec to start from.");
+        }
+
         if (!File.Exists(path))
         {
             throw new CliInputException(

@@ -13,13 +13,13 @@ internal static class StudyCommands
 {
     private const int ShowLeaderboardRows = 10;
 
-    public static Command Create(IStudyClusterConnector connector, HelpExamples examples)
+    public static Command Create(IStudyClusterConnector connector, Func<string, string?> environment, HelpExamples examples)
     {
-        var cluster = CliOptions.Cluster();
+        var cluster = new ClusterOptions(environment);
         var study = examples.Add(
-            new Command("study", "Launch and follow studies on a running LensSweep cluster.") { cluster },
+            cluster.AddTo(new Command("study", "Launch and follow studies on a running LensSweep cluster.")),
             "lenssweep study start examples/scaling.json --watch",
-            "lenssweep study list --cluster 10.0.0.4:30000");
+            "lenssweep study list --cluster 10.0.0.4:30000,10.0.0.5:30000");
         study.Add(Start(connector, cluster, examples));
         study.Add(Watch(connector, cluster, examples));
         study.Add(List(connector, cluster, examples));
@@ -29,7 +29,7 @@ internal static class StudyCommands
         return study;
     }
 
-    private static Command Start(IStudyClusterConnector connector, Option<ClusterAddress> clusterOption, HelpExamples examples)
+    private static Command Start(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
     {
         var spec = CliOptions.SpecFile();
         var watch = new Option<bool>("--watch") { Description = "Follow the study live until it finishes, then print its leaderboard." };
@@ -40,8 +40,16 @@ internal static class StudyCommands
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var studySpec = SpecFiles.Load(parseResult.GetRequiredValue(spec));
-            await using var cluster = await connector.ConnectAsync(parseResult.GetRequiredValue(clusterOption), cancellationToken);
+            await using var cluster = await connector.ConnectAsync(clusterOption.Read(parseResult), cancellationToken);
             var started = await cluster.StartAsync(studySpec, cancellationToken);
+            if (started.State is StudyState.Completed or StudyState.Failed)
+            {
+                // The engine does not run a finished study again; saying "Started" would send the user to watch nothing.
+                console.Out.WriteLine($"Study {started.StudyId} already {Naming.Of(started.State)} ({started.Trials.Total} trials) and was not started again; its results stay on the cluster.");
+                console.Out.WriteLine($"See them with: lenssweep leaderboard {started.StudyId}   (or: lenssweep study show {started.StudyId}). To run it again, give the spec a new \"name\".");
+                return ExitCodes.Success;
+            }
+
             console.Out.WriteLine($"Started study {started.StudyId}: {started.Trials.Total} trials, ranked by {started.Metric}.");
             if (!parseResult.GetValue(watch))
             {
@@ -54,7 +62,7 @@ internal static class StudyCommands
         return command;
     }
 
-    private static Command Watch(IStudyClusterConnector connector, Option<ClusterAddress> clusterOption, HelpExamples examples)
+    private static Command Watch(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
     {
         var id = CliOptions.StudyId();
         var command = examples.Add(
@@ -63,7 +71,7 @@ internal static class StudyCommands
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var studyId = parseResult.GetRequiredValue(id);
-            var address = parseResult.GetRequiredValue(clusterOption);
+            var address = clusterOption.Read(parseResult);
             await using var cluster = await connector.ConnectAsync(address, cancellationToken);
             _ = await cluster.FindAsync(studyId, cancellationToken) ?? throw StudyFollower.UnknownStudy(studyId, address);
             return await FollowOrDetachAsync(cluster, studyId, console, cancellationToken);
@@ -71,14 +79,14 @@ internal static class StudyCommands
         return command;
     }
 
-    private static Command List(IStudyClusterConnector connector, Option<ClusterAddress> clusterOption, HelpExamples examples)
+    private static Command List(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
     {
         var command = examples.Add(
             new Command("list", "List the cluster's studies with their state, trial counts and best score."),
             "lenssweep study list");
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
-            var address = parseResult.GetRequiredValue(clusterOption);
+            var address = clusterOption.Read(parseResult);
             await using var cluster = await connector.ConnectAsync(address, cancellationToken);
             var studies = await cluster.ListAsync(cancellationToken);
             if (studies.Count == 0)
@@ -112,7 +120,7 @@ internal static class StudyCommands
         return command;
     }
 
-    private static Command Show(IStudyClusterConnector connector, Option<ClusterAddress> clusterOption, HelpExamples examples)
+    private static Command Show(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
     {
         var id = CliOptions.StudyId();
         var command = examples.Add(
@@ -121,7 +129,7 @@ internal static class StudyCommands
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var studyId = parseResult.GetRequiredValue(id);
-            var address = parseResult.GetRequiredValue(clusterOption);
+            var address = clusterOption.Read(parseResult);
             await using var cluster = await connector.ConnectAsync(address, cancellationToken);
             var results = await StudyFollower.RequireResultsAsync(cluster, studyId, address, cancellationToken);
             var study = results.Study;
@@ -142,7 +150,7 @@ internal static class StudyCommands
         return command;
     }
 
-    private static Command Cancel(IStudyClusterConnector connector, Option<ClusterAddress> clusterOption, HelpExamples examples)
+    private static Command Cancel(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
     {
         var id = CliOptions.StudyId();
         var command = examples.Add(
@@ -151,7 +159,7 @@ internal static class StudyCommands
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var studyId = parseResult.GetRequiredValue(id);
-            var address = parseResult.GetRequiredValue(clusterOption);
+            var address = clusterOption.Read(parseResult);
             await using var cluster = await connector.ConnectAsync(address, cancellationToken);
             if (!await cluster.CancelAsync(studyId, cancellationToken))
             {
@@ -164,7 +172,7 @@ internal static class StudyCommands
         return command;
     }
 
-    private static Command Plot(IStudyClusterConnector connector, Option<ClusterAddress> clusterOption, HelpExamples examples)
+    private static Command Plot(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
     {
         var id = CliOptions.StudyId();
         var output = new Option<string>("--out")
@@ -185,7 +193,7 @@ internal static class StudyCommands
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var studyId = parseResult.GetRequiredValue(id);
-            var address = parseResult.GetRequiredValue(clusterOption);
+            var address = clusterOption.Read(parseResult);
             await using var cluster = await connector.ConnectAsync(address, cancellationToken);
             var results = await StudyFollower.RequireResultsAsync(cluster, studyId, address, cancellationToken);
             if (results.Trials.All(t => t.Rungs.Count == 0))

@@ -11,12 +11,12 @@ internal static class StudyFollower
 {
     private const int FinalLeaderboardRows = 10;
 
-    public static CliInputException UnknownStudy(string studyId, ClusterAddress? address) => new(
+    public static CliInputException UnknownStudy(string studyId, ClusterTarget? address) => new(
         address is null ? $"no study '{studyId}' here" : $"no study '{studyId}' on the cluster at {address}",
-        "List the studies it holds with 'lenssweep study list' (and check --cluster).");
+        "List the studies it holds with 'lenssweep study list' (and check --cluster and --cluster-id).");
 
     public static async Task<StudyResults> RequireResultsAsync(
-        IStudyCluster cluster, string studyId, ClusterAddress? address, CancellationToken cancellationToken) =>
+        IStudyCluster cluster, string studyId, ClusterTarget? address, CancellationToken cancellationToken) =>
         await cluster.GetResultsAsync(studyId, cancellationToken) ?? throw UnknownStudy(studyId, address);
 
     /// <summary>Watches a study until it finishes, then prints its leaderboard.</summary>

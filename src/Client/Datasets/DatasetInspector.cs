@@ -14,6 +14,13 @@ public static class DatasetInspector
     /// <exception cref="CliInputException">The folder is missing or a file in it cannot be read; the message names it and why.</exception>
     public static DatasetInspection Inspect(string folder, DatasetKind? kind, CancellationToken cancellationToken)
     {
+        if (File.Exists(folder))
+        {
+            throw new CliInputException(
+                $"dataset folder '{folder}' is a file, not a folder",
+                $"Give the folder that holds it{(Path.GetDirectoryName(Path.GetFullPath(folder)) is { } parent ? $" (e.g. {parent})" : string.Empty)}: a dataset is a folder of class sub-folders.");
+        }
+
         if (!Directory.Exists(folder))
         {
             throw new CliInputException(

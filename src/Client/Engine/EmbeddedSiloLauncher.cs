@@ -54,11 +54,14 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
 
         await host.StartAsync(cancellationToken);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
-        return new OrleansStudyCluster(grains, async () =>
-        {
-            await host.StopAsync(Cli.ShutdownGrace);
-            host.Dispose();
-        });
+        return new OrleansStudyCluster(
+            grains,
+            async () =>
+            {
+                await host.StopAsync(Cli.ShutdownGrace);
+                host.Dispose();
+            },
+            outputFolder: options.OutputFolder);
     }
 
     /// <summary>An explicit count means CPU slots; otherwise one slot per GPU, or one per two CPU cores without GPUs.</summary>

@@ -17,7 +17,8 @@ namespace LensSweep.Client.Engine;
 /// hold slots, which needs no observer registration and so survives a sweep grain moving between silos.
 /// </summary>
 /// <param name="reconnectFor">How long a watch keeps polling through a lost cluster before it gives up.</param>
-internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null) : IStudyCluster
+/// <param name="outputFolder">The embedded run's folder; null for a remote cluster. Remedies differ: a run can use another folder.</param>
+internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null, string? outputFolder = null) : IStudyCluster
 {
     /// <summary>Long enough for a silo to restart or for membership to declare a dead one and move its grains.</summary>
     public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(3);
@@ -34,11 +35,16 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         {
             return EngineMapping.Summary(await Sweep(spec.Name).StartAsync(SweepPlan.From(spec)).WaitAsync(cancellationToken));
         }
-        catch (StudySpecConflictException e)
+        catch (StudySpecConflictException)
         {
+            // The grain's own message says the same again; the console names the study once.
             throw new CliInputException(
-                $"study '{spec.Name}' already exists with a different spec ({e.Message})",
-                "Give the spec a new \"name\", or use a new --out folder for 'lenssweep run'.");
+                outputFolder is null
+                    ? $"study '{spec.Name}' already exists on the cluster with a different spec"
+                    : $"study '{spec.Name}' already exists in {outputFolder} with a different spec",
+                outputFolder is null
+                    ? $"Give the spec a new \"name\"; 'lenssweep study show {spec.Name}' shows the study the cluster has under that name."
+                    : $"Give the spec a new \"name\", or run it with another --out than {outputFolder}.");
         }
         catch (ArgumentException e)
         {
@@ -107,7 +113,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     public async IAsyncEnumerable<StudySnapshot> WatchAsync(string studyId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sweep = Sweep(studyId);
-        var slotsTotal = (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
+        int? slotsTotal = null;
         var failures = new TransientFailures(_reconnectFor);
         StudyTrials? trials = null;
         using var timer = new PeriodicTimer(_pollEvery);
@@ -117,8 +123,10 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             StudySnapshot? snapshot = null;
             try
             {
+                // Read inside the retry too: the first call may be the one that finds a listed gateway dead.
+                slotsTotal ??= (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
                 trials ??= await StudyTrials.ReadAsync(sweep, cancellationToken);
-                snapshot = await PollAsync(sweep, studyId, slotsTotal, trials, cancellationToken);
+                snapshot = await PollAsync(sweep, studyId, slotsTotal.Value, trials, cancellationToken);
                 failures.Recovered();
             }
             catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)

@@ -250,13 +250,29 @@ internal sealed class SpecReader
 
     private int? Int(JsonElement e, string field)
     {
-        if (e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int value))
+        if (e.ValueKind != JsonValueKind.Number)
+        {
+            Problem(field, e, "must be a whole number");
+            return null;
+        }
+
+        // 1e9 and 1000000000.0 are whole numbers as written in a spec; TryGetInt32 takes only plain digits.
+        if (e.TryGetInt32(out int value))
         {
             return value;
         }
 
-        Problem(field, e, e.ValueKind == JsonValueKind.Number ? "must be a whole number (32-bit)" : "must be a whole number");
-        return null;
+        switch (e.TryGetDouble(out double real) ? WholeNumber.TryFrom(real, out value) : WholeNumber.Problem.OutOfRange)
+        {
+            case WholeNumber.Problem.None:
+                return value;
+            case WholeNumber.Problem.NotIntegral:
+                Problem(field, e, "must be a whole number");
+                return null;
+            default:
+                Problem(field, e, $"must be a whole number from {int.MinValue} to {int.MaxValue}");
+                return null;
+        }
     }
 
     private double? Double(JsonElement e, string field)
@@ -341,7 +357,8 @@ internal sealed class SpecReader
 
     private void Problem(string field, JsonElement value, string rule)
     {
-        string text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        // A string keeps its quotes, so "20" where a number is wanted reads as the string it is.
+        string text = value.ValueKind == JsonValueKind.String ? $"\"{value.GetString()}\"" : value.GetRawText();
         problems.Add(new SpecProblem(field, text.Length > 80 ? text[..77] + "..." : text, rule));
     }
 }

@@ -25,6 +25,13 @@ internal static class YamlSpec
 
             return (Convert(stream.Documents[0].RootNode)?.ToJsonString() ?? "null", null);
         }
+        catch (YamlException e) when (IndentingTab(yaml) is { } tab)
+        {
+            // YamlDotNet places a tab in the indentation at the start of the enclosing mapping (often line 1,
+            // column 1); the tab itself is what the user has to find.
+            string message = (e.InnerException?.Message ?? e.Message).Trim();
+            return (null, new SpecProblem("$", null, $"invalid YAML at line {tab.Line}, column {tab.Column}: a tab indents this line; YAML indents with spaces only ({message})"));
+        }
         catch (YamlException e)
         {
             string message = (e.InnerException?.Message ?? e.Message).Trim();
@@ -35,6 +42,24 @@ internal static class YamlSpec
             // YamlDotNet's scanner throws this (without a position) on some malformed plain scalars.
             return (null, new SpecProblem("$", null, $"invalid YAML: {e.Message} (check brackets and quotes)"));
         }
+    }
+
+    /// <summary>The first tab in a line's leading whitespace (1-based line and column), if any.</summary>
+    private static (int Line, int Column)? IndentingTab(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            for (int j = 0; j < lines[i].Length && lines[i][j] is ' ' or '\t'; j++)
+            {
+                if (lines[i][j] == '\t')
+                {
+                    return (i + 1, j + 1);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static JsonNode? Convert(YamlNode node) => node switch

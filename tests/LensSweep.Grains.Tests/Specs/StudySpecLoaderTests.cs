@@ -83,7 +83,7 @@ public sealed class StudySpecLoaderTests
 
         var problem = Assert.Single(ProblemsOf(json));
 
-        Assert.Equal(("search_space.patch_size", "eight", "must be a whole number"), (problem.Field, problem.Value, problem.Rule));
+        Assert.Equal(("search_space.patch_size", "\"eight\"", "must be a whole number"), (problem.Field, problem.Value, problem.Rule));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class StudySpecLoaderTests
 
         var problem = Assert.Single(ProblemsOf(json));
 
-        Assert.Equal(("scheduler.mode", "maximise"), (problem.Field, problem.Value));
+        Assert.Equal(("scheduler.mode", "\"maximise\""), (problem.Field, problem.Value));
         Assert.StartsWith("must be one of 'max', 'min'", problem.Rule);
     }
 
@@ -266,5 +266,64 @@ public sealed class StudySpecLoaderTests
 
         Assert.Equal(("$", "/nonexistent/study.json"), (problem.Field, problem.Value));
         Assert.StartsWith("cannot read the spec file", problem.Rule);
+    }
+
+    [Fact]
+    public void Yaml_tab_error_reports_the_line_and_column_of_the_tab()
+    {
+        var problem = Assert.Single(StudySpecLoader.Parse("name: unit\nscheduler:\n\tkind: none\n", SpecSyntax.Yaml).Problems);
+
+        Assert.StartsWith("invalid YAML at line 3, column 1: ", problem.Rule);
+        Assert.Contains("tab", problem.Rule, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("1e2")]
+    [InlineData("100.0")]
+    [InlineData("1E+2")]
+    public void Json_whole_number_written_with_an_exponent_or_a_decimal_point_is_accepted(string written)
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"name\": \"unit\"", $"\"name\": \"unit\", \"seed\": {written}", StringComparison.Ordinal);
+
+        var loaded = StudySpecLoader.Parse(json);
+
+        Assert.Empty(loaded.Problems);
+        Assert.Equal(100, loaded.Spec!.Seed);
+    }
+
+    [Theory]
+    [InlineData("1e9")]
+    [InlineData("1000000000.0")]
+    public void Yaml_whole_number_written_with_an_exponent_or_a_decimal_point_is_accepted(string written)
+    {
+        // JSON is YAML's flow style, so the minimal spec reads as YAML too.
+        var yaml = SpecTestData.MinimalJson.Replace("\"name\": \"unit\"", $"\"name\": \"unit\", \"seed\": {written}", StringComparison.Ordinal);
+
+        var loaded = StudySpecLoader.Parse(yaml, SpecSyntax.Yaml);
+
+        Assert.Empty(loaded.Problems);
+        Assert.Equal(1000000000, loaded.Spec!.Seed);
+    }
+
+    [Theory]
+    [InlineData("1.5", "must be a whole number")]
+    [InlineData("1e12", "must be a whole number from -2147483648 to 2147483647")]
+    public void Json_number_that_is_not_integral_or_out_of_range_is_refused_with_the_rule(string written, string rule)
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"name\": \"unit\"", $"\"name\": \"unit\", \"seed\": {written}", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal(("seed", written, rule), (problem.Field, problem.Value, problem.Rule));
+    }
+
+    [Fact]
+    public void A_string_where_a_number_is_wanted_is_echoed_with_its_quotes()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"name\": \"unit\"", "\"name\": \"unit\", \"seed\": \"20\"", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("seed = \"20\": must be a whole number", problem.ToString());
     }
 }

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using LensSweep.Client.Cluster;
+
+namespace LensSweep.Client.Commands;
+
+/// <summary>
+/// The options every cluster command takes, in one place so each command reads them the same way:
+/// <c>--cluster</c> (one gateway or several), <c>--cluster-id</c>, <c>--service-id</c> and <c>--connect-timeout</c>.
+/// Each falls back on its environment variable, then on the silo's own default.
+/// </summary>
+/// <param name="environment">Reads an environment variable (<see cref="CliServices.Environment"/>).</param>
+internal sealed class ClusterOptions(Func<string, string?> environment)
+{
+    public Option<IReadOnlyList<ClusterAddress>> Gateways { get; } = new("--cluster")
+    {
+        Description = $"Gateways of the cluster to talk to, comma-separated; any live one will do, and commands and 'study watch' move to another when one dies. ${ClusterAddress.EnvironmentVariable} is read when it is not given.",
+        HelpName = "host:port[,host:port…]",
+        Recursive = true,
+        DefaultValueFactory = result => FromEnvironment(environment, ClusterAddress.EnvironmentVariable) is { } text
+            ? ParseGateways(result, text, $"${ClusterAddress.EnvironmentVariable}")
+            : [ClusterAddress.Default],
+        CustomParser = result => ParseGateways(result, result.Tokens.Single().Value, "--cluster"),
+    };
+
+    public Option<string> ClusterId { get; } = Id(
+        environment,
+        "--cluster-id",
+        ClusterTarget.ClusterIdVariable,
+        ClusterTarget.DefaultClusterId,
+        "Cluster id the silos were started with (lenssweep-silo --cluster-id); a console with another id finds no cluster.");
+
+    public Option<string> ServiceId { get; } = Id(
+        environment,
+        "--service-id",
+        ClusterTarget.ServiceIdVariable,
+        ClusterTarget.DefaultServiceId,
+        "Service id the silos were started with (lenssweep-silo --service-id).");
+
+    public Option<int> ConnectTimeout { get; } = WithRecursive(CliOptions.WholeNumber(
+        "--connect-timeout",
+        $"Seconds to keep trying the gateways before reporting that no cluster answered; a machine busy training can take long to answer.",
+        (int)ClusterTarget.DefaultConnectTimeout.TotalSeconds,
+        helpName: "SECONDS"));
+
+    /// <summary>Adds all four to <paramref name="command"/>; they are recursive, so its subcommands take them too.</summary>
+    public T AddTo<T>(T command)
+        where T : Command
+    {
+        command.Add(Gateways);
+        command.Add(ClusterId);
+        command.Add(ServiceId);
+        command.Add(ConnectTimeout);
+        return command;
+    }
+
+    public ClusterTarget Read(ParseResult parseResult) => new(
+        parseResult.GetRequiredValue(Gateways),
+        parseResult.GetRequiredValue(ClusterId),
+        parseResult.GetRequiredValue(ServiceId),
+        TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)));
+
+    private static Option<string> Id(Func<string, string?> environment, string name, string variable, string defaultValue, string description) => new(name)
+    {
+        Description = $"{description} ${variable} is read when it is not given.",
+        HelpName = "ID",
+        Recursive = true,
+        DefaultValueFactory = result => FromEnvironment(environment, variable) is { } text ? CheckId(result, text, $"${variable}") : defaultValue,
+        CustomParser = result => CheckId(result, result.Tokens.Single().Value, name),
+    };
+
+    /// <summary>The silo's rule for its ids (SiloHostOptionsValidator): a non-empty name without spaces.</summary>
+    private static string CheckId(ArgumentResult result, string text, string source)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Any(char.IsWhiteSpace))
+        {
+            result.AddError($"{source} must be a non-empty name without spaces; got '{text}'.");
+        }
+
+        return text;
+    }
+
+    private static IReadOnlyList<ClusterAddress> ParseGateways(ArgumentResult result, string text, string source)
+    {
+        if (ClusterAddress.TryParseList(text, out var gateways, out var problem))
+        {
+            return gateways;
+        }
+
+        result.AddError($"{source} {problem}.");
+        return [ClusterAddress.Default];
+    }
+
+    private static string? FromEnvironment(Func<string, string?> environment, string variable) =>
+        environment(variable) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
+
+    private static Option<int> WithRecursive(Option<int> option)
+    {
+        option.Recursive = true;
+        return option;
+    }
+}
