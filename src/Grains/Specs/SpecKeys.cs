@@ -20,6 +20,9 @@ public static class SpecKeys
     public const string Classes = "classes";
     public const string ValidationFraction = "validation_fraction";
     public const string TestFraction = "test_fraction";
+    public const string MacroLens = "macro_lens";
+    public const string Noise = "noise";
+    public const string UnlabelledPerClass = "unlabelled_per_class";
 
     public const string Count = "count";
 
@@ -39,7 +42,7 @@ public static class SpecKeys
     public const string Scale = "scale";
 
     public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed];
-    public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed];
+    public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass];
     public static readonly string[] SearchKeys = [Kind, Count];
     public static readonly string[] SchedulerKeys = [Kind, MinEpochs, MaxEpochs, Eta, Metric, Mode];
     public static readonly string[] ProbeKeys = [Epochs, L2, LearningRate, BatchSize];

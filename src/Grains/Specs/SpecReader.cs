@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LensSweep.Grains.Scheduling;
 using LensSweep.Models.Data;
+using LensSweep.Models.Simulation;
 
 namespace LensSweep.Grains.Specs;
 
@@ -20,6 +21,10 @@ internal sealed class SpecReader
 
 
     private static readonly (string Name, MetricMode Value)[] Modes = [("max", MetricMode.Max), ("min", MetricMode.Min)];
+
+    private static readonly (string Name, MacroLens Value)[] MacroLenses = [("fixed", MacroLens.Fixed), ("varied", MacroLens.Varied)];
+
+    private static readonly (string Name, PixelNoise Value)[] Noises = [("none", PixelNoise.None), ("euclid", PixelNoise.Euclid)];
 
     private static readonly (string Name, RangeScale Value)[] Scales = [("uniform", RangeScale.Uniform), ("log", RangeScale.Log), ("int", RangeScale.Int)];
 
@@ -76,6 +81,9 @@ internal sealed class SpecReader
             ValidationFraction = Optional(e, path, SpecKeys.ValidationFraction, Double) ?? defaults.ValidationFraction,
             TestFraction = Optional(e, path, SpecKeys.TestFraction, Double) ?? defaults.TestFraction,
             Seed = Optional(e, path, SpecKeys.Seed, Int) ?? defaults.Seed,
+            MacroLens = Optional(e, path, SpecKeys.MacroLens, (x, f) => Enum(x, f, MacroLenses)) ?? defaults.MacroLens,
+            Noise = Optional(e, path, SpecKeys.Noise, (x, f) => Enum(x, f, Noises)) ?? defaults.Noise,
+            UnlabelledPerClass = Optional(e, path, SpecKeys.UnlabelledPerClass, Int) ?? defaults.UnlabelledPerClass,
         };
     }
 

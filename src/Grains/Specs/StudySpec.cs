@@ -18,7 +18,9 @@ namespace LensSweep.Grains.Specs;
 ///   "max_concurrent_trials": 4,              // never more trials training at once (device slots cap it too)
 ///   "dataset": { "kind": "simulated" | "deeplense" | "lsst", "path": "...", "images_per_class": 64,
 ///                "image_size": 32, "classes": ["no_sub", "cdm", "axion"], "validation_fraction": 0.15,
-///                "test_fraction": 0.15, "seed": 0 },
+///                "test_fraction": 0.15, "seed": 0,
+///                "macro_lens": "fixed" | "varied", "noise": "none" | "euclid",   // simulator only
+///                "unlabelled_per_class": 0 },             // simulator only: extra images only pretraining sees
 ///   "search_space": {                        // every key optional; an omitted one is fixed at MaeConfig/OptimizerConfig's default
 ///     "mask_ratio": [0.5, 0.75],             // a list: grid values (random search picks among them)
 ///     "patch_size": 8,                       // a scalar: fixed

@@ -48,7 +48,7 @@ public static partial class StudySpecValidator
         ArgumentNullException.ThrowIfNull(dataset);
         var channels = dataset.Kind == DatasetKind.Lsst ? LensSweep.Models.Data.Lsst.LsstReader.Bands.Count : 1;
         var classes = dataset.Classes?.Count ?? (dataset.Kind == DatasetKind.Lsst ? 2 : LensSweep.Models.Simulation.LensClasses.All.Count);
-        return new DatasetShape(dataset.ImageSize, channels, (long)(dataset.ImagesPerClass ?? 0) * classes);
+        return new DatasetShape(dataset.ImageSize, channels, ((long)(dataset.ImagesPerClass ?? 0) + dataset.UnlabelledPerClass) * classes);
     }
 
     private static void ValidateStudy(StudySpec spec, List<SpecProblem> problems)
@@ -80,6 +80,25 @@ public static partial class StudySpecValidator
         }
 
         AtLeast(problems, Field(SpecKeys.ImageSize), dataset.ImageSize, 1);
+        AtLeast(problems, Field(SpecKeys.UnlabelledPerClass), dataset.UnlabelledPerClass, 0);
+        if (dataset.Kind != DatasetKind.Simulated)
+        {
+            // The simulator's own settings mean nothing for files: refuse them rather than ignore them.
+            if (dataset.MacroLens != LensSweep.Models.Simulation.MacroLens.Fixed)
+            {
+                problems.Add(new(Field(SpecKeys.MacroLens), "varied", "applies only to simulated data"));
+            }
+
+            if (dataset.Noise != LensSweep.Models.Simulation.PixelNoise.None)
+            {
+                problems.Add(new(Field(SpecKeys.Noise), "euclid", "applies only to simulated data"));
+            }
+
+            if (dataset.UnlabelledPerClass > 0)
+            {
+                problems.Add(new(Field(SpecKeys.UnlabelledPerClass), Text(dataset.UnlabelledPerClass), "applies only to simulated data (a folder's images are all labelled)"));
+            }
+        }
         if (dataset.Classes is { } classes && (classes.Distinct(StringComparer.Ordinal).Count() < 2 || classes.Count != classes.Distinct(StringComparer.Ordinal).Count()))
         {
             problems.Add(new(Field(SpecKeys.Classes), "[" + string.Join(", ", classes) + "]", "must name at least 2 different classes, each once"));
