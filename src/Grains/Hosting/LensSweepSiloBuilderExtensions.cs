@@ -59,6 +59,8 @@ public static class LensSweepSiloBuilderExtensions
             });
         services.TryAddSingleton<DeviceWorkerPool>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceWorkerPool>());
+        services.TryAddSingleton<EngineDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineDrain>());
         services.AddPlacementDirector<DeviceSlotPlacement, DeviceSlotPlacementDirector>();
         services.AddPlacementFilter<RequireDeviceSlotsFilterStrategy, RequireDeviceSlotsFilterDirector>(ServiceLifetime.Singleton);
         return builder;

@@ -13,7 +13,10 @@ namespace LensSweep.Grains.Training;
 /// </summary>
 public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetCache datasets, ILogger<TorchTrialTrainer> logger) : ITrialTrainer
 {
-    public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
+    public Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken) =>
+        TrainRungAsync(work, progress, CancellationToken.None, cancellationToken);
+
+    public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken stop, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
 
@@ -31,26 +34,22 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
 
         using var checkpointIn = work.ResumeFromKey is null ? null : ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).GetAwaiter().GetResult();
         using var checkpointOut = new MemoryStream();
-        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device);
+        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.FromStep, work.ToEpoch, work.Device);
         var report = new InlineProgress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss)));
-        RungOutcome outcome;
-        if (work.ProbeAtEnd)
+
+        // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
+        var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger);
+        var scores = segment.Validation is { } validation && segment.Test is { } test
+            ? new ProbeScores(validation.MacroRocAuc, validation.Accuracy, test.MacroRocAuc, test.Accuracy)
+            : null;
+        var stoppedAt = segment.StoppedAt is { } at ? new StepPosition(at.Epoch, at.Step) : null;
+        var outcome = new RungOutcome(scores, new Trials.TrialCost(segment.Cost.Seconds, segment.Cost.TrainingFlops), [.. segment.Losses.Select(l => l.MeanLoss)])
         {
-            var result = TrialRunner.Run(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger);
-            outcome = new RungOutcome(
-                new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
-                new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
-                [.. result.Losses.Select(l => l.MeanLoss)]);
-        }
-        else
-        {
-            // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
-            var (losses, cost) = TrialRunner.Pretrain(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger);
-            outcome = new RungOutcome(null, new Trials.TrialCost(cost.Seconds, cost.TrainingFlops), [.. losses.Select(l => l.MeanLoss)]);
-        }
+            StoppedAt = stoppedAt,
+        };
 
         checkpointOut.Position = 0;
-        await artifacts.PutAsync(work.CheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
+        await artifacts.PutAsync(stoppedAt is null ? work.CheckpointKey : work.StopCheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
@@ -81,6 +80,6 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         public void Report(T value) => report(value);
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}")]
-    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int to, string device);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training from epoch {From} step {FromStep} to epoch {To} on {Device}")]
+    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int fromStep, int to, string device);
 }

@@ -34,4 +34,8 @@ public sealed class TrialState
 
     /// <summary>The slot of the newest assignment, for status displays.</summary>
     [Id(10)] public DeviceSlot? Slot { get; set; }
+
+    /// <summary>Steps of epoch <see cref="EpochsDone"/> the checkpoint also holds: 0 at an epoch boundary, more when a
+    /// draining silo stopped the trial inside an epoch (it resumes at that step).</summary>
+    [Id(11)] public int StepInEpoch { get; set; }
 }

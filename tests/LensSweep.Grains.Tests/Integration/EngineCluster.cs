@@ -42,7 +42,8 @@ internal sealed class EngineCluster : IAsyncDisposable
     public static bool HasSlots(string siloName) => siloName != "Silo_0";
 
     /// <param name="addTrainer">The silos' trainer; the scripted one when null.</param>
-    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null)
+    /// <param name="configureEngine">Changes to the engine options after the test defaults (a 1 s reconcile period, a 200 ms slot poll).</param>
+    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null, Action<EngineOptions>? configureEngine = null)
     {
         var script = new TrainerScript();
         var artifacts = new InMemoryArtifactStore();
@@ -56,6 +57,7 @@ internal sealed class EngineCluster : IAsyncDisposable
                 o.DeviceSlots = HasSlots(options.SiloName) ? [.. SlotsPerSilo] : [];
                 o.ReconcilePeriod = TimeSpan.FromSeconds(1);
                 o.SlotPollPeriod = TimeSpan.FromMilliseconds(200);
+                configureEngine?.Invoke(o);
             });
             silo.Services.AddSingleton(script);
             silo.Services.AddSingleton<IArtifactStore>(artifacts);

@@ -1,0 +1,72 @@
+using LensSweep.Grains.Hosting;
+using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace LensSweep.Grains.Tests.Integration;
+
+/// <summary>A silo stopped gracefully (SIGTERM) hands its trials over; each test on a cluster of its own.</summary>
+public sealed class DrainTests
+{
+    // Far longer than the test may take: a hand-over that waited for a reconcile pass would time the test out.
+    private static readonly TimeSpan NoReconcile = TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public async Task Stopping_a_silo_mid_epoch_resumes_its_trial_elsewhere_at_the_same_step_within_seconds()
+    {
+        var script = new StepScript();
+        await using var engine = await EngineCluster.StartAsync(
+            addTrainer: silo =>
+            {
+                silo.Services.AddSingleton(script);
+                silo.AddLensSweepTrainer<SteppedTrainer>();
+            },
+            configureEngine: o => o.ReconcilePeriod = NoReconcile);
+        const string study = "drain";
+        var victim = engine.Cluster.Silos.First(s => EngineCluster.HasSlots(s.Name));
+
+        // Both trials (one per slot silo) hold before step 4 of epoch 1; the sweep grain lives on the victim, so
+        // the hand-over must also get the study's decision out before its coordinator stops with the silo.
+        script.HoldAt(epoch: 1, step: 4);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, victim.SiloAddress);
+        try
+        {
+            await engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(2), maxConcurrent: 2));
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        await EngineCluster.WaitUntilAsync(() => Task.FromResult(script.Waiting == 2), TimeSpan.FromSeconds(20), () => "both trials to reach epoch 1 step 4");
+        var drained = Assert.Single(script.Calls.Where(c => c.Silo.Equals(victim.SiloAddress)).Select(c => c.Trial).Distinct());
+
+        var stopRequested = DateTime.UtcNow;
+        var stopping = engine.Cluster.StopSiloAsync(victim);
+        SteppedCall? resumed = null;
+        await EngineCluster.WaitUntilAsync(
+            () => Task.FromResult((resumed = script.Calls.FirstOrDefault(c => c.Trial == drained && !c.Silo.Equals(victim.SiloAddress))) is not null),
+            TimeSpan.FromSeconds(60),
+            () => $"trial {drained} to resume on another silo");
+        script.Open();
+        await stopping;
+        var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, status.Counts.Completed);
+        Assert.Equal((1, 4), (resumed!.FromEpoch, resumed.FromStep));
+        Assert.NotNull(resumed.ResumeFromKey);
+        var handOver = resumed.StartedUtc - stopRequested;
+        Assert.True(handOver < TimeSpan.FromSeconds(15), $"the hand-over took {handOver.TotalSeconds:0.0} s");
+        var expected = Enumerable.Range(0, 2).SelectMany(e => Enumerable.Range(0, StepScript.StepsPerEpoch).Select(s => (e, s))).ToList();
+        foreach (var trial in new[] { 0, 1 })
+        {
+            var steps = script.Steps.Where(s => s.Trial == trial).Select(s => (s.Epoch, s.Step)).ToList();
+            Assert.Equal(expected, steps.Order());
+        }
+
+        var onVictim = script.Steps.Where(s => s.Trial == drained && s.Silo.Equals(victim.SiloAddress)).Select(s => (s.Epoch, s.Step)).ToList();
+        Assert.Equal(expected.Take(StepScript.StepsPerEpoch + 4), onVictim);
+    }
+}
