@@ -34,7 +34,7 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
 
         using var checkpointIn = work.ResumeFromKey is null ? null : ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).GetAwaiter().GetResult();
         using var checkpointOut = new MemoryStream();
-        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.FromStep, work.ToEpoch, work.Device);
+        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device, work.FromStep);
         var report = new InlineProgress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss)));
 
         // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
@@ -80,6 +80,6 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         public void Report(T value) => report(value);
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training from epoch {From} step {FromStep} to epoch {To} on {Device}")]
-    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int fromStep, int to, string device);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}, from step {FromStep} of epoch {From}")]
+    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int to, string device, int fromStep);
 }
