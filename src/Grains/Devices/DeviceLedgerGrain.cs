@@ -1,4 +1,5 @@
 using LensSweep.Grains.Hosting;
+using LensSweep.Grains.Sweeps;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -141,8 +142,30 @@ public sealed partial class DeviceLedgerGrain(
             LogLeaseDropped(logger, lease.Slot.ToString(), lease.Owner);
         }
 
+        foreach (var owner in dropped.Select(l => l.Owner).Distinct(StringComparer.Ordinal))
+        {
+            _ = TellOwnerAsync(owner);
+        }
+
         return state.State.Leases.RemoveAll(l => !active.Contains(l.Slot.Silo)) > 0 || forgotten;
     }
+
+    /// <summary>An owner is a study: it re-checks its trials now, so those of a dead silo are re-placed within
+    /// failure detection rather than at its next reconcile. Best effort: that reconcile still finds them.</summary>
+    private async Task TellOwnerAsync(string owner)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ISweepGrain>(owner).RequestReconcileAsync("a silo holding its slots is no longer active");
+        }
+        catch (Exception e)
+        {
+            LogOwnerNotTold(logger, owner, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Could not tell {Owner} it lost slots ({Reason}); its reconcile pass will find out")]
+    private static partial void LogOwnerNotTold(ILogger logger, string owner, string reason);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Silo {Silo} is draining: its slots are leased no more")]
     private static partial void LogRetiring(ILogger logger, SiloAddress silo);

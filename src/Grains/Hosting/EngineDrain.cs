@@ -29,6 +29,12 @@ public sealed partial class EngineDrain(DeviceWorkerPool workers, IGrainFactory 
     /// that fails or runs out of time is logged, and the silo stops regardless.</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested && _drain is null)
+        {
+            // No grace at all (a kill): nothing can be handed over; liveness and the studies recover the trials.
+            return;
+        }
+
         Task drain;
         lock (_lock)
         {
@@ -88,14 +94,14 @@ public sealed partial class EngineDrain(DeviceWorkerPool workers, IGrainFactory 
         }));
     }
 
-    /// <summary>Until the study holds no slot here: its trials are re-placed (or queued for a slot), and its
-    /// decision is stored, even when the study's own grain lives on this silo and stops with it.</summary>
+    /// <summary>Until the study holds no slot here and has stored that decision: its trials are re-placed (or queued
+    /// for a slot), even when the study's own grain lives on this silo and stops with it.</summary>
     private async Task WaitUntilMovedAsync(string study, CancellationToken cancellationToken)
     {
         while (true)
         {
             var status = await grains.GetGrain<ISweepGrain>(study).GetStatusAsync();
-            if (status.Phase != SweepPhase.Running || status.Slots.All(s => !s.Slot.Silo.Equals(silo.SiloAddress)))
+            if (status.Phase != SweepPhase.Running || (!status.Deciding && status.Slots.All(s => !s.Slot.Silo.Equals(silo.SiloAddress))))
             {
                 return;
             }

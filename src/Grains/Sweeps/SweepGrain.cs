@@ -738,7 +738,10 @@ public sealed partial class SweepGrain(
         var slots = State.Leases.Select(l => new SlotUse(l.Slot, boundTo.TryGetValue(l.Id, out var trial) ? trial : null)).ToList();
         return new SweepStatus(
             StudyId, State.Phase, trialCount, counts, slots, Best(),
-            plan is null ? "" : MetricNames.Of(plan.Scheduler.Metric), definition.State.StartedAt, State.FinishedAt, State.CancelReason);
+            plan is null ? "" : MetricNames.Of(plan.Scheduler.Metric), definition.State.StartedAt, State.FinishedAt, State.CancelReason)
+        {
+            Deciding = _pump is { IsCompleted: false },
+        };
     }
 
     /// <summary>The leaderboard's first entry, found in one pass (status is asked for often).</summary>

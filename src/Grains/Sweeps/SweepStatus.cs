@@ -41,7 +41,13 @@ public sealed record SweepStatus(
     [property: Id(6)] string Metric,
     [property: Id(7)] DateTimeOffset? StartedAt,
     [property: Id(8)] DateTimeOffset? FinishedAt,
-    [property: Id(9)] string? CancelReason);
+    [property: Id(9)] string? CancelReason)
+{
+    /// <summary>The coordinator is applying reports or re-checking slots right now: what <see cref="Slots"/> shows
+    /// may not be stored yet. A draining silo waits for this to clear before it lets the study stop with it.</summary>
+    [Id(10)]
+    public bool Deciding { get; init; }
+}
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.LeaderboardEntry")]

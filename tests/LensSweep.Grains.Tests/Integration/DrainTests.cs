@@ -49,7 +49,7 @@ public sealed class DrainTests
         await EngineCluster.WaitUntilAsync(
             () => Task.FromResult((resumed = script.Calls.FirstOrDefault(c => c.Trial == drained && !c.Silo.Equals(victim.SiloAddress))) is not null),
             TimeSpan.FromSeconds(60),
-            () => $"trial {drained} to resume on another silo");
+            () => $"trial {drained} to resume on another silo; the engine logged: {string.Join(" | ", engine.Logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception}"))}");
         script.Open();
         await stopping;
         var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(30));

@@ -6,6 +6,7 @@ using LensSweep.Grains.Storage;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Models.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -23,8 +24,9 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     private readonly string _stateFolder;
 
-    private EngineCluster(InProcessTestCluster cluster, TrainerScript script, InMemoryArtifactStore artifacts, string stateFolder)
+    private EngineCluster(InProcessTestCluster cluster, TrainerScript script, InMemoryArtifactStore artifacts, string stateFolder, LogRecorder logs)
     {
+        Logs = logs;
         Cluster = cluster;
         Script = script;
         Artifacts = artifacts;
@@ -37,6 +39,9 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public InMemoryArtifactStore Artifacts { get; }
 
+    /// <summary>The engine's warnings and errors, from every silo.</summary>
+    public LogRecorder Logs { get; }
+
     public IClusterClient Client => Cluster.Client;
 
     public static bool HasSlots(string siloName) => siloName != "Silo_0";
@@ -48,6 +53,7 @@ internal sealed class EngineCluster : IAsyncDisposable
         var script = new TrainerScript();
         var artifacts = new InMemoryArtifactStore();
         var reminders = new InMemoryReminderTable();
+        var logs = new LogRecorder();
         var stateFolder = Path.Combine(Path.GetTempPath(), "lenssweep-tests", Guid.NewGuid().ToString("N"));
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
@@ -61,6 +67,7 @@ internal sealed class EngineCluster : IAsyncDisposable
             });
             silo.Services.AddSingleton(script);
             silo.Services.AddSingleton<IArtifactStore>(artifacts);
+            silo.Services.AddSingleton<ILoggerProvider>(logs);
             if (addTrainer is null)
             {
                 silo.AddLensSweepTrainer<ScriptedTrainer>();
@@ -90,7 +97,7 @@ internal sealed class EngineCluster : IAsyncDisposable
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new EngineCluster(cluster, script, artifacts, stateFolder);
+        return new EngineCluster(cluster, script, artifacts, stateFolder, logs);
     }
 
     /// <summary>Whatever a test does, its study ends with it: the gate opens and a still-running study is
