@@ -102,6 +102,9 @@ public sealed partial class MaeTrainer : IDisposable
                 $"Training stopped at step {StepInEpoch} of an epoch of {stoppedEpochLength} steps, but this dataset gives {stepsPerEpoch} steps per epoch: " +
                 "the resumed epoch would not be the one that was stopped.", nameof(data));
 
+        // Any position inside an epoch from here on (a stop, a cancellation, a divergence) belongs to this length.
+        stoppedEpochLength = stepsPerEpoch;
+
         var buffer = new float[batch * data.PixelsPerImage];
         long[] shape = [batch, data.Channels, data.Height, data.Width];
         var losses = new List<EpochLoss>();
@@ -117,7 +120,6 @@ public sealed partial class MaeTrainer : IDisposable
                 cancellationToken.ThrowIfCancellationRequested();
                 if (stop.IsCancellationRequested)
                 {
-                    stoppedEpochLength = stepsPerEpoch;
                     return new TrainingRun(losses, steps, steps * batch, Stopwatch.GetElapsedTime(started).TotalSeconds) { StoppedAt = new TrainingPosition(epoch, i) };
                 }
 

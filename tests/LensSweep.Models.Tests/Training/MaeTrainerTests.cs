@@ -104,6 +104,21 @@ public sealed class MaeTrainerTests
     }
 
     [Fact]
+    public void Trainer_cancelled_inside_an_epoch_saves_a_checkpoint_that_says_where()
+    {
+        using var trainer = NewTrainer();
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => trainer.Train(Data, toEpoch: 1, new InlineProgress<TrainProgress>(_ => cancel.Cancel()), cancel.Token));
+        using var checkpoint = new MemoryStream();
+        trainer.SaveCheckpoint(checkpoint);
+        checkpoint.Position = 0;
+
+        var header = MaeCheckpoint.ReadHeader(checkpoint);
+
+        Assert.Equal((0, 1, 3), (header.Epoch, header.StepInEpoch, header.StepsPerEpoch));
+    }
+
+    [Fact]
     public void Mid_epoch_checkpoint_cannot_resume_on_data_with_another_epoch_length()
     {
         using var checkpoint = new MemoryStream();
