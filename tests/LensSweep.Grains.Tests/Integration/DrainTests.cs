@@ -69,4 +69,23 @@ public sealed class DrainTests
         var onVictim = script.Steps.Where(s => s.Trial == drained && s.Silo.Equals(victim.SiloAddress)).Select(s => (s.Epoch, s.Step)).ToList();
         Assert.Equal(expected.Take(StepScript.StepsPerEpoch + 4), onVictim);
     }
+
+    [Fact]
+    public async Task A_retiring_silo_keeps_only_the_slots_still_handing_over_and_is_never_leased_again()
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        var retiring = engine.Cluster.Silos.First(s => EngineCluster.HasSlots(s.Name)).SiloAddress;
+        var held = await engine.Ledger.AcquireAsync("x", 4);
+        Assert.Equal(2, held.Count(l => l.Slot.Silo.Equals(retiring)));
+
+        var told = await engine.Ledger.RetireSlotsAsync(retiring, ["cpu:0"]);
+        var kept = await engine.Ledger.GetLeasesAsync("x");
+        await engine.Ledger.ReleaseAllAsync("x");
+        var later = await engine.Ledger.AcquireAsync("y", 4);
+
+        Assert.Equal(["x"], told);
+        Assert.Equal(["cpu:0"], kept.Where(l => l.Slot.Silo.Equals(retiring)).Select(l => l.Slot.Device));
+        Assert.Equal(2, later.Count);
+        Assert.DoesNotContain(later, l => l.Slot.Silo.Equals(retiring));
+    }
 }
