@@ -40,7 +40,7 @@ public sealed class DrainTests
             RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         }
 
-        await EngineCluster.WaitUntilAsync(() => Task.FromResult(script.Waiting == 2), TimeSpan.FromSeconds(20), () => "both trials to reach epoch 1 step 4");
+        await EngineCluster.WaitUntilAsync(() => Task.FromResult(script.Waiting == 2), TimeSpan.FromSeconds(60), () => "both trials to reach epoch 1 step 4");
         var drained = Assert.Single(script.Calls.Where(c => c.Silo.Equals(victim.SiloAddress)).Select(c => c.Trial).Distinct());
 
         var stopRequested = DateTime.UtcNow;
@@ -48,17 +48,18 @@ public sealed class DrainTests
         SteppedCall? resumed = null;
         await EngineCluster.WaitUntilAsync(
             () => Task.FromResult((resumed = script.Calls.FirstOrDefault(c => c.Trial == drained && !c.Silo.Equals(victim.SiloAddress))) is not null),
-            TimeSpan.FromSeconds(60),
+            NoReconcile / 10,
             () => $"trial {drained} to resume on another silo; the engine logged: {string.Join(" | ", engine.Logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception}"))}");
         script.Open();
         await stopping;
-        var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(30));
+        var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, status.Counts.Completed);
         Assert.Equal((1, 4), (resumed!.FromEpoch, resumed.FromStep));
         Assert.NotNull(resumed.ResumeFromKey);
         var handOver = resumed.StartedUtc - stopRequested;
-        Assert.True(handOver < TimeSpan.FromSeconds(15), $"the hand-over took {handOver.TotalSeconds:0.0} s");
+        // Seconds on an idle machine; the bound only has to be far below the reconcile period, so a busy one passes too.
+        Assert.True(handOver < NoReconcile / 10, $"the hand-over took {handOver.TotalSeconds:0.0} s");
         var expected = Enumerable.Range(0, 2).SelectMany(e => Enumerable.Range(0, StepScript.StepsPerEpoch).Select(s => (e, s))).ToList();
         foreach (var trial in new[] { 0, 1 })
         {

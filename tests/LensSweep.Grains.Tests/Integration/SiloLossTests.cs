@@ -32,17 +32,17 @@ public sealed class SiloLossTests
 
         await EngineCluster.WaitUntilAsync(
             () => Task.FromResult(engine.Script.CallsOf(study).Count(c => c.FromEpoch == 1) == 2 && engine.Script.Running($"study:{study}") == 2),
-            TimeSpan.FromSeconds(20), () => "both trials to block at epoch 1");
+            TimeSpan.FromSeconds(60), () => "both trials to block at epoch 1");
         var lost = Assert.Single(engine.Script.CallsOf(study).Where(c => c.Silo.Equals(victim.SiloAddress)).Select(c => c.Trial).Distinct());
 
         await engine.Cluster.KillSiloAsync(victim);
         TrainerCall? resumed = null;
         await EngineCluster.WaitUntilAsync(
             () => Task.FromResult((resumed = engine.Script.CallsOf(study).FirstOrDefault(c => c.Trial == lost && c.FromEpoch == 1 && !c.Silo.Equals(victim.SiloAddress))) is not null),
-            TimeSpan.FromSeconds(60),
+            NoReconcile / 10,
             () => $"trial {lost} to resume on another silo");
         engine.Script.Open(study);
-        var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(30));
+        var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, status.Counts.Completed);
         Assert.NotNull(resumed!.ResumeFromKey);
