@@ -13,6 +13,7 @@ namespace LensSweep.Grains.Hosting;
 public sealed partial class SiloLossWatcher(IClusterMembershipService membership, IGrainFactory grains, ILogger<SiloLossWatcher> logger)
     : ILifecycleParticipant<ISiloLifecycle>
 {
+    private const int LedgerAttempts = 4;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _watching;
 
@@ -48,15 +49,7 @@ public sealed partial class SiloLossWatcher(IClusterMembershipService membership
                 }
 
                 LogSiloDead(logger, string.Join(", ", newlyDead));
-                try
-                {
-                    // Asking for the view drops the leases of every silo that is no longer active.
-                    await DeviceLedger.Get(grains).GetViewAsync();
-                }
-                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    LogLedgerUnreachable(logger, e.Message);
-                }
+                await TellLedgerAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -64,6 +57,33 @@ public sealed partial class SiloLossWatcher(IClusterMembershipService membership
             // The silo is stopping.
         }
     }
+
+    /// <summary>Asking for the view drops the leases of every silo that is no longer active. The ledger may have
+    /// lived on the dead silo and its first call after the death may fail, so it is asked a few times.</summary>
+    private async Task TellLedgerAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DeviceLedger.Get(grains).GetViewAsync();
+                return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && attempt < LedgerAttempts)
+            {
+                LogLedgerRetry(logger, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogLedgerUnreachable(logger, e.Message);
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Information, Message = "The device ledger did not answer after a silo left ({Reason}); asking again")]
+    private static partial void LogLedgerRetry(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "Silo {Silos} left the cluster: its slots go back to the studies now")]
     private static partial void LogSiloDead(ILogger logger, string silos);
