@@ -28,7 +28,7 @@ public sealed class ElasticityTests
     }
 
     [Fact]
-    public async Task A_silo_stopped_with_sigterm_hands_its_trial_over_from_the_last_checkpoint()
+    public async Task A_silo_stopped_with_sigterm_hands_its_trial_over_at_the_step_where_it_stopped()
     {
         await using var scenario = new Scenario();
         await Task.WhenAll(scenario.StartRedisAsync(), scenario.StartAzuriteAsync());
@@ -46,10 +46,14 @@ public sealed class ElasticityTests
         Assert.Equal(0, leaving.Process.ExitCode);
         await scenario.WaitForCompletedStudyAsync(() => staying, study.Name, StudyDeadline);
 
-        var resumed = staying.Process.FindLine(TrainingLog.EpochOf(study.Name, trial), afterStop);
+        // The drain stopped the trial at a step boundary and the other silo went on from exactly that step.
+        var stopped = leaving.Process.FindLine(TrainingLog.StoppedForDrain(study.Name, trial));
+        Assert.True(stopped is not null, $"trial {trial} was not stopped by the silo's drain\n{leaving.Process.Tail()}");
+        var resumed = staying.Process.FindLine(TrainingLog.ResumedAtStep(study.Name, trial), afterStop);
         Assert.True(resumed is not null, $"trial {trial} never trained on the remaining silo after the other stopped\n{scenario.Tails()}");
         Assert.True(resumed.Int("from") >= checkpointEpoch,
             $"trial {trial} was training from epoch {checkpointEpoch} when its silo stopped, but went on from epoch {resumed.Int("from")}\n{scenario.Tails()}");
+        Assert.Equal((stopped.Int("epoch"), stopped.Int("step")), (resumed.Int("from"), resumed.Int("step")));
         var leaderboard = await scenario.LeaderboardAsync(staying, study.Name);
         Assert.Equal(study.TrialIds.Order(), leaderboard.Select(r => r.TrialId).Order());
     }

@@ -21,6 +21,8 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
     private readonly IServiceProvider _services;
     private readonly ILogger<DeviceWorkerPool> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _draining = new();
+    private readonly ConcurrentDictionary<Task, string> _loops = new();
     private ITrialTrainer? _trainer;
 
     public DeviceWorkerPool(IOptions<EngineOptions> options, IServiceProvider services, ILogger<DeviceWorkerPool> logger)
@@ -41,6 +43,29 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
     /// <summary>Slots training right now, with the trial each runs (for status pages and tests).</summary>
     public IReadOnlyDictionary<string, string> Busy =>
         _workers.Where(w => w.Value.Current is not null).ToDictionary(w => w.Key, w => w.Value.Current!, StringComparer.Ordinal);
+
+    /// <summary>The silo is handing its trials over (<see cref="BeginDrain"/>): running calls stop at their next
+    /// step boundary, queued and new calls are cancelled, and no trial starts training here.</summary>
+    public bool IsDraining => _draining.IsCancellationRequested;
+
+    /// <summary>Records a trial's training loop on a slot, so a drain can wait until the trial has stored where it
+    /// stopped before its slot goes back to the ledger.</summary>
+    public void Track(string device, Task loop)
+    {
+        ArgumentNullException.ThrowIfNull(loop);
+        _loops[loop] = device;
+        _ = loop.ContinueWith(static (done, self) => ((DeviceWorkerPool)self!)._loops.TryRemove(done, out _), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Slots with a trial's training loop on them (a call running, or the trial storing its result).</summary>
+    public IReadOnlyCollection<string> DevicesInUse() => _loops.Values.Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Completes when every training loop on <paramref name="device"/> has ended.</summary>
+    public Task WhenIdleAsync(string device) => Task.WhenAll(_loops.Where(l => l.Value == device).Select(l => l.Key));
+
+    /// <summary>Starts handing over: every running call stops at its next step boundary (with a checkpoint there),
+    /// and the slots take no more work. Irreversible: the silo is stopping.</summary>
+    public void BeginDrain() => _draining.Cancel();
 
     /// <summary>Queues the work on its slot's worker; the task completes on the worker's thread when the
     /// trainer returns (continuations run asynchronously, so awaiting grains resume on their own scheduler).</summary>
@@ -66,6 +91,7 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
     public void Dispose()
     {
         _stopping.Cancel();
+        _draining.Cancel();
         foreach (var worker in _workers.Values)
         {
             worker.Complete();
@@ -101,7 +127,12 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
             // Continuations need not be forced asynchronous: the awaiting grain resumes on its own scheduler,
             // never inline on the slot's thread.
             var item = new Item(work, progress, cancellationToken, new TaskCompletionSource<RungOutcome>());
-            if (!TryAdd(item))
+            if (_pool.IsDraining)
+            {
+                // Cancelled, not failed: the trial keeps its last checkpoint and is handed over from there.
+                item.Result.TrySetCanceled(_pool._draining.Token);
+            }
+            else if (!TryAdd(item))
             {
                 item.Result.TrySetException(new ObjectDisposedException(nameof(DeviceWorkerPool), "The silo is shutting down; its device slots take no more work."));
             }
@@ -134,9 +165,9 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
         private void Execute(Item item)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(item.CancellationToken, _pool._stopping.Token);
-            if (linked.IsCancellationRequested)
+            if (linked.IsCancellationRequested || _pool.IsDraining)
             {
-                item.Result.TrySetCanceled(linked.Token);
+                item.Result.TrySetCanceled(linked.IsCancellationRequested ? linked.Token : _pool._draining.Token);
                 return;
             }
 
@@ -144,7 +175,7 @@ public sealed partial class DeviceWorkerPool : ILifecycleParticipant<ISiloLifecy
             try
             {
                 // Blocking on purpose: the slot's thread is the device's thread for the whole call.
-                var outcome = _pool.Trainer.TrainRungAsync(item.Work, item.Progress, linked.Token).GetAwaiter().GetResult();
+                var outcome = _pool.Trainer.TrainRungAsync(item.Work, item.Progress, _pool._draining.Token, linked.Token).GetAwaiter().GetResult();
                 _current = null;
                 EngineMetrics.TrainerCalls.Add(1);
                 item.Result.TrySetResult(outcome);

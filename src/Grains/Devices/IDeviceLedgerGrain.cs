@@ -1,3 +1,5 @@
+using Orleans.Runtime;
+
 namespace LensSweep.Grains.Devices;
 
 /// <summary>
@@ -25,6 +27,15 @@ public interface IDeviceLedgerGrain : IGrainWithStringKey
     /// <summary>The owner's live leases (those on dead silos already dropped).</summary>
     [Alias("GetLeases")]
     Task<IReadOnlyList<SlotLease>> GetLeasesAsync(string owner);
+
+    /// <summary>
+    /// A draining silo takes its slots out of service: from now on none of its slots is leased (however long it
+    /// stays Active), and every lease on its slots except those on <paramref name="keepDevices"/> (slots whose
+    /// trials are still storing where they stopped) is dropped. Returns the owners of the dropped leases, which
+    /// must re-check their trials. Repeat it as slots free up; <c>keepDevices = []</c> drops the rest.
+    /// </summary>
+    [Alias("RetireSlots")]
+    Task<IReadOnlyList<string>> RetireSlotsAsync(SiloAddress silo, IReadOnlyCollection<string> keepDevices);
 
     /// <summary>Every slot of the Active silos and every live lease.</summary>
     [Alias("GetView")]

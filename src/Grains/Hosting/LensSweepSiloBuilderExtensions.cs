@@ -59,6 +59,10 @@ public static class LensSweepSiloBuilderExtensions
             });
         services.TryAddSingleton<DeviceWorkerPool>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceWorkerPool>());
+        services.TryAddSingleton<EngineDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<EngineDrain>());
+        services.TryAddSingleton<SiloLossWatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLossWatcher>());
         services.AddPlacementDirector<DeviceSlotPlacement, DeviceSlotPlacementDirector>();
         services.AddPlacementFilter<RequireDeviceSlotsFilterStrategy, RequireDeviceSlotsFilterDirector>(ServiceLifetime.Singleton);
         return builder;

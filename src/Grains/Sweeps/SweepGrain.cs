@@ -266,7 +266,7 @@ public sealed partial class SweepGrain(
         {
             // Memory may now be ahead of storage: drop this activation; the next call or reminder reloads
             // the persisted state and reconciles (the trials still hold their reports).
-            LogPumpFailed(logger, e, StudyId);
+            LogPumpFailure(e);
             foreach (var waiter in _cancelWaiters)
             {
                 waiter.TrySetException(e);
@@ -731,6 +731,19 @@ public sealed partial class SweepGrain(
         }
     }
 
+    /// <summary>A silo that died or is stopping is expected (a warning); anything else is an error with its stack.</summary>
+    private void LogPumpFailure(Exception e)
+    {
+        if (ClusterFaults.IsExpected(e))
+        {
+            LogPumpInterrupted(logger, StudyId, e.Message);
+        }
+        else
+        {
+            LogPumpFailed(logger, e, StudyId);
+        }
+    }
+
     private ITrialGrain Trial(int trial) => GrainFactory.GetGrain<ITrialGrain>(TrialKeys.GrainKey(StudyId, trial));
 
     private SweepStatus Status()
@@ -756,6 +769,7 @@ public sealed partial class SweepGrain(
             plan?.Scheduler.Metric ?? "", definition.State.StartedAt, State.FinishedAt, State.CancelReason)
         {
             Mode = plan?.Scheduler.Mode ?? MetricMode.Max,
+            Deciding = _pump is { IsCompleted: false },
         };
     }
 
@@ -835,6 +849,9 @@ public sealed partial class SweepGrain(
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "Study {Study}: the coordinator loop failed; the activation reloads its persisted state")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception, string study);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study}: the coordinator loop was interrupted by a cluster change ({Reason}); the activation reloads its persisted state")]
+    private static partial void LogPumpInterrupted(ILogger logger, string study, string reason);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);

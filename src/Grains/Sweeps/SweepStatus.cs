@@ -46,6 +46,10 @@ public sealed record SweepStatus(
     /// <summary>Whether a higher or a lower <see cref="Metric"/> is better.</summary>
     [Id(10)]
     public MetricMode Mode { get; init; } = MetricMode.Max;
+    /// <summary>The coordinator is applying reports or re-checking slots right now: what <see cref="Slots"/> shows
+    /// may not be stored yet. A draining silo waits for this to clear before it lets the study stop with it.</summary>
+    [Id(11)]
+    public bool Deciding { get; init; }
 }
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>

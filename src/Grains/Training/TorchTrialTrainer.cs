@@ -13,7 +13,10 @@ namespace LensSweep.Grains.Training;
 /// </summary>
 public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetCache datasets, ILogger<TorchTrialTrainer> logger) : ITrialTrainer
 {
-    public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken)
+    public Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken) =>
+        TrainRungAsync(work, progress, CancellationToken.None, cancellationToken);
+
+    public async Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken stop, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
 
@@ -38,22 +41,22 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
 
         using var checkpointIn = work.ResumeFromKey is null ? null : ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).GetAwaiter().GetResult();
         using var checkpointOut = new MemoryStream();
-        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device);
+        LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device, work.FromStep);
         var report = new InlineProgress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss)));
-        RungOutcome outcome;
-        if (work.ProbeAtEnd)
+
+        // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
+        var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger);
+        var scores = segment.Validation is { } validation && segment.Test is { } test
+            ? new ProbeScores(validation.MacroRocAuc, validation.Accuracy, test.MacroRocAuc, test.Accuracy)
+            : null;
+        var stoppedAt = segment.StoppedAt is { } at ? new StepPosition(at.Epoch, at.Step) : null;
+        var outcome = new RungOutcome(scores, new Trials.TrialCost(segment.Cost.Seconds, segment.Cost.TrainingFlops), [.. segment.Losses.Select(l => l.MeanLoss)])
         {
-            outcome = Outcome(TrialRunner.Run(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger));
-        }
-        else
-        {
-            // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
-            var (losses, cost) = TrialRunner.Pretrain(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, report, cancellationToken, logger);
-            outcome = new RungOutcome(null, new Trials.TrialCost(cost.Seconds, cost.TrainingFlops), [.. losses.Select(l => l.MeanLoss)]);
-        }
+            StoppedAt = stoppedAt,
+        };
 
         checkpointOut.Position = 0;
-        await artifacts.PutAsync(work.CheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
+        await artifacts.PutAsync(stoppedAt is null ? work.CheckpointKey : work.StopCheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
         return outcome;
     }
 
@@ -92,6 +95,6 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
     [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: scoring its untrained encoder (epoch 0) on {Device}")]
     private static partial void LogScoringInitial(ILogger logger, string study, int trial, string device);
 
-    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}")]
-    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int to, string device);
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: training epochs {From}→{To} on {Device}, from step {FromStep} of epoch {From}")]
+    private static partial void LogTraining(ILogger logger, string study, int trial, int from, int to, string device, int fromStep);
 }

@@ -126,4 +126,8 @@ public sealed record TrialInfo(
     /// <summary>The epoch the current rung trains to (0 when the trial has no assignment).</summary>
     [Id(13)]
     public int RungEndEpoch { get; init; }
+
+    /// <summary>Steps of epoch <see cref="EpochsDone"/> already in the checkpoint (a trial handed over mid-epoch).</summary>
+    [Id(14)]
+    public int StepInEpoch { get; init; }
 }

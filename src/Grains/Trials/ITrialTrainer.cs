@@ -20,6 +20,17 @@ public interface ITrialTrainer
     /// <paramref name="cancellationToken"/> between steps: a cancelled trial gives its slot back promptly.
     /// </summary>
     Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TrainRungAsync(TrialWork, IProgress{TrialProgress}, CancellationToken)"/>, and when
+    /// <paramref name="stop"/> fires (the silo is draining) it stops at the next step boundary instead: it stores
+    /// a checkpoint that resumes exactly there under <see cref="TrialWork.StopCheckpointKey"/> and returns an
+    /// outcome whose <see cref="RungOutcome.StoppedAt"/> says where. Work given a <see cref="TrialWork.FromStep"/>
+    /// resumes inside epoch <see cref="TrialWork.FromEpoch"/>. A trainer that cannot stop early keeps this
+    /// default: it trains the call to its end, which still hands over, only later.
+    /// </summary>
+    Task<RungOutcome> TrainRungAsync(TrialWork work, IProgress<TrialProgress> progress, CancellationToken stop, CancellationToken cancellationToken) =>
+        TrainRungAsync(work, progress, cancellationToken);
 }
 
 /// <summary>One call to <see cref="ITrialTrainer.TrainRungAsync"/>.</summary>
@@ -51,7 +62,15 @@ public sealed record TrialWork(
     string? ResumeFromKey,
     string CheckpointKey,
     bool ProbeAtEnd,
-    string Device);
+    string Device)
+{
+    /// <summary>Steps of epoch <see cref="FromEpoch"/> the resumed checkpoint already holds (0: an epoch boundary).</summary>
+    public int FromStep { get; init; }
+
+    /// <summary>Where to store the checkpoint when the call stops early (see <see cref="ITrialTrainer"/>); a key of its
+    /// own, so an early stop never overwrites the checkpoint of a finished epoch.</summary>
+    public string StopCheckpointKey { get; init; } = TrialKeys.StopCheckpoint(StudyId, Trial, Attempt);
+}
 
 /// <summary>Progress inside a call: the epoch being trained and the latest training loss.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.TrialProgress")]

@@ -10,7 +10,20 @@ namespace LensSweep.Grains.Trials;
 public sealed record RungOutcome(
     [property: Id(0)] ProbeScores? Scores,
     [property: Id(1)] TrialCost Cost,
-    [property: Id(2)] IReadOnlyList<double> LossCurve);
+    [property: Id(2)] IReadOnlyList<double> LossCurve)
+{
+    /// <summary>Where the call stopped when it was asked to stop early (its checkpoint is at
+    /// <see cref="TrialWork.StopCheckpointKey"/>); null when it trained to <see cref="TrialWork.ToEpoch"/>.</summary>
+    [Id(3)]
+    public StepPosition? StoppedAt { get; init; }
+}
+
+/// <summary>A step boundary of a trial's training: <see cref="Step"/> steps of zero-based <see cref="Epoch"/> are done.</summary>
+[GenerateSerializer, Immutable, Alias("lenssweep.StepPosition")]
+public sealed record StepPosition([property: Id(0)] int Epoch, [property: Id(1)] int Step)
+{
+    public override string ToString() => $"epoch {Epoch} step {Step}";
+}
 
 /// <summary>A metric on a held-out split: its value and 95% bootstrap interval (NaN bounds when unknown).</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.MetricReading")]

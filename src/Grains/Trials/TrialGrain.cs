@@ -143,6 +143,7 @@ public sealed partial class TrialGrain(
             s.Status.IsActive() ? _progress.Latest : null, s.Cost, s.LossCurve.ToArray(), s.FailureReason, silo.SiloAddress)
         {
             RungEndEpoch = s.Assignment?.ToEpoch ?? 0,
+            StepInEpoch = s.StepInEpoch,
         });
     }
 
@@ -187,12 +188,20 @@ public sealed partial class TrialGrain(
             return;
         }
 
+        if (workers.IsDraining)
+        {
+            // The silo is handing its trials over: the assignment is kept, and the drain gives the slot back so
+            // the study re-places the trial on another silo, where it resumes from its checkpoint.
+            LogNotStartedDraining(logger, _studyId, _trial, assignment.Attempt);
+            return;
+        }
+
         StopTraining();
         var cts = new CancellationTokenSource();
         _training = cts;
         _trainingAttempt = assignment.Attempt;
         _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions(KeepAlivePeriod, KeepAlivePeriod) { KeepAlive = true, Interleave = true });
-        _ = TrainAsync(assignment, cts);
+        workers.Track(assignment.Slot.Device, TrainAsync(assignment, cts));
     }
 
     private void StopTraining()
@@ -234,7 +243,10 @@ public sealed partial class TrialGrain(
                 var setup = assignment.Setup;
                 var work = new TrialWork(
                     _studyId, _trial, assignment.Attempt, setup.Config, setup.Dataset, setup.Probe, setup.MaxEpochs, setup.Seed,
-                    s.EpochsDone, to, s.CheckpointKey, TrialKeys.Checkpoint(_studyId, _trial, to, assignment.Attempt), endOfRung, assignment.Slot.Device);
+                    s.EpochsDone, to, s.CheckpointKey, TrialKeys.Checkpoint(_studyId, _trial, to, assignment.Attempt), endOfRung, assignment.Slot.Device)
+                {
+                    FromStep = s.StepInEpoch,
+                };
                 s.Status = TrialStatus.Running;
 
                 var outcome = await workers.RunAsync(work, _progress, ct);
@@ -246,7 +258,14 @@ public sealed partial class TrialGrain(
                 }
 
                 var previous = s.CheckpointKey;
+                if (outcome.StoppedAt is { } stoppedAt)
+                {
+                    await RecordStopAsync(work, outcome, stoppedAt, previous, resumedFrom);
+                    return;
+                }
+
                 s.EpochsDone = to;
+                s.StepInEpoch = 0;
                 s.CheckpointKey = work.CheckpointKey;
                 s.Cost += outcome.Cost;
                 s.LossCurve.AddRange(outcome.LossCurve);
@@ -335,6 +354,30 @@ public sealed partial class TrialGrain(
         return true;
     }
 
+    /// <summary>The silo is draining and the call stopped at a step boundary: the state points at the checkpoint
+    /// stored there (stored first, by the trainer), and the loop ends. The drain then gives the slot back and tells
+    /// the study, whose next attempt resumes at that step on another silo.</summary>
+    private async Task RecordStopAsync(TrialWork work, RungOutcome outcome, StepPosition stoppedAt, string? previous, string? resumedFrom)
+    {
+        var s = state.State;
+        s.EpochsDone = stoppedAt.Epoch;
+        s.StepInEpoch = stoppedAt.Step;
+        s.CheckpointKey = work.StopCheckpointKey;
+        s.Cost += outcome.Cost;
+        s.LossCurve.AddRange(outcome.LossCurve);
+        await WriteAsync();
+        if (previous is not null && previous != resumedFrom && previous != s.CheckpointKey)
+        {
+            await DeleteQuietlyAsync(previous);
+        }
+
+        LogStoppedForDrain(logger, _studyId, _trial, work.Attempt, stoppedAt);
+        if (_trainingAttempt == work.Attempt)
+        {
+            StopTraining();
+        }
+    }
+
     private async Task FailAsync(TrialAssignment assignment, Exception error)
     {
         LogFailed(logger, error, _studyId, _trial, assignment.Rung, assignment.Attempt);
@@ -420,6 +463,12 @@ public sealed partial class TrialGrain(
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Trial {Study}/{Trial} gave up reporting rung {Rung}; the sweep's reconcile pass will collect it")]
     private static partial void LogReportLost(ILogger logger, Exception exception, string study, int trial, int rung);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "Trial {Study}/{Trial} attempt {Attempt} stopped at {Position} for the silo's drain; its checkpoint is stored there")]
+    private static partial void LogStoppedForDrain(ILogger logger, string study, int trial, int attempt, StepPosition position);
+
+    [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "Trial {Study}/{Trial} attempt {Attempt} does not start: this silo is draining and hands its slot back")]
+    private static partial void LogNotStartedDraining(ILogger logger, string study, int trial, int attempt);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Could not delete superseded checkpoint {Key}")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string key);

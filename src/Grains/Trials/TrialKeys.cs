@@ -33,6 +33,11 @@ public static class TrialKeys
     public static string Checkpoint(string studyId, int trial, int epoch, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/epoch-{epoch:D4}-attempt-{attempt}.ckpt");
 
+    /// <summary>Where the checkpoint of <paramref name="attempt"/> stopped inside a rung (a draining silo handing the
+    /// trial over) lives; an attempt stops early at most once, since the next work goes to a newer attempt.</summary>
+    public static string StopCheckpoint(string studyId, int trial, int attempt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/stopped-attempt-{attempt}.ckpt");
+
     /// <summary>The artifact-key prefix of everything a study stores.</summary>
     public static string StudyPrefix(string studyId) => $"studies/{studyId}/";
 }

@@ -38,4 +38,8 @@ public sealed class TrialState
     /// <summary>Its encoder's scores at epoch 0, before any training: the random-init baseline, computed
     /// once (a resumed or moved trial never recomputes it) and sent with every report.</summary>
     [Id(11)] public ProbeScores? InitialScores { get; set; }
+
+    /// <summary>Steps of epoch <see cref="EpochsDone"/> the checkpoint also holds: 0 at an epoch boundary, more when a
+    /// draining silo stopped the trial inside an epoch (it resumes at that step).</summary>
+    [Id(12)] public int StepInEpoch { get; set; }
 }

@@ -6,23 +6,43 @@ using LensSweep.Models.Mae;
 namespace LensSweep.Models.Training;
 
 /// <summary>What a checkpoint says about itself, readable without building a model.</summary>
-/// <param name="Epoch">Epochs completed when it was written (training resumes at this epoch).</param>
+/// <param name="Epoch">Epochs completed when it was written (training resumes in this epoch).</param>
 /// <param name="Steps">Optimiser steps completed.</param>
-public sealed record CheckpointHeader(MaeConfig Model, OptimizerConfig Optimizer, long Seed, int Epoch, long Steps);
+/// <param name="StepInEpoch">Steps of epoch <paramref name="Epoch"/> already done: 0 at an epoch boundary, more
+/// when training was stopped inside an epoch (it resumes at that step).</param>
+/// <param name="StepsPerEpoch">The epoch's length when it was stopped inside one (0 at a boundary): a resume on
+/// data of another size would shuffle differently, so it is refused.</param>
+/// <param name="EpochLossSum">Sum of the losses of those <paramref name="StepInEpoch"/> steps, so the resumed
+/// epoch's mean loss is the one an uninterrupted run reports.</param>
+public sealed record CheckpointHeader(
+    MaeConfig Model,
+    OptimizerConfig Optimizer,
+    long Seed,
+    int Epoch,
+    long Steps,
+    int StepInEpoch = 0,
+    int StepsPerEpoch = 0,
+    double EpochLossSum = 0)
+{
+    public bool IsMidEpoch => StepInEpoch > 0;
+}
 
 /// <summary>
-/// LensSweep MAE checkpoint, version 1, little-endian, in this order:
+/// LensSweep MAE checkpoint, version 2, little-endian, in this order:
 /// magic "LSWPMAE1" (8 bytes); int32 format version; length-prefixed UTF-8 JSON of the
 /// <see cref="MaeConfig"/> and of the <see cref="OptimizerConfig"/>; int64 seed; int32 epoch; int64 steps;
+/// (version 2) int32 step in epoch, int32 steps per epoch, float64 loss sum of the epoch so far;
 /// the model's state (TorchSharp <c>Module.save</c> format: weights and position buffers); the AdamW state
 /// (TorchSharp <c>save_state_dict</c>: step counts and moment estimates); int32 end marker.
-/// No generator state is stored because the trainer draws each epoch's shuffle and masking noise from
-/// (seed, epoch) alone; the seed and epoch are the whole random state at an epoch boundary.
+/// Version 1 (no step fields) is read as a checkpoint at an epoch boundary.
+/// No generator state is stored because the trainer draws each epoch's shuffle from (seed, epoch) and each
+/// step's masking noise from (seed, epoch, step) alone: those numbers are the whole random state.
 /// </summary>
 public static class MaeCheckpoint
 {
     private static readonly byte[] Magic = "LSWPMAE1"u8.ToArray();
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+    private const int FirstVersionWithSteps = 2;
     private const int EndMarker = 0x454E4421;   // "END!"
 
     internal static void WriteHeader(BinaryWriter writer, CheckpointHeader header)
@@ -34,6 +54,9 @@ public static class MaeCheckpoint
         writer.Write(header.Seed);
         writer.Write(header.Epoch);
         writer.Write(header.Steps);
+        writer.Write(header.StepInEpoch);
+        writer.Write(header.StepsPerEpoch);
+        writer.Write(header.EpochLossSum);
     }
 
     internal static void WriteEnd(BinaryWriter writer) => writer.Write(EndMarker);
@@ -55,13 +78,19 @@ public static class MaeCheckpoint
             if (!magic.AsSpan().SequenceEqual(Magic))
                 throw new InvalidDataException("Stream is not a LensSweep MAE checkpoint (wrong magic bytes).");
             var version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"MAE checkpoint format version {version} is not supported; this build reads version {FormatVersion}.");
+            if (version is < 1 or > FormatVersion)
+                throw new InvalidDataException($"MAE checkpoint format version {version} is not supported; this build reads versions 1 to {FormatVersion}.");
             var model = JsonSerializer.Deserialize<MaeConfig>(reader.ReadString())
                         ?? throw new InvalidDataException("MAE checkpoint has an empty model config.");
             var optimizer = JsonSerializer.Deserialize<OptimizerConfig>(reader.ReadString())
                             ?? throw new InvalidDataException("MAE checkpoint has an empty optimiser config.");
-            return new CheckpointHeader(model, optimizer, reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt64());
+            var header = new CheckpointHeader(model, optimizer, reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt64());
+            if (version < FirstVersionWithSteps)
+                return header;
+            header = header with { StepInEpoch = reader.ReadInt32(), StepsPerEpoch = reader.ReadInt32(), EpochLossSum = reader.ReadDouble() };
+            if (header.StepInEpoch < 0 || (header.IsMidEpoch && header.StepInEpoch >= header.StepsPerEpoch))
+                throw new InvalidDataException($"MAE checkpoint is corrupt: it stopped at step {header.StepInEpoch} of an epoch of {header.StepsPerEpoch} steps.");
+            return header;
         }
         catch (EndOfStreamException e)
         {

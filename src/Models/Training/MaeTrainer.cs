@@ -12,19 +12,29 @@ namespace LensSweep.Models.Training;
 /// <summary>What one call to <see cref="MaeTrainer.Train"/> did.</summary>
 /// <param name="Losses">Mean loss of every epoch this call finished.</param>
 /// <param name="Images">Images passed through the training step (for FLOP accounting).</param>
-public sealed record TrainingRun(IReadOnlyList<EpochLoss> Losses, long Steps, long Images, double Seconds);
+public sealed record TrainingRun(IReadOnlyList<EpochLoss> Losses, long Steps, long Images, double Seconds)
+{
+    /// <summary>Where training stopped when it was asked to stop before the end; null when it reached it.</summary>
+    public TrainingPosition? StoppedAt { get; init; }
+}
 
 /// <summary>
 /// Pretrains one MAE with AdamW and a per-step warm-up + cosine schedule over
-/// <see cref="OptimizerConfig.TotalEpochs"/>, in epochs, resumable from a checkpoint at any epoch boundary.
-/// Each epoch's shuffle and masking noise come from (seed, epoch) only, so training 0→1, checkpointing,
-/// and training 1→2 in a new trainer gives the weights of training 0→2 straight through.
+/// <see cref="OptimizerConfig.TotalEpochs"/>, in epochs, resumable from a checkpoint at any step (an epoch
+/// boundary, or a step inside an epoch where training was asked to stop). Each epoch's shuffle comes from
+/// (seed, epoch) and each step's masking noise from (seed, epoch, step) only, so training 0→1, checkpointing,
+/// and training 1→2 in a new trainer gives the weights of training 0→2 straight through; so does stopping at
+/// step k of an epoch and resuming there.
 /// </summary>
 public sealed partial class MaeTrainer : IDisposable
 {
     private readonly Device device;
     private readonly MaeTrainingStep step;
     private readonly ILogger logger;
+
+    // Where a stopped epoch stands: its length (to refuse resuming it on other data) and its losses so far.
+    private int stoppedEpochLength;
+    private double epochLossSum;
 
     /// <param name="seed">Seeds the weights, the per-epoch shuffles and the masking noise.</param>
     /// <param name="device">"cpu", "cpu:N", "cuda" or "cuda:N" (see <see cref="TrainingDevice.Parse"/>).</param>
@@ -64,11 +74,19 @@ public sealed partial class MaeTrainer : IDisposable
     /// last partial batch), and a single batch of everything when there are fewer images than a batch.</summary>
     public static int StepsPerEpoch(int images, int batchSize) => images < batchSize ? 1 : images / batchSize;
 
-    /// <summary>Trains from <see cref="CompletedEpochs"/> up to (not including) epoch <paramref name="toEpoch"/>.</summary>
+    /// <summary>Steps of epoch <see cref="CompletedEpochs"/> already done: 0 at an epoch boundary, more after
+    /// <see cref="Train"/> was stopped inside an epoch (or such a checkpoint was loaded).</summary>
+    public int StepInEpoch { get; private set; }
+
+    /// <summary>Trains from where the trainer stands (<see cref="CompletedEpochs"/>, <see cref="StepInEpoch"/>) up to
+    /// (not including) epoch <paramref name="toEpoch"/>.</summary>
+    /// <param name="stop">Checked before every step: once it has fired, training returns at that step boundary
+    /// (<see cref="TrainingRun.StoppedAt"/> says where) instead of throwing, and <see cref="SaveCheckpoint"/> then
+    /// writes a checkpoint that resumes at exactly that step, with the same data order, masks and optimiser state.</param>
     /// <exception cref="ArgumentException">The dataset does not fit the model, or the epoch range is invalid.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; checked before every step.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    public TrainingRun Train(LensDataset data, int toEpoch, IProgress<TrainProgress>? progress = null, CancellationToken cancellationToken = default)
+    public TrainingRun Train(LensDataset data, int toEpoch, IProgress<TrainProgress>? progress = null, CancellationToken cancellationToken = default, CancellationToken stop = default)
     {
         CheckDataset(data);
         if (toEpoch <= CompletedEpochs)
@@ -79,6 +97,14 @@ public sealed partial class MaeTrainer : IDisposable
 
         var batch = Math.Min(OptimizerConfig.BatchSize, data.Count);
         var stepsPerEpoch = StepsPerEpoch(data.Count, OptimizerConfig.BatchSize);
+        if (StepInEpoch > 0 && stoppedEpochLength != stepsPerEpoch)
+            throw new ArgumentException(
+                $"Training stopped at step {StepInEpoch} of an epoch of {stoppedEpochLength} steps, but this dataset gives {stepsPerEpoch} steps per epoch: " +
+                "the resumed epoch would not be the one that was stopped.", nameof(data));
+
+        // Any position inside an epoch from here on (a stop, a cancellation, a divergence) belongs to this length.
+        stoppedEpochLength = stepsPerEpoch;
+
         var buffer = new float[batch * data.PixelsPerImage];
         long[] shape = [batch, data.Channels, data.Height, data.Width];
         var losses = new List<EpochLoss>();
@@ -89,15 +115,19 @@ public sealed partial class MaeTrainer : IDisposable
         for (var epoch = CompletedEpochs; epoch < toEpoch; epoch++)
         {
             var order = SeedMix.Permutation(data.Count, SeedMix.Derive(Seed, epoch, SeedMix.ShuffleStream));
-            using var noise = new Generator(SeedMix.Derive(Seed, epoch, SeedMix.MaskingStream), CPU);
-            var lossSum = 0.0;
-            for (var i = 0; i < stepsPerEpoch; i++)
+            for (var i = StepInEpoch; i < stepsPerEpoch; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (stop.IsCancellationRequested)
+                {
+                    return new TrainingRun(losses, steps, steps * batch, Stopwatch.GetElapsedTime(started).TotalSeconds) { StoppedAt = new TrainingPosition(epoch, i) };
+                }
+
                 var stepStarted = Stopwatch.GetTimestamp();
                 var learningRate = OptimizerConfig.LearningRateAt(epoch + i / (double)stepsPerEpoch);
                 FillBatch(data, order.AsSpan(i * batch, batch), buffer);
                 float loss;
+                using (var noise = new Generator(SeedMix.MaskingSeed(Seed, epoch, i), CPU))
                 using (var images = tensor(buffer, shape))
                 using (var onDevice = images.to(device))
                     loss = step.Run(onDevice, noise, learningRate);
@@ -108,16 +138,20 @@ public sealed partial class MaeTrainer : IDisposable
                     throw new TrainingDivergedException(epoch, i, loss);
                 }
 
-                lossSum += loss;
+                epochLossSum += loss;
+                StepInEpoch = i + 1;
                 steps++;
                 CompletedSteps++;
                 progress?.Report(new TrainProgress(epoch, i, stepsPerEpoch, loss, learningRate,
                     batch / Stopwatch.GetElapsedTime(stepStarted).TotalSeconds));
             }
 
+            var meanLoss = epochLossSum / stepsPerEpoch;
             CompletedEpochs = epoch + 1;
-            losses.Add(new EpochLoss(epoch, lossSum / stepsPerEpoch));
-            LogEpoch(logger, epoch, lossSum / stepsPerEpoch, stepsPerEpoch);
+            StepInEpoch = 0;
+            epochLossSum = 0;
+            losses.Add(new EpochLoss(epoch, meanLoss));
+            LogEpoch(logger, epoch, meanLoss, stepsPerEpoch);
         }
 
         return new TrainingRun(losses, steps, steps * batch, Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -128,7 +162,10 @@ public sealed partial class MaeTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        MaeCheckpoint.WriteHeader(writer, new CheckpointHeader(ModelConfig, OptimizerConfig, Seed, CompletedEpochs, CompletedSteps));
+        var midEpoch = StepInEpoch > 0;
+        MaeCheckpoint.WriteHeader(writer, new CheckpointHeader(
+            ModelConfig, OptimizerConfig, Seed, CompletedEpochs, CompletedSteps,
+            StepInEpoch, midEpoch ? stoppedEpochLength : 0, midEpoch ? epochLossSum : 0));
         Model.save(writer);
         step.Optimizer.save_state_dict(writer);
         MaeCheckpoint.WriteEnd(writer);
@@ -148,8 +185,8 @@ public sealed partial class MaeTrainer : IDisposable
             .ToList();
         if (differences.Count > 0)
             throw new InvalidDataException("Checkpoint was written for a different trial and cannot be resumed here: " + string.Join("; ", differences) + ".");
-        if (header.Epoch > OptimizerConfig.TotalEpochs)
-            throw new InvalidDataException($"Checkpoint is at epoch {header.Epoch}, past TotalEpochs {OptimizerConfig.TotalEpochs}.");
+        if (header.Epoch > OptimizerConfig.TotalEpochs || (header.IsMidEpoch && header.Epoch >= OptimizerConfig.TotalEpochs))
+            throw new InvalidDataException($"Checkpoint is at epoch {header.Epoch} step {header.StepInEpoch}, past TotalEpochs {OptimizerConfig.TotalEpochs}.");
 
         try
         {
@@ -164,6 +201,9 @@ public sealed partial class MaeTrainer : IDisposable
 
         CompletedEpochs = header.Epoch;
         CompletedSteps = header.Steps;
+        StepInEpoch = header.StepInEpoch;
+        stoppedEpochLength = header.StepsPerEpoch;
+        epochLossSum = header.EpochLossSum;
     }
 
     public void Dispose()

@@ -2,8 +2,8 @@ namespace LensSweep.Models.Training;
 
 /// <summary>
 /// Derives independent, stable seeds from (seed, epoch, stream) with SplitMix64, so each epoch's shuffle
-/// and masking noise depend on nothing but those numbers: resuming at an epoch boundary needs no saved
-/// generator state and gives the same draws as training straight through.
+/// and each step's masking noise depend on nothing but those numbers: resuming at any step, even inside an
+/// epoch, needs no saved generator state and gives the same draws as training straight through.
 /// </summary>
 internal static class SeedMix
 {
@@ -17,6 +17,10 @@ internal static class SeedMix
         state = Mix(state ^ (ulong)epoch);
         return Mix(state ^ stream);
     }
+
+    /// <summary>The seed of one step's masking noise: a generator per step (not one per epoch drawn in
+    /// sequence), so a run resumed at step <paramref name="step"/> of <paramref name="epoch"/> masks as if never stopped.</summary>
+    public static ulong MaskingSeed(long seed, long epoch, long step) => Mix(Derive(seed, epoch, MaskingStream) ^ (ulong)step);
 
     public static ulong Mix(ulong x)
     {

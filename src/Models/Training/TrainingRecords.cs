@@ -6,6 +6,9 @@ namespace LensSweep.Models.Training;
 /// <param name="ImagesPerSecond">Throughput of this step alone.</param>
 public sealed record TrainProgress(int Epoch, int Step, int StepsPerEpoch, double Loss, double LearningRate, double ImagesPerSecond);
 
+/// <summary>A step boundary: <paramref name="Step"/> steps of zero-based <paramref name="Epoch"/> are done (0: its start).</summary>
+public sealed record TrainingPosition(int Epoch, int Step);
+
 /// <summary>Mean training loss of one finished epoch (zero-based <paramref name="Epoch"/>).</summary>
 public sealed record EpochLoss(int Epoch, double MeanLoss);
 

@@ -24,6 +24,14 @@ public sealed record TrialSettings(
 /// <param name="Cost">This rung's wall-clock seconds (training and probing) and training FLOPs.</param>
 public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnlyList<EpochLoss> Losses, TrialCost Cost);
 
+/// <summary>What one <see cref="TrialRunner.RunStoppable"/> call did.</summary>
+/// <param name="Losses">Mean pretraining loss of each epoch it finished.</param>
+/// <param name="Cost">Its wall-clock seconds (training, and probing when it probed) and training FLOPs.</param>
+/// <param name="StoppedAt">Where it stopped when asked to stop before the end (the checkpoint resumes there); null when it reached the end.</param>
+/// <param name="Validation">The probe's validation score; null when it stopped early or was not asked to probe.</param>
+/// <param name="Test">The probe's test score, null when <paramref name="Validation"/> is.</param>
+public sealed record RungSegment(IReadOnlyList<EpochLoss> Losses, TrialCost Cost, TrainingPosition? StoppedAt, ProbeScore? Validation, ProbeScore? Test);
+
 /// <summary>
 /// One rung of one trial for the study engine: pretrain fromEpoch → toEpoch (resuming from a checkpoint),
 /// write the checkpoint, then probe the frozen encoder. Pure compute: no Orleans, no storage.
@@ -103,6 +111,42 @@ public static class TrialRunner
             (run.Losses, new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model))));
     }
 
+    /// <summary>
+    /// Trains from the checkpoint's position (an epoch boundary or a step inside epoch <paramref name="fromEpoch"/>)
+    /// towards <paramref name="toEpoch"/>, stopping at the next step boundary once <paramref name="stop"/> fires (a
+    /// silo handing its trials over), and writes the checkpoint where it ended, which resumes exactly there. Probes
+    /// only when it reached <paramref name="toEpoch"/> and <paramref name="probeAtEnd"/> asks for it.
+    /// Same exceptions as <see cref="Run"/>.
+    /// </summary>
+    public static RungSegment RunStoppable(
+        TrialSettings settings,
+        DataSplit data,
+        int fromEpoch,
+        int toEpoch,
+        Stream? checkpointIn,
+        Stream checkpointOut,
+        bool probeAtEnd,
+        IProgress<TrainProgress>? progress,
+        CancellationToken stop,
+        CancellationToken cancellationToken,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var started = Stopwatch.GetTimestamp();
+        return Train(settings, data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
+        {
+            ProbeScore? validation = null, test = null;
+            if (run.StoppedAt is null && probeAtEnd)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (validation, test) = ProbeEncoder(model, data, settings.Probe);
+            }
+
+            var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
+            return new RungSegment(run.Losses, cost, run.StoppedAt, validation, test);
+        }, stop);
+    }
+
     /// <summary>Trains the epochs and writes the checkpoint, then hands the trained model to
     /// <paramref name="finish"/> before the trainer (which owns the model) is disposed.</summary>
     private static T Train<T>(
@@ -115,7 +159,8 @@ public static class TrialRunner
         IProgress<TrainProgress>? progress,
         CancellationToken cancellationToken,
         ILogger? logger,
-        Func<MaeModel, TrainingRun, T> finish)
+        Func<MaeModel, TrainingRun, T> finish,
+        CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(images);
@@ -137,7 +182,7 @@ public static class TrialRunner
                 throw new InvalidDataException($"Checkpoint is at epoch {trainer.CompletedEpochs}, but the rung starts at epoch {fromEpoch}.");
         }
 
-        var run = trainer.Train(images, toEpoch, progress, cancellationToken);
+        var run = trainer.Train(images, toEpoch, progress, cancellationToken, stop);
         trainer.SaveCheckpoint(checkpointOut);
         return finish(trainer.Model, run);
     }

@@ -36,6 +36,7 @@ public static class SiloHostingExtensions
             silo.UseLensSweepMembership(options);
             silo.AddLensSweepStores(options);
             silo.AddLensSweepDeviceSlots(slots);
+            silo.Services.AddSingleton<ISiloDrain, EngineSiloDrain>();
             silo.UseLensSweepEngineTiming(options.Engine);
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
             if (options.Dashboard.Enabled)

@@ -16,6 +16,12 @@ internal static partial class TrainingLog
 
     public static Regex EpochOf(string study, int trial) => new($@"Trial {Regex.Escape(study)}/{trial}: training epochs (?<from>\d+)→(?<to>\d+)");
 
+    /// <summary>A trial stopped by its silo's drain, and where ("… stopped at epoch {e} step {k} for the silo's drain").</summary>
+    public static Regex StoppedForDrain(string study, int trial) => new($@"Trial {Regex.Escape(study)}/{trial} attempt \d+ stopped at epoch (?<epoch>\d+) step (?<step>\d+) for the silo's drain");
+
+    /// <summary>A trainer call of one trial with the step it resumes at inside its first epoch.</summary>
+    public static Regex ResumedAtStep(string study, int trial) => new($@"Trial {Regex.Escape(study)}/{trial}: training epochs (?<from>\d+)→(?<to>\d+) on \S+, from step (?<step>\d+)");
+
     public static Regex Requeued(string study, int trial) => new($@"Study {Regex.Escape(study)} requeued trial {trial}\b");
 
     public static int Int(this Match match, string group) => int.Parse(match.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture);

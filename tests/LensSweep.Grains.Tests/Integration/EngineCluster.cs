@@ -6,6 +6,7 @@ using LensSweep.Grains.Storage;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Models.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;
@@ -23,8 +24,9 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     private readonly string _stateFolder;
 
-    private EngineCluster(InProcessTestCluster cluster, TrainerScript script, InMemoryArtifactStore artifacts, string stateFolder)
+    private EngineCluster(InProcessTestCluster cluster, TrainerScript script, InMemoryArtifactStore artifacts, string stateFolder, LogRecorder logs)
     {
+        Logs = logs;
         Cluster = cluster;
         Script = script;
         Artifacts = artifacts;
@@ -37,16 +39,21 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public InMemoryArtifactStore Artifacts { get; }
 
+    /// <summary>The engine's warnings and errors, from every silo.</summary>
+    public LogRecorder Logs { get; }
+
     public IClusterClient Client => Cluster.Client;
 
     public static bool HasSlots(string siloName) => siloName != "Silo_0";
 
     /// <param name="addTrainer">The silos' trainer; the scripted one when null.</param>
-    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null)
+    /// <param name="configureEngine">Changes to the engine options after the test defaults (a 1 s reconcile period, a 200 ms slot poll).</param>
+    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null, Action<EngineOptions>? configureEngine = null)
     {
         var script = new TrainerScript();
         var artifacts = new InMemoryArtifactStore();
         var reminders = new InMemoryReminderTable();
+        var logs = new LogRecorder();
         var stateFolder = Path.Combine(Path.GetTempPath(), "lenssweep-tests", Guid.NewGuid().ToString("N"));
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
@@ -56,9 +63,11 @@ internal sealed class EngineCluster : IAsyncDisposable
                 o.DeviceSlots = HasSlots(options.SiloName) ? [.. SlotsPerSilo] : [];
                 o.ReconcilePeriod = TimeSpan.FromSeconds(1);
                 o.SlotPollPeriod = TimeSpan.FromMilliseconds(200);
+                configureEngine?.Invoke(o);
             });
             silo.Services.AddSingleton(script);
             silo.Services.AddSingleton<IArtifactStore>(artifacts);
+            silo.Services.AddSingleton<ILoggerProvider>(logs);
             if (addTrainer is null)
             {
                 silo.AddLensSweepTrainer<ScriptedTrainer>();
@@ -88,7 +97,7 @@ internal sealed class EngineCluster : IAsyncDisposable
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new EngineCluster(cluster, script, artifacts, stateFolder);
+        return new EngineCluster(cluster, script, artifacts, stateFolder, logs);
     }
 
     /// <summary>Whatever a test does, its study ends with it: the gate opens and a still-running study is

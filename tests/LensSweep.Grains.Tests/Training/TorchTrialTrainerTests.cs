@@ -41,6 +41,34 @@ public sealed class TorchTrialTrainerTests
         Assert.All(reportingThreads, id => Assert.Equal(callingThread, id));
     }
 
+    [Fact]
+    public async Task A_call_stopped_inside_an_epoch_resumes_there_and_ends_with_the_checkpoint_of_an_uninterrupted_call()
+    {
+        var artifacts = new InMemoryArtifactStore();
+        var trainer = new TorchTrialTrainer(artifacts, new DatasetCache(NullLogger<DatasetLoader>.Instance), NullLogger<TorchTrialTrainer>.Instance);
+        var dataset = new DatasetOptions { ImagesPerClass = 32, ImageSize = 32 };
+        var straight = new TrialWork("stop", 0, 1, Tiny, dataset, new ProbeSettings { Epochs = 5 }, 2, 0, 0, 1, null, "straight", false, "cpu");
+        await trainer.TrainRungAsync(straight, new Progress<TrialProgress>(), CancellationToken.None);
+
+        using var stop = new CancellationTokenSource();
+        var stopped = await trainer.TrainRungAsync(straight with { CheckpointKey = "never" }, new InlineProgress(_ => stop.Cancel()), stop.Token, CancellationToken.None);
+        var resumed = straight with { FromStep = stopped.StoppedAt!.Step, ResumeFromKey = straight.StopCheckpointKey, CheckpointKey = "resumed" };
+        var finished = await trainer.TrainRungAsync(resumed, new Progress<TrialProgress>(), CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(new StepPosition(0, 1), stopped.StoppedAt);
+        Assert.False(await artifacts.ExistsAsync("never"));
+        Assert.Null(finished.StoppedAt);
+        Assert.Equal(await ReadAllAsync(artifacts, "straight"), await ReadAllAsync(artifacts, "resumed"));
+    }
+
+    private static async Task<byte[]> ReadAllAsync(IArtifactStore artifacts, string key)
+    {
+        await using var stream = (await artifacts.OpenReadAsync(key))!;
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     private sealed class InlineProgress(Action<TrialProgress> report) : IProgress<TrialProgress>
     {
         public void Report(TrialProgress value) => report(value);

@@ -26,6 +26,34 @@ public sealed class TrialRunnerTests
     }
 
     [Fact]
+    public void Rung_stopped_inside_an_epoch_and_resumed_writes_the_checkpoint_and_scores_of_a_straight_rung()
+    {
+        var data = TinyModels.Split();
+        using var straightOut = new MemoryStream();
+        var straight = TrialRunner.Run(Settings, data, 0, 2, null, straightOut, null, CancellationToken.None);
+
+        using var stop = new CancellationTokenSource();
+        var progress = new InlineProgress<TrainProgress>(p =>
+        {
+            if (p is { Epoch: 1, Step: 1 })
+                stop.Cancel();
+        });
+        using var stoppedOut = new MemoryStream();
+        var stopped = TrialRunner.RunStoppable(Settings, data, 0, 2, null, stoppedOut, probeAtEnd: true, progress, stop.Token, CancellationToken.None);
+        stoppedOut.Position = 0;
+        using var resumedOut = new MemoryStream();
+        var resumed = TrialRunner.RunStoppable(Settings, data, 1, 2, stoppedOut, resumedOut, probeAtEnd: true, null, CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(new TrainingPosition(1, 2), stopped.StoppedAt);
+        Assert.Null(stopped.Validation);
+        Assert.Null(resumed.StoppedAt);
+        Assert.Equal(straightOut.ToArray(), resumedOut.ToArray());
+        Assert.Equal(straight.Losses[1], resumed.Losses.Single());
+        Assert.Equal(straight.Validation, resumed.Validation);
+        Assert.Equal(straight.Test, resumed.Test);
+    }
+
+    [Fact]
     public void Pretraining_without_a_probe_writes_the_same_checkpoint_as_a_rung()
     {
         var data = TinyModels.Split();

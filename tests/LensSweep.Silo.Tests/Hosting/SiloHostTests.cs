@@ -1,3 +1,4 @@
+using LensSweep.Grains.Devices;
 using LensSweep.Grains.Hosting;
 using System.Net;
 using LensSweep.Grains.Storage;
@@ -149,6 +150,21 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         Assert.True(drain.Drained);
         Assert.Equal(SiloStatus.Active, drain.SiloStatusDuringDrain);
         Assert.False(drain.ReadyDuringDrain);
+    }
+
+    [Fact]
+    public async Task The_engine_drain_is_one_of_the_silo_drains_and_stops_its_slots_taking_work()
+    {
+        await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "cpu:0"));
+        await app.StartAsync();
+
+        foreach (var drain in app.Services.GetServices<ISiloDrain>())
+            await drain.DrainAsync(CancellationToken.None);
+
+        Assert.True(app.Services.GetRequiredService<DeviceWorkerPool>().IsDraining);
+        var local = app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        Assert.Equal(SiloStatus.Active, app.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.GetSiloStatus(local));
+        await app.StopAsync();
     }
 
     [Fact]
