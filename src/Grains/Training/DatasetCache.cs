@@ -5,25 +5,33 @@ using Microsoft.Extensions.Logging;
 
 namespace LensSweep.Grains.Training;
 
+/// <summary>A study's images: the labelled split, and what the MAE pretrains on.</summary>
+public sealed record StudyData(DataSplit Split, LensDataset PretrainingImages);
+
 /// <summary>
 /// Loads each study's dataset once per silo and keeps its split: every trial of a study pretrains and
 /// probes on the same images, so simulating or reading them again for every rung would be pure waste.
 /// </summary>
 public sealed class DatasetCache(ILogger<DatasetLoader> loaderLogger)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<DataSplit>>> _splits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<StudyData>>> _splits = new(StringComparer.Ordinal);
 
-    public Task<DataSplit> GetAsync(DatasetOptions options, CancellationToken cancellationToken)
+    /// <summary>The labelled split the probes fit and score on.</summary>
+    public async Task<DataSplit> GetAsync(DatasetOptions options, CancellationToken cancellationToken) =>
+        (await GetStudyDataAsync(options, cancellationToken).ConfigureAwait(false)).Split;
+
+    /// <summary>The labelled split and what pretraining sees (the train split, joined to the unlabelled pool when the study has one).</summary>
+    public Task<StudyData> GetStudyDataAsync(DatasetOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         // Records compare lists by reference, so the key is the options' JSON (stable field order).
         var key = JsonSerializer.Serialize(options);
-        var entry = _splits.GetOrAdd(key, k => new Lazy<Task<DataSplit>>(() => LoadOrForgetAsync(k, options)));
+        var entry = _splits.GetOrAdd(key, k => new Lazy<Task<StudyData>>(() => LoadOrForgetAsync(k, options)));
         return entry.Value.WaitAsync(cancellationToken);
     }
 
     /// <summary>A failed load is not cached: the next trial tries again (the folder may have been fixed).</summary>
-    private async Task<DataSplit> LoadOrForgetAsync(string key, DatasetOptions options)
+    private async Task<StudyData> LoadOrForgetAsync(string key, DatasetOptions options)
     {
         try
         {
@@ -36,9 +44,19 @@ public sealed class DatasetCache(ILogger<DatasetLoader> loaderLogger)
         }
     }
 
-    private DataSplit Load(DatasetOptions options)
+    private StudyData Load(DatasetOptions options)
     {
         var dataset = new DatasetLoader(loaderLogger).Load(options);
-        return DataSplitter.Split(dataset, options.ValidationFraction, options.TestFraction, options.Seed);
+        if (options.UnlabelledPerClass <= 0 || options.ImagesPerClass is not { } labelledPerClass)
+        {
+            var split = DataSplitter.Split(dataset, options.ValidationFraction, options.TestFraction, options.Seed);
+            return new StudyData(split, split.Train);
+        }
+
+        // The simulator keys images by (seed, class, index): the labelled part is the same images a study
+        // without a pool gets, and the pool shares none of them.
+        var (labelled, pool) = PretrainingPool.SplitOff(dataset, labelledPerClass);
+        var labelledSplit = DataSplitter.Split(labelled, options.ValidationFraction, options.TestFraction, options.Seed);
+        return new StudyData(labelledSplit, PretrainingPool.Join(labelledSplit.Train, pool));
     }
 }

@@ -23,7 +23,8 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         // Everything up to the end of training stays on the calling thread, the slot's device thread: an
         // await that yielded here would move libtorch onto a thread-pool thread, and every other live thread
         // that has used libtorch keeps its own OpenMP team, which cut 2-thread training by a third.
-        var data = datasets.GetAsync(work.Dataset, cancellationToken).GetAwaiter().GetResult();
+        var studyData = datasets.GetStudyDataAsync(work.Dataset, cancellationToken).GetAwaiter().GetResult();
+        var data = studyData.Split;
         var image = data.Train;
         var settings = new TrialSettings(
             work.Config.ToMaeConfig(image.Height, image.Channels),
@@ -45,7 +46,7 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         var report = new InlineProgress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss)));
 
         // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
-        var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger);
+        var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger, studyData.PretrainingImages);
         var scores = segment.Validation is { } validation && segment.Test is { } test
             ? new ProbeScores(validation.MacroRocAuc, validation.Accuracy, test.MacroRocAuc, test.Accuracy)
             : null;

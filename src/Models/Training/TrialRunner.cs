@@ -129,11 +129,12 @@ public static class TrialRunner
         IProgress<TrainProgress>? progress,
         CancellationToken stop,
         CancellationToken cancellationToken,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        LensDataset? pretrainingImages = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var started = Stopwatch.GetTimestamp();
-        return Train(settings, data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
+        return Train(settings, pretrainingImages ?? data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
         {
             ProbeScore? validation = null, test = null;
             if (run.StoppedAt is null && probeAtEnd)

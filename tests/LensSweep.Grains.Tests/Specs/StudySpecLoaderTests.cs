@@ -326,4 +326,24 @@ public sealed class StudySpecLoaderTests
 
         Assert.Equal("seed = \"20\": must be a whole number", problem.ToString());
     }
+
+    [Fact]
+    public void A_simulated_dataset_reads_its_macro_lens_noise_and_unlabelled_pool()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"images_per_class\": 16 }", "\"images_per_class\": 16, \"macro_lens\": \"varied\", \"noise\": \"euclid\", \"unlabelled_per_class\": 40 }", StringComparison.Ordinal);
+
+        var dataset = StudySpecLoader.Parse(json).Spec!.Dataset;
+
+        Assert.Equal((LensSweep.Models.Simulation.MacroLens.Varied, LensSweep.Models.Simulation.PixelNoise.Euclid, 40), (dataset.MacroLens, dataset.Noise, dataset.UnlabelledPerClass));
+    }
+
+    [Fact]
+    public void Simulator_settings_on_a_folder_dataset_are_refused()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"kind\": \"simulated\", \"image_size\": 32, \"images_per_class\": 16 }", "\"kind\": \"deeplense\", \"path\": \"data\", \"macro_lens\": \"varied\" }", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("dataset.macro_lens", problem.Field);
+    }
 }

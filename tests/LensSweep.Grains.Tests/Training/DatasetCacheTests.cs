@@ -39,4 +39,19 @@ public sealed class DatasetCacheTests : IDisposable
 
         Assert.Same(first, second);
     }
+
+    [Fact]
+    public async Task An_unlabelled_pool_joins_pretraining_and_leaves_the_labelled_split_as_it_was()
+    {
+        var cache = new DatasetCache(NullLogger<DatasetLoader>.Instance);
+        var options = new DatasetOptions { ImagesPerClass = 10, ImageSize = 16 };
+
+        var without = await cache.GetStudyDataAsync(options, CancellationToken.None);
+        var with = await cache.GetStudyDataAsync(options with { UnlabelledPerClass = 5 }, CancellationToken.None);
+
+        Assert.Equal(without.Split.Validation.Images, with.Split.Validation.Images);
+        Assert.Equal(without.Split.Train.Images, with.Split.Train.Images);
+        Assert.Same(without.Split.Train, without.PretrainingImages);
+        Assert.Equal(with.Split.Train.Count + (5 * 3), with.PretrainingImages.Count);
+    }
 }
