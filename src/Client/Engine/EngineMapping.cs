@@ -18,7 +18,8 @@ internal static class EngineMapping
         Counts(status.Counts),
         status.Best?.Score,
         status.StartedAt,
-        status.Mode);
+        status.Mode,
+        status.Repeats);
 
     /// <summary>A finished study whose every trial failed failed as a whole; otherwise it completed.</summary>
     public static StudyState State(SweepStatus status) => status.Phase switch

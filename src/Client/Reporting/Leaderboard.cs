@@ -24,9 +24,16 @@ public sealed record Leaderboard(
     /// </summary>
     public static Leaderboard Rank(StudyResults results)
     {
-        var byId = results.Trials.OrderBy(t => t.TrialId, StringComparer.Ordinal).ToList();
-        var ordered = TrialRanking.Order(byId, t => Key(t, byId), results.Study.Mode)
-            .Select((trial, index) => ToRow(index + 1, trial, MetricNames.Parse(results.Study.Metric)))
+        var metric = MetricNames.Parse(results.Study.Metric);
+        var byId = results.Trials.OrderBy(t => TrialKeys.TrialNumberOf(t.TrialId) ?? int.MaxValue).ThenBy(t => t.TrialId, StringComparer.Ordinal).ToList();
+        var rows = byId.Select(trial => ToRow(0, trial, metric)).ToList();
+        if (results.Study.Repeats > 1)
+        {
+            rows = [.. rows.GroupBy(r => (TrialKeys.TrialNumberOf(r.TrialId) ?? int.MaxValue) / results.Study.Repeats).Select(g => RepeatStatistics.Aggregate(g.ToList()))];
+        }
+
+        var ordered = TrialRanking.Order(rows, r => new RankingKey(TrialKeys.TrialNumberOf(r.TrialId) ?? rows.IndexOf(r), r.Score ?? double.NaN, r.Epochs), results.Study.Mode)
+            .Select((row, index) => row with { Rank = index + 1 })
             .ToList();
         var parameters = results.SearchedParameters.Count > 0
             ? results.SearchedParameters
@@ -41,10 +48,6 @@ public sealed record Leaderboard(
     public IReadOnlyDictionary<string, double> PixelBaseline { get; init; } = new Dictionary<string, double>();
 
     public Leaderboard Top(int count) => this with { Rows = Rows.Take(count).ToList() };
-
-    /// <summary>The trial number of an engine key breaks ties; a key that is not one keeps its name order.</summary>
-    private static RankingKey Key(TrialTrajectory trial, List<TrialTrajectory> byId) =>
-        new(TrialKeys.TrialNumberOf(trial.TrialId) ?? byId.IndexOf(trial), trial.Latest?.Score ?? double.NaN, trial.Latest?.Epochs ?? 0);
 
     private static LeaderboardRow ToRow(int rank, TrialTrajectory trial, MetricName metric)
     {
@@ -70,6 +73,8 @@ public sealed record Leaderboard(
             RandomInitScore = randomInit,
             TestScore = scores is null ? null : Finite(MetricNames.Read(scores, metric.Evaluation, test: true).Value),
             Metrics = scores is null ? new Dictionary<string, double>() : Evaluations(scores),
+            TrialIds = [trial.TrialId],
+            N = latest is null ? 0 : 1,
         };
     }
 

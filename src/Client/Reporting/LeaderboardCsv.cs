@@ -6,13 +6,13 @@ namespace LensSweep.Client.Reporting;
 /// <summary>
 /// The leaderboard as CSV (RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma,
 /// quote or line break, quotes doubled). Columns: rank, trial_id, state, rung, epochs, score, score_low,
-/// score_high, gain, random_init_score, test_score, seconds, flops, failure_reason (see <see cref="LeaderboardJson"/>),
+/// score_high, score_sd, n, gain, random_init_score, test_score, seconds, flops, failure_reason (see <see cref="LeaderboardJson"/>),
 /// then one column per hyperparameter named as in the spec. Unknown values are empty fields.
 /// </summary>
 public static class LeaderboardCsv
 {
     public static readonly IReadOnlyList<string> FixedColumns =
-        ["rank", "trial_id", "state", "rung", "epochs", "score", "score_low", "score_high", "gain", "random_init_score", "test_score", "seconds", "flops", "failure_reason"];
+        ["rank", "trial_id", "state", "rung", "epochs", "score", "score_low", "score_high", "score_sd", "n", "gain", "random_init_score", "test_score", "seconds", "flops", "failure_reason"];
 
     public static void Write(Leaderboard leaderboard, TextWriter output)
     {
@@ -37,6 +37,8 @@ public static class LeaderboardCsv
         yield return Number(row.Score);
         yield return Number(row.ScoreInterval?.Low);
         yield return Number(row.ScoreInterval?.High);
+        yield return Number(row.ScoreSd);
+        yield return Number(row.N);
         yield return Number(row.Gain);
         yield return Number(row.RandomInitScore);
         yield return Number(row.TestScore);

@@ -28,6 +28,9 @@ namespace LensSweep.Client.Reporting;
 /// validation split; <c>gain</c> is the evaluation behind the metric minus the same evaluation of the trial's
 /// untrained encoder (<c>random_init_score</c>, epoch 0); <c>test_score</c> is that evaluation on the test
 /// split, reported once and never used to rank; <c>metrics</c> holds every evaluation of the latest rung.
+/// With <c>repeats</c>, a row is a configuration: <c>score</c> is the mean of its repeats at their shared rung,
+/// <c>score_sd</c> their standard deviation, <c>n</c> how many, <c>score_ci</c> a 95% Student-t interval of the
+/// mean, and <c>trial_ids</c> the repeats (a single trial has n 1, score_sd null and its own id).
 /// Each is null when not known. <c>baselines.pixels</c> holds the evaluations on raw pixels, once per study.
 /// <c>failure_reason</c> is one line (the rung, exception type and message) for a failed trial, null otherwise. Parameter values are JSON numbers, or strings for named choices.
 /// </summary>
@@ -92,6 +95,15 @@ public static class LeaderboardJson
             json.WriteNull("score_ci");
         }
 
+        WriteNumberOrNull(json, "score_sd", row.ScoreSd);
+        json.WriteNumber("n", row.N);
+        json.WriteStartArray("trial_ids");
+        foreach (var id in row.TrialIds)
+        {
+            json.WriteStringValue(id);
+        }
+
+        json.WriteEndArray();
         WriteNumberOrNull(json, "gain", row.Gain);
         WriteNumberOrNull(json, "random_init_score", row.RandomInitScore);
         WriteNumberOrNull(json, "test_score", row.TestScore);

@@ -34,6 +34,15 @@ public sealed record LeaderboardRow(
     /// <summary>The evaluation behind the metric on the test split: reported, never used to rank.</summary>
     public double? TestScore { get; init; }
 
+    /// <summary>The trials behind the row: one, or a configuration's repeats (whose mean the row shows).</summary>
+    public IReadOnlyList<string> TrialIds { get; init; } = [];
+
+    /// <summary>Scored trials behind <see cref="Score"/> (the repeats that reached the row's rung).</summary>
+    public int N { get; init; } = 1;
+
+    /// <summary>The standard deviation of the repeats' scores; null for a single trial.</summary>
+    public double? ScoreSd { get; init; }
+
     /// <summary>Every evaluation of its latest rung on validation, by name.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 }

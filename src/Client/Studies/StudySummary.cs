@@ -6,6 +6,7 @@ namespace LensSweep.Client.Studies;
 /// <param name="Metric">Name of the probe score the study ranks by (e.g. <c>probe_accuracy</c>).</param>
 /// <param name="BestScore">The best latest-rung score of any trial so far (the leaderboard's first row); null before the first rung ends.</param>
 /// <param name="Mode">Whether a higher or a lower <paramref name="Metric"/> is better.</param>
+/// <param name="Repeats">Trials per configuration; the leaderboard shows one row per configuration when above 1.</param>
 public sealed record StudySummary(
     string StudyId,
     string Name,
@@ -14,4 +15,5 @@ public sealed record StudySummary(
     TrialCounts Trials,
     double? BestScore,
     DateTimeOffset? StartedAt,
-    MetricMode Mode = MetricMode.Max);
+    MetricMode Mode = MetricMode.Max,
+    int Repeats = 1);

@@ -6,6 +6,15 @@ namespace LensSweep.Grains.Scheduling;
 public static class StudySchedulers
 {
     /// <summary>A fresh scheduler for <paramref name="trialCount"/> trials (see <see cref="StudySpec.ExpandTrials"/>).</summary>
+    public static IPersistentStudyScheduler Create(SchedulerOptions options, int trialCount, int repeats)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return repeats <= 1
+            ? Create(options, trialCount)
+            : RepeatedArmsScheduler.Create(arms => Create(options, arms), trialCount / repeats, repeats);
+    }
+
+    /// <inheritdoc cref="Create(SchedulerOptions, int)"/>
     public static IPersistentStudyScheduler Create(SchedulerOptions options, int trialCount)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -22,6 +31,15 @@ public static class StudySchedulers
     }
 
     /// <summary>The scheduler that <paramref name="snapshot"/> was taken from, given the same options.</summary>
+    public static IPersistentStudyScheduler Restore(SchedulerOptions options, SchedulerSnapshot snapshot, int repeats)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return repeats <= 1
+            ? Restore(options, snapshot)
+            : RepeatedArmsScheduler.Restore(arms => Restore(options, arms), repeats, snapshot);
+    }
+
+    /// <inheritdoc cref="Restore(SchedulerOptions, SchedulerSnapshot, int)"/>
     public static IPersistentStudyScheduler Restore(SchedulerOptions options, SchedulerSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(options);

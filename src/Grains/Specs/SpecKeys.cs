@@ -12,6 +12,7 @@ public static class SpecKeys
     public const string MaxConcurrentTrials = "max_concurrent_trials";
     public const string Probe = "probe";
     public const string Seed = "seed";
+    public const string Repeats = "repeats";
 
     public const string Kind = "kind";
     public const string Path = "path";
@@ -41,7 +42,7 @@ public static class SpecKeys
     public const string Max = "max";
     public const string Scale = "scale";
 
-    public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed];
+    public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed, Repeats];
     public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass];
     public static readonly string[] SearchKeys = [Kind, Count];
     public static readonly string[] SchedulerKeys = [Kind, MinEpochs, MaxEpochs, Eta, Metric, Mode];

@@ -61,6 +61,7 @@ internal sealed class SpecReader
             Scheduler = Section(root, SpecKeys.Scheduler, ReadScheduler) ?? spec.Scheduler,
             Probe = Section(root, SpecKeys.Probe, ReadProbe) ?? spec.Probe,
             MaxConcurrentTrials = Optional(root, string.Empty, SpecKeys.MaxConcurrentTrials, Int) ?? spec.MaxConcurrentTrials,
+            Repeats = Optional(root, string.Empty, SpecKeys.Repeats, Int) ?? spec.Repeats,
             Seed = Optional(root, string.Empty, SpecKeys.Seed, Int) ?? spec.Seed,
         };
     }

@@ -16,6 +16,7 @@ namespace LensSweep.Grains.Specs;
 ///   "name": "quick",                         // letters, digits, '-', '_', '.'; the study id
 ///   "seed": 0,                               // random search samples (and per-trial seeds derived by the trial grain)
 ///   "max_concurrent_trials": 4,              // never more trials training at once (device slots cap it too)
+///   "repeats": 1,                            // trials per configuration, each with its own seed; ranked by their mean
 ///   "dataset": { "kind": "simulated" | "deeplense" | "lsst", "path": "...", "images_per_class": 64,
 ///                "image_size": 32, "classes": ["no_sub", "cdm", "axion"], "validation_fraction": 0.15,
 ///                "test_fraction": 0.15, "seed": 0,
@@ -62,8 +63,17 @@ public sealed record StudySpec
     /// <summary><c>seed</c>: random search samples and model initialisation derive from it.</summary>
     public int Seed { get; init; }
 
-    /// <summary>The study's trials, numbered by their position (see <see cref="SearchSpace.Expand"/>).</summary>
-    public IReadOnlyList<TrialConfig> ExpandTrials() => SearchSpace.Expand(Search, Seed);
+    /// <summary><c>repeats</c>: trials per configuration, each with its own seed (initialisation and masking;
+    /// the data split stays fixed). Repeats are scheduled as one arm and ranked by their mean.</summary>
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>The configurations the search space yields, in order (see <see cref="SearchSpace.Expand"/>).</summary>
+    public IReadOnlyList<TrialConfig> ExpandConfigurations() => SearchSpace.Expand(Search, Seed);
+
+    /// <summary>The study's trials: each configuration <see cref="Repeats"/> times in a row, so trial
+    /// <c>n</c> is repeat <c>n % Repeats</c> of configuration <c>n / Repeats</c>.</summary>
+    public IReadOnlyList<TrialConfig> ExpandTrials() =>
+        [.. ExpandConfigurations().SelectMany(config => Enumerable.Repeat(config, Math.Max(1, Repeats)))];
 }
 
 /// <summary>How configurations are drawn from the search space.</summary>

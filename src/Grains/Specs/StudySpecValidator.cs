@@ -15,6 +15,9 @@ public static partial class StudySpecValidator
     /// rest are summarised in one more problem, so a wide range cannot flood the report.</summary>
     public const int MaxCombinationProblems = 10;
 
+    /// <summary>Seeds per configuration a study may ask for: enough for any interval, few enough to notice a typo.</summary>
+    public const int MaxRepeats = 100;
+
     public static IReadOnlyList<SpecProblem> Validate(StudySpec spec) => Validate(spec, machine: null);
 
     /// <summary>As <see cref="Validate(StudySpec)"/>, and when <paramref name="machine"/> is given, the study's
@@ -59,6 +62,11 @@ public static partial class StudySpecValidator
         }
 
         AtLeast(problems, SpecKeys.MaxConcurrentTrials, spec.MaxConcurrentTrials, 1);
+        AtLeast(problems, SpecKeys.Repeats, spec.Repeats, 1);
+        if (spec.Repeats > MaxRepeats)
+        {
+            problems.Add(new(SpecKeys.Repeats, Text(spec.Repeats), $"at most {MaxRepeats} seeds per configuration"));
+        }
     }
 
     private static void ValidateDataset(DatasetOptions dataset, List<SpecProblem> problems)

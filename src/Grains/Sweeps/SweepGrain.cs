@@ -52,7 +52,7 @@ public sealed partial class SweepGrain(
 
     private IDeviceLedgerGrain Ledger => DeviceLedger.Get(GrainFactory);
 
-    private IPersistentStudyScheduler Scheduler => _scheduler ??= StudySchedulers.Restore(Plan.Scheduler, SweepProgressState.ToSchedulerSnapshot(Plan.Trials.Count, State.NextNewTrial, Trials));
+    private IPersistentStudyScheduler Scheduler => _scheduler ??= StudySchedulers.Restore(Plan.Scheduler, SweepProgressState.ToSchedulerSnapshot(Plan.Trials.Count, State.NextNewTrial, Trials), Plan.Repeats);
 
     /// <summary>Every started trial: the table with the journal laid over it (newer record wins).</summary>
     private Dictionary<int, TrialRecord> Trials
@@ -123,7 +123,7 @@ public sealed partial class SweepGrain(
 
         // Listed before it runs, so a crash right after starting cannot hide a running study.
         await StudyRegistry.Get(GrainFactory).AddAsync(StudyId, definition.State.StartedAt ?? DateTimeOffset.UtcNow);
-        _scheduler = StudySchedulers.Create(plan.Scheduler, plan.Trials.Count);
+        _scheduler = StudySchedulers.Create(plan.Scheduler, plan.Trials.Count, plan.Repeats);
         State.Phase = SweepPhase.Running;
         await WriteProgressAsync();
         await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
@@ -770,6 +770,7 @@ public sealed partial class SweepGrain(
         {
             Mode = plan?.Scheduler.Mode ?? MetricMode.Max,
             Deciding = _pump is { IsCompleted: false },
+            Repeats = plan?.Repeats ?? 1,
         };
     }
 

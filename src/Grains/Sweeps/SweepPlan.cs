@@ -19,6 +19,13 @@ public sealed record SweepPlan(
     [property: Id(5)] int Seed,
     [property: Id(6)] IReadOnlyList<TrialConfig> Trials)
 {
+    /// <summary>Trials per configuration: trial <c>n</c> is repeat <c>n % Repeats</c> of configuration <c>n / Repeats</c>.</summary>
+    [Id(7)]
+    public int Repeats { get; init; } = 1;
+
+    /// <summary>The configuration (scheduling arm) a trial belongs to.</summary>
+    public int ConfigurationOf(int trial) => trial / Math.Max(1, Repeats);
+
     /// <summary>The plan for a spec; <paramref name="trials"/> defaults to <see cref="StudySpec.ExpandTrials"/>.
     /// A spec that <see cref="StudySpecValidator"/> finds problems with is refused with an
     /// <see cref="ArgumentException"/> listing every problem, so nothing starts on a bad spec.</summary>
@@ -31,7 +38,10 @@ public sealed record SweepPlan(
             throw new ArgumentException($"Study spec '{spec.Name}' is not valid: {string.Join("; ", problems)}.", nameof(spec));
         }
 
-        return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials());
+        return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials())
+        {
+            Repeats = spec.Repeats,
+        };
     }
 
     /// <summary>Every problem that would stop the sweep grain from running the plan, empty when none.</summary>
@@ -46,6 +56,11 @@ public sealed record SweepPlan(
         if (Trials is null || Trials.Count == 0)
         {
             problems.Add("the study has no trials (the search space expanded to nothing)");
+        }
+
+        if (Repeats < 1 || (Trials is { Count: > 0 } && Trials.Count % Repeats != 0))
+        {
+            problems.Add($"repeats = {Repeats}: must be at least 1 and divide the {Trials?.Count ?? 0} trials");
         }
 
         if (MaxConcurrentTrials < 1)
@@ -75,5 +90,6 @@ public sealed record SweepPlan(
         && MaxConcurrentTrials == other.MaxConcurrentTrials
         && Probe == other.Probe
         && Seed == other.Seed
+        && Repeats == other.Repeats
         && Trials.SequenceEqual(other.Trials);
 }

@@ -50,6 +50,10 @@ public sealed record SweepStatus(
     /// may not be stored yet. A draining silo waits for this to clear before it lets the study stop with it.</summary>
     [Id(11)]
     public bool Deciding { get; init; }
+
+    /// <summary>Trials per configuration (see <see cref="SweepPlan.Repeats"/>).</summary>
+    [Id(12)]
+    public int Repeats { get; init; } = 1;
 }
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>

@@ -229,6 +229,25 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Repeats_of_a_configuration_each_train_and_are_promoted_together()
+    {
+        const string study = "repeats";
+        await using var scope = Engine.StudyScope(study);
+        var plan = EngineCluster.Plan(study, trials: 4, EngineCluster.Asha(1, 2, eta: 2), maxConcurrent: 4);
+        plan = plan with { Trials = [.. plan.Trials.SelectMany(c => new[] { c, c })], Repeats = 2 };
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var board = await Engine.Sweep(study).GetLeaderboardAsync(20);
+        Assert.Equal(8, board.Count);
+        var completed = board.Where(e => e.Status == TrialStatus.Completed).Select(e => e.Trial).Order().ToList();
+        Assert.NotEmpty(completed);
+        Assert.All(completed.GroupBy(t => t / 2), arm => Assert.Equal(2, arm.Count()));
+        Assert.True(completed.Count < 8, "ASHA stopped no configuration");
+        Assert.Equal(8, Engine.Script.CallsOf(study).Select(c => c.Trial).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Cancel_frees_every_slot()
     {
         const string study = "cancel";
