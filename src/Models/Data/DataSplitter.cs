@@ -84,7 +84,7 @@ public static class DataSplitter
             labels[k] = dataset.Labels[indices[k]];
         }
 
-        return dataset with { Images = images, Labels = labels, Count = indices.Count };
+        return dataset with { Images = images, Labels = labels, Count = indices.Count, Truths = dataset.Truths?.Select(indices) };
     }
 
     private static LensDataset Subset(LensDataset dataset, byte[] part, byte which) =>

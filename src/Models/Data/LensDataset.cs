@@ -17,6 +17,9 @@ public sealed record LensDataset(
 {
     public int PixelsPerImage => Channels * Height * Width;
 
+    /// <summary>Each image's physical truth (simulated data, or a folder with <c>truth.csv</c>); null when unknown.</summary>
+    public LensTruths? Truths { get; init; }
+
     public ReadOnlySpan<float> Image(int index) => Images.AsSpan(index * PixelsPerImage, PixelsPerImage);
 }
 

@@ -48,6 +48,7 @@ public static class PretrainingPool
             Images = [.. train.Images, .. pool.Images],
             Labels = [.. train.Labels, .. pool.Labels],
             Count = train.Count + pool.Count,
+            Truths = train.Truths is { } a && pool.Truths is { } b ? a.Concat(b, train.Count, pool.Count) : null,
         };
     }
 }

@@ -226,6 +226,14 @@ public sealed class MaeModel : nn.Module
         return (perPatch * mask).sum() / mask.sum();
     }
 
+    /// <summary>The masked-reconstruction loss of each image, [B]: <see cref="Loss"/> per image, for the
+    /// <c>recon_loss</c> evaluation and its interval.</summary>
+    public Tensor PerImageLoss(Tensor images, Tensor prediction, Tensor mask)
+    {
+        var perPatch = (prediction - NormalisedTarget(Patchify(images))).square().mean([-1]);
+        return (perPatch * mask).sum([1]) / mask.sum([1]);
+    }
+
     /// <summary>Patch pixels as the loss compares them: per-patch normalised when NormPixelLoss.</summary>
     private Tensor NormalisedTarget(Tensor patches)
     {

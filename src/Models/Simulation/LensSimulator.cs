@@ -67,6 +67,7 @@ public sealed class LensSimulator
 
         var images = new float[total * pixels];
         var labels = new int[total];
+        var truths = LensTruths.All.ToDictionary(name => name, _ => new double[total], StringComparer.Ordinal);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(
             0,
@@ -80,12 +81,30 @@ public sealed class LensSimulator
                 labels[k] = label;
                 var random = SeededRandom.Derive(seed, classIds[label], index);
                 var scene = _sampler.Sample(classes[label], ref random);
+                RecordTruth(scene, truths, k);
                 _renderer.Render(scene, buffers, images.AsSpan((int)(k * pixels), (int)pixels));
                 return buffers;
             },
             _ => { });
 
-        return new LensDataset(images, labels, (int)total, Channels, Options.ImageSize, Options.ImageSize, classes.ToArray());
+        return new LensDataset(images, labels, (int)total, Channels, Options.ImageSize, Options.ImageSize, classes.ToArray())
+        {
+            Truths = new LensTruths(truths),
+        };
+    }
+
+    /// <summary>What a regression probe can be asked to recover from image <paramref name="k"/>.</summary>
+    private static void RecordTruth(LensScene scene, Dictionary<string, double[]> truths, long k)
+    {
+        truths[LensTruths.ThetaE][k] = scene.MainLens.EinsteinRadius;
+        truths[LensTruths.E1][k] = scene.MainLens.E1;
+        truths[LensTruths.E2][k] = scene.MainLens.E2;
+        truths[LensTruths.Gamma1][k] = scene.Shear.Gamma1;
+        truths[LensTruths.Gamma2][k] = scene.Shear.Gamma2;
+        truths[LensTruths.SourceX][k] = scene.Source.CenterX;
+        truths[LensTruths.SourceY][k] = scene.Source.CenterY;
+        truths[LensTruths.SubhaloCount][k] = scene.ClassName == LensClasses.Axion ? double.NaN : scene.Substructure.Count;
+        truths[LensTruths.AxionMass][k] = scene.AxionMass ?? double.NaN;
     }
 
     /// <summary>The scene image <paramref name="index"/> of <paramref name="className"/> gets in <see cref="Generate"/> with this seed.</summary>

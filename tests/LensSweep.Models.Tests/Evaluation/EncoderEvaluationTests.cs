@@ -1,0 +1,68 @@
+using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
+using LensSweep.Models.Mae;
+using LensSweep.Models.Probing;
+using LensSweep.Models.Simulation;
+
+namespace LensSweep.Models.Tests.Evaluation;
+
+public sealed class EncoderEvaluationTests
+{
+    private static readonly EvaluationSettings Settings = new() { Probe = new ProbeConfig { Iterations = 100 }, BootstrapResamples = 100 };
+
+    private static DataSplit VariedLenses()
+    {
+        var data = new LensSimulator(SimulatorOptions.VariedMacroLens with { ImageSize = 32 }).Generate(20, seed: 5);
+        ImageNormalizer.Apply(data);
+        return DataSplitter.Split(data, 0.25, 0.25, seed: 5);
+    }
+
+    [Fact]
+    public void An_untrained_encoder_on_varied_lenses_gets_every_evaluation_with_an_interval()
+    {
+        using var model = new MaeModel(TinyModels.Config, seed: 1);
+
+        var result = EncoderEvaluation.Evaluate(model, VariedLenses(), Settings, seed: 2);
+
+        foreach (var metric in new[] { "probe_auc", "probe_accuracy", "recon_loss", "r2_macro", "r2_theta_e", "r2_source_x" })
+        {
+            var value = result.Validation[metric];
+            Assert.True(double.IsFinite(value.Value), metric);
+            Assert.True(value.Low <= value.Value + 1e-9 && value.Value <= value.High + 1e-9, $"{metric}: {value}");
+            Assert.True(result.Test.ContainsKey(metric), metric);
+        }
+    }
+
+    [Fact]
+    public void The_evaluation_is_deterministic_for_a_seed()
+    {
+        using var model = new MaeModel(TinyModels.Config, seed: 1);
+        var data = VariedLenses();
+
+        var first = EncoderEvaluation.Evaluate(model, data, Settings, seed: 2);
+        var second = EncoderEvaluation.Evaluate(model, data, Settings, seed: 2);
+
+        Assert.Equal(first.Validation.OrderBy(m => m.Key), second.Validation.OrderBy(m => m.Key));
+    }
+
+    [Fact]
+    public void Data_without_truths_gets_no_regression_metrics()
+    {
+        using var model = new MaeModel(TinyModels.Config, seed: 1);
+
+        var result = EncoderEvaluation.Evaluate(model, TinyModels.Split(), Settings, seed: 2);
+
+        Assert.DoesNotContain(result.Validation.Keys, k => k.StartsWith("r2_", StringComparison.Ordinal));
+        Assert.Contains("probe_auc", result.Validation.Keys);
+    }
+
+    [Fact]
+    public void Raw_pixels_get_the_probe_and_ridge_evaluations_but_no_reconstruction()
+    {
+        var result = EncoderEvaluation.EvaluatePixels(VariedLenses(), Settings);
+
+        Assert.Contains("r2_macro", result.Validation.Keys);
+        Assert.Contains("probe_auc", result.Validation.Keys);
+        Assert.DoesNotContain("recon_loss", result.Validation.Keys);
+    }
+}
