@@ -45,6 +45,10 @@ public struct ProbeSettingsSurrogate
     [Id(1)] public double L2;
     [Id(2)] public double LearningRate;
     [Id(3)] public int BatchSize;
+    [Id(4)] public bool Regression;
+    [Id(5)] public bool Reconstruction;
+    [Id(6)] public int BootstrapResamples;
+    [Id(7)] public int RegionGrid;
 }
 
 [RegisterConverter]
@@ -56,6 +60,10 @@ public sealed class ProbeSettingsSurrogateConverter : IConverter<ProbeSettings, 
         L2 = s.L2,
         LearningRate = s.LearningRate,
         BatchSize = s.BatchSize,
+        Regression = s.Regression,
+        Reconstruction = s.Reconstruction,
+        BootstrapResamples = s.BootstrapResamples,
+        RegionGrid = s.RegionGrid,
     };
 
     public ProbeSettingsSurrogate ConvertToSurrogate(in ProbeSettings p) => new()
@@ -64,5 +72,9 @@ public sealed class ProbeSettingsSurrogateConverter : IConverter<ProbeSettings, 
         L2 = p.L2,
         LearningRate = p.LearningRate,
         BatchSize = p.BatchSize,
+        Regression = p.Regression,
+        Reconstruction = p.Reconstruction,
+        BootstrapResamples = p.BootstrapResamples,
+        RegionGrid = p.RegionGrid,
     };
 }

@@ -1,3 +1,4 @@
+using LensSweep.Models.Evaluation;
 using LensSweep.Grains.Scheduling;
 using LensSweep.Grains.Trials;
 
@@ -25,12 +26,7 @@ public static class MetricNames
     };
 
     /// <summary>The evaluations a trial can be scored by.</summary>
-    public static IReadOnlyList<string> Evaluations { get; } =
-    [
-        "probe_auc", "probe_accuracy", "recon_loss",
-        "r2_macro", "r2_theta_e", "r2_e1", "r2_e2", "r2_gamma1", "r2_gamma2", "r2_source_x", "r2_source_y",
-        "r2_subhalo_count", "r2_axion_mass",
-    ];
+    public static IReadOnlyList<string> Evaluations => EvaluationMetrics.All;
 
     /// <summary>Every name a spec may give as its metric: evaluations, aliases, and their gains.</summary>
     public static IReadOnlyList<string> All { get; } =
@@ -40,7 +36,7 @@ public static class MetricNames
 
     /// <summary>Whether a higher value is better: losses are minimised, every score and gain maximised.</summary>
     public static MetricMode DefaultMode(string name) =>
-        Parse(name) is { Evaluation: "recon_loss", IsGain: false } ? MetricMode.Min : MetricMode.Max;
+        Parse(name) is { IsGain: false } parsed && EvaluationMetrics.IsLoss(parsed.Evaluation) ? MetricMode.Min : MetricMode.Max;
 
     /// <summary>Splits off <c>_gain</c> and resolves an alias; does not check the evaluation exists.</summary>
     public static MetricName Parse(string name)

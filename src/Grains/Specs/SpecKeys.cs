@@ -42,11 +42,18 @@ public static class SpecKeys
     public const string Max = "max";
     public const string Scale = "scale";
 
-    public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed, Repeats];
+    public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed, Repeats, Evaluation];
     public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass];
     public static readonly string[] SearchKeys = [Kind, Count];
     public static readonly string[] SchedulerKeys = [Kind, MinEpochs, MaxEpochs, Eta, Metric, Mode];
     public static readonly string[] ProbeKeys = [Epochs, L2, LearningRate, BatchSize];
+
+    public const string Evaluation = "evaluation";
+    public const string Regression = "regression";
+    public const string Reconstruction = "reconstruction";
+    public const string Bootstrap = "bootstrap";
+    public const string RegionGrid = "region_grid";
+    public static readonly string[] EvaluationKeys = [Regression, Reconstruction, Bootstrap, RegionGrid];
     public static readonly string[] RangeKeys = [Min, Max, Scale];
 
     public static string Join(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";

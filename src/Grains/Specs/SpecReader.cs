@@ -59,7 +59,7 @@ internal sealed class SpecReader
             SearchSpace = Section(root, SpecKeys.SearchSpace, ReadSearchSpace) ?? spec.SearchSpace,
             Search = Section(root, SpecKeys.Search, ReadSearch) ?? spec.Search,
             Scheduler = Section(root, SpecKeys.Scheduler, ReadScheduler) ?? spec.Scheduler,
-            Probe = Section(root, SpecKeys.Probe, ReadProbe) ?? spec.Probe,
+            Probe = ReadEvaluation(root, Section(root, SpecKeys.Probe, ReadProbe) ?? spec.Probe),
             MaxConcurrentTrials = Optional(root, string.Empty, SpecKeys.MaxConcurrentTrials, Int) ?? spec.MaxConcurrentTrials,
             Repeats = Optional(root, string.Empty, SpecKeys.Repeats, Int) ?? spec.Repeats,
             Seed = Optional(root, string.Empty, SpecKeys.Seed, Int) ?? spec.Seed,
@@ -183,6 +183,30 @@ internal sealed class SpecReader
             Eta = kind == SchedulerKind.Asha ? Optional(e, path, SpecKeys.Eta, Int) ?? defaults.Eta : defaults.Eta,
             Metric = metric,
             Mode = Optional(e, path, SpecKeys.Mode, (x, f) => Enum(x, f, Modes)) ?? MetricNames.DefaultMode(metric),
+        };
+    }
+
+    /// <summary>The <c>evaluation</c> section's settings, kept with the probe's: together they say how a frozen encoder is scored.</summary>
+    private ProbeSettings ReadEvaluation(JsonElement root, ProbeSettings probe)
+    {
+        if (!root.TryGetProperty(SpecKeys.Evaluation, out var e))
+        {
+            return probe;
+        }
+
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            Problem(SpecKeys.Evaluation, e, "must be an object");
+            return probe;
+        }
+
+        CheckKeys(e, SpecKeys.Evaluation, SpecKeys.EvaluationKeys);
+        return probe with
+        {
+            Regression = Optional(e, SpecKeys.Evaluation, SpecKeys.Regression, Bool) ?? probe.Regression,
+            Reconstruction = Optional(e, SpecKeys.Evaluation, SpecKeys.Reconstruction, Bool) ?? probe.Reconstruction,
+            BootstrapResamples = Optional(e, SpecKeys.Evaluation, SpecKeys.Bootstrap, Int) ?? probe.BootstrapResamples,
+            RegionGrid = Optional(e, SpecKeys.Evaluation, SpecKeys.RegionGrid, Int) ?? probe.RegionGrid,
         };
     }
 

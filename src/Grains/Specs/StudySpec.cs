@@ -30,7 +30,8 @@ namespace LensSweep.Grains.Specs;
 ///   "search": { "kind": "grid" } | { "kind": "random", "count": 20 },
 ///   "scheduler": { "kind": "asha", "min_epochs": 1, "max_epochs": 9, "eta": 3, "metric": "val_auc", "mode": "max" }
 ///              | { "kind": "none", "max_epochs": 9, "metric": "val_auc", "mode": "max" },
-///   "probe": { "epochs": 100, "l2": 1e-4, "learning_rate": 0.01, "batch_size": 256 }
+///   "probe": { "epochs": 100, "l2": 1e-4, "learning_rate": 0.01, "batch_size": 256 },
+///   "evaluation": { "regression": true, "reconstruction": true, "bootstrap": 1000, "region_grid": 4 }
 /// }
 /// </code>
 /// Search-space keys: mask_ratio, patch_size, embed_dim, depth, heads, decoder_dim, decoder_depth,
@@ -148,4 +149,16 @@ public sealed record ProbeSettings
 
     /// <summary><c>batch_size</c>.</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary><c>evaluation.regression</c>: ridge probes of each physical truth the data carries (<c>r2_*</c>).</summary>
+    public bool Regression { get; init; } = true;
+
+    /// <summary><c>evaluation.reconstruction</c>: the masked-reconstruction loss on held-out images (<c>recon_loss</c>).</summary>
+    public bool Reconstruction { get; init; } = true;
+
+    /// <summary><c>evaluation.bootstrap</c>: resamples behind every 95% interval.</summary>
+    public int BootstrapResamples { get; init; } = 1000;
+
+    /// <summary><c>evaluation.region_grid</c>: regions per side the ridge features average patch tokens over.</summary>
+    public int RegionGrid { get; init; } = 4;
 }

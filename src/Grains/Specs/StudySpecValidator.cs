@@ -34,6 +34,7 @@ public static partial class StudySpecValidator
         var expandable = problems.Count == beforeSearch && spec.Dataset.ImageSize >= 1 && spec.Scheduler.MaxEpochs >= 1;
         ValidateScheduler(spec.Scheduler, problems);
         ValidateProbe(spec.Probe, problems);
+        ValidateMetricData(spec, problems);
         if (expandable)
         {
             // Only a well-formed search space can be expanded; its configurations then meet the model's own
@@ -279,8 +280,50 @@ public static partial class StudySpecValidator
         }
     }
 
+    /// <summary>A regression metric needs its truth in the data: the simulator's macro lens varies only with
+    /// <c>macro_lens: varied</c>, subhalos exist only in cdm, the axion mass only in axion, and folders carry no
+    /// truths the readers know yet.</summary>
+    private static void ValidateMetricData(StudySpec spec, List<SpecProblem> problems)
+    {
+        if (!MetricNames.IsKnown(spec.Scheduler.Metric))
+        {
+            return;
+        }
+
+        var evaluation = MetricNames.Parse(spec.Scheduler.Metric).Evaluation;
+        var needed = LensSweep.Models.Evaluation.EvaluationMetrics.TruthsNeeded(evaluation);
+        string field = SpecKeys.Join(SpecKeys.Scheduler, SpecKeys.Metric);
+        if (needed.Count == 0)
+        {
+            if (evaluation == LensSweep.Models.Evaluation.EvaluationMetrics.ReconLoss && !spec.Probe.Reconstruction)
+            {
+                problems.Add(new(field, spec.Scheduler.Metric, "needs evaluation.reconstruction: true"));
+            }
+
+            return;
+        }
+
+        var dataset = spec.Dataset;
+        var classes = dataset.Classes ?? LensSweep.Models.Simulation.LensClasses.All;
+        string? missing = !spec.Probe.Regression ? "evaluation.regression is false"
+            : dataset.Kind != DatasetKind.Simulated ? "only simulated data carries per-image truths (folders have none the readers know)"
+            : needed.Any(LensSweep.Models.Data.LensTruths.Macro.Contains) && dataset.MacroLens != LensSweep.Models.Simulation.MacroLens.Varied
+                ? "the macro lens is fixed, so its truths do not vary; set dataset.macro_lens: \"varied\""
+            : needed.Contains(LensSweep.Models.Data.LensTruths.SubhaloCount) && !classes.Contains(LensSweep.Models.Simulation.LensClasses.Cdm)
+                ? "only cdm images have subhalos; add cdm to dataset.classes"
+            : needed.Contains(LensSweep.Models.Data.LensTruths.AxionMass) && !classes.Contains(LensSweep.Models.Simulation.LensClasses.Axion)
+                ? "only axion images have an axion mass; add axion to dataset.classes"
+            : null;
+        if (missing is not null)
+        {
+            problems.Add(new(field, spec.Scheduler.Metric, $"the dataset lacks the truth it regresses: {missing}"));
+        }
+    }
+
     private static void ValidateProbe(ProbeSettings probe, List<SpecProblem> problems)
     {
+        AtLeast(problems, SpecKeys.Join(SpecKeys.Evaluation, SpecKeys.Bootstrap), probe.BootstrapResamples, 0);
+        AtLeast(problems, SpecKeys.Join(SpecKeys.Evaluation, SpecKeys.RegionGrid), probe.RegionGrid, 1);
         string Field(string key) => SpecKeys.Join(SpecKeys.Probe, key);
         AtLeast(problems, Field(SpecKeys.Epochs), probe.Epochs, 1);
         AtLeast(problems, Field(SpecKeys.BatchSize), probe.BatchSize, 1);

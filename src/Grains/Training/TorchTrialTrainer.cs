@@ -1,6 +1,7 @@
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Storage;
 using LensSweep.Grains.Trials;
+using LensSweep.Models.Evaluation;
 using LensSweep.Models.Probing;
 using LensSweep.Models.Training;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,10 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
             work.Config.ToOptimizerConfig(work.MaxEpochs),
             ToProbeConfig(work.Probe),
             work.Seed,
-            TorchDevice(work.Device));
+            TorchDevice(work.Device))
+        {
+            Evaluation = ToEvaluationSettings(work.Probe),
+        };
 
         if (work.FromEpoch == work.ToEpoch && work.ResumeFromKey is null)
         {
@@ -48,7 +52,7 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
         var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger, studyData.PretrainingImages);
         var scores = segment.Validation is { } validation && segment.Test is { } test
-            ? new ProbeScores(validation.MacroRocAuc, validation.Accuracy, test.MacroRocAuc, test.Accuracy)
+            ? Scores(validation, test, segment.Evaluation)
             : null;
         var stoppedAt = segment.StoppedAt is { } at ? new StepPosition(at.Epoch, at.Step) : null;
         var outcome = new RungOutcome(scores, new Trials.TrialCost(segment.Cost.Seconds, segment.Cost.TrainingFlops), [.. segment.Losses.Select(l => l.MeanLoss)])
@@ -62,7 +66,7 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
     }
 
     private static RungOutcome Outcome(RungResult result) => new(
-        new ProbeScores(result.Validation.MacroRocAuc, result.Validation.Accuracy, result.Test.MacroRocAuc, result.Test.Accuracy),
+        Scores(result.Validation, result.Test, result.Evaluation),
         new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
         [.. result.Losses.Select(l => l.MeanLoss)]);
 
@@ -78,6 +82,28 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
 
     /// <summary>Slot names are "cpu:N" (one CPU worker of several) or "cuda:N"; TorchSharp wants "cpu" for the former.</summary>
     internal static string TorchDevice(string slot) => slot.StartsWith("cpu", StringComparison.Ordinal) ? "cpu" : slot;
+
+    /// <summary>The engine's record of a rung's scores: the probe's two, and every evaluation with its interval.</summary>
+    internal static ProbeScores Scores(ProbeScore validation, ProbeScore test, EvaluationResult? evaluation) =>
+        new(validation.MacroRocAuc, validation.Accuracy, test.MacroRocAuc, test.Accuracy)
+        {
+            Validation = Readings(evaluation?.Validation),
+            Test = Readings(evaluation?.Test),
+        };
+
+    internal static IReadOnlyDictionary<string, MetricReading> Readings(IReadOnlyDictionary<string, MetricValue>? metrics) =>
+        metrics?.ToDictionary(m => m.Key, m => new MetricReading(m.Value.Value, m.Value.Low, m.Value.High), StringComparer.Ordinal)
+        ?? new Dictionary<string, MetricReading>();
+
+    /// <summary>The spec's <c>evaluation</c> section as the model project's settings.</summary>
+    internal static EvaluationSettings ToEvaluationSettings(ProbeSettings probe) => new()
+    {
+        Probe = ToProbeConfig(probe),
+        Regression = probe.Regression,
+        Reconstruction = probe.Reconstruction,
+        BootstrapResamples = probe.BootstrapResamples,
+        RidgeRegionGrid = probe.RegionGrid,
+    };
 
     internal static ProbeConfig ToProbeConfig(ProbeSettings probe) => new()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
 using LensSweep.Models.Mae;
 using LensSweep.Models.Probing;
 using Microsoft.Extensions.Logging;
@@ -15,14 +16,22 @@ public sealed record TrialSettings(
     ProbeConfig Probe,
     int Seed,
     string Device = "cpu",
-    int Threads = 0);
+    int Threads = 0)
+{
+    /// <summary>Every evaluation to run at a rung's end (and at epoch 0); null = the linear probe only.</summary>
+    public EvaluationSettings? Evaluation { get; init; }
+}
 
 /// <summary>What one rung of one trial produced.</summary>
 /// <param name="Validation">Probe fitted on the train split, scored on the validation split (what ASHA ranks by).</param>
 /// <param name="Test">The same fitted probe scored on the test split (reported, never used for decisions).</param>
 /// <param name="Losses">Mean pretraining loss of each epoch trained in this rung.</param>
 /// <param name="Cost">This rung's wall-clock seconds (training and probing) and training FLOPs.</param>
-public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnlyList<EpochLoss> Losses, TrialCost Cost);
+public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnlyList<EpochLoss> Losses, TrialCost Cost)
+{
+    /// <summary>Every evaluation with its interval, when <see cref="TrialSettings.Evaluation"/> asked for them.</summary>
+    public EvaluationResult? Evaluation { get; init; }
+}
 
 /// <summary>What one <see cref="TrialRunner.RunStoppable"/> call did.</summary>
 /// <param name="Losses">Mean pretraining loss of each epoch it finished.</param>
@@ -30,7 +39,11 @@ public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnl
 /// <param name="StoppedAt">Where it stopped when asked to stop before the end (the checkpoint resumes there); null when it reached the end.</param>
 /// <param name="Validation">The probe's validation score; null when it stopped early or was not asked to probe.</param>
 /// <param name="Test">The probe's test score, null when <paramref name="Validation"/> is.</param>
-public sealed record RungSegment(IReadOnlyList<EpochLoss> Losses, TrialCost Cost, TrainingPosition? StoppedAt, ProbeScore? Validation, ProbeScore? Test);
+public sealed record RungSegment(IReadOnlyList<EpochLoss> Losses, TrialCost Cost, TrainingPosition? StoppedAt, ProbeScore? Validation, ProbeScore? Test)
+{
+    /// <inheritdoc cref="RungResult.Evaluation"/>
+    public EvaluationResult? Evaluation { get; init; }
+}
 
 /// <summary>
 /// One rung of one trial for the study engine: pretrain fromEpoch → toEpoch (resuming from a checkpoint),
@@ -65,9 +78,9 @@ public static class TrialRunner
         return Train(settings, pretrainingImages, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (validation, test) = ProbeEncoder(model, data, settings.Probe);
+            var (validation, test, evaluation) = Score(model, data, settings);
             var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
-            return new RungResult(validation, test, run.Losses, cost);
+            return new RungResult(validation, test, run.Losses, cost) { Evaluation = evaluation };
         });
     }
 
@@ -85,8 +98,8 @@ public static class TrialRunner
         if (settings.Threads > 0) TorchSharp.torch.set_num_threads(settings.Threads);
         using var trainer = new MaeTrainer(settings.Model, settings.Optimizer, settings.Seed, settings.Device, logger);
         cancellationToken.ThrowIfCancellationRequested();
-        var (validation, test) = ProbeEncoder(trainer.Model, data, settings.Probe);
-        return new RungResult(validation, test, [], new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, 0));
+        var (validation, test, evaluation) = Score(trainer.Model, data, settings);
+        return new RungResult(validation, test, [], new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, 0)) { Evaluation = evaluation };
     }
 
     /// <summary>
@@ -137,14 +150,15 @@ public static class TrialRunner
         return Train(settings, pretrainingImages ?? data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (model, run) =>
         {
             ProbeScore? validation = null, test = null;
+            EvaluationResult? evaluation = null;
             if (run.StoppedAt is null && probeAtEnd)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (validation, test) = ProbeEncoder(model, data, settings.Probe);
+                (validation, test, evaluation) = Score(model, data, settings);
             }
 
             var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
-            return new RungSegment(run.Losses, cost, run.StoppedAt, validation, test);
+            return new RungSegment(run.Losses, cost, run.StoppedAt, validation, test) { Evaluation = evaluation };
         }, stop);
     }
 
@@ -189,6 +203,22 @@ public static class TrialRunner
     }
 
     /// <summary>Fits the probe on the train split's encoder features and scores validation and test.</summary>
+    /// <summary>The rung's scores: every evaluation when the settings ask for them (the probe's two scores
+    /// read from it, so the probe is fitted once), else the linear probe alone.</summary>
+    private static (ProbeScore Validation, ProbeScore Test, EvaluationResult? Evaluation) Score(MaeModel model, DataSplit data, TrialSettings settings)
+    {
+        if (settings.Evaluation is not { } evaluationSettings)
+        {
+            var (validation, test) = ProbeEncoder(model, data, settings.Probe);
+            return (validation, test, null);
+        }
+
+        var evaluation = EncoderEvaluation.Evaluate(model, data, evaluationSettings with { Probe = settings.Probe }, settings.Seed);
+        ProbeScore Probe(IReadOnlyDictionary<string, MetricValue> metrics) =>
+            new(metrics[EvaluationMetrics.ProbeAccuracy].Value, metrics[EvaluationMetrics.ProbeAuc].Value);
+        return (Probe(evaluation.Validation), Probe(evaluation.Test), evaluation);
+    }
+
     public static (ProbeScore Validation, ProbeScore Test) ProbeEncoder(MaeModel model, DataSplit data, ProbeConfig probe)
     {
         var fitted = LinearProbe.Fit(ProbeFeatures.FromEncoder(model, data.Train, probe), probe);

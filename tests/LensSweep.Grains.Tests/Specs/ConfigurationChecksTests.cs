@@ -104,3 +104,32 @@ public sealed class ConfigurationChecksTests
         Assert.Equal(["heads=3, embed_dim=32", "heads=3, embed_dim=64"], problems.Select(p => p.Value).Order(StringComparer.Ordinal));
     }
 }
+
+public sealed class MetricDataTests
+{
+    private static StudySpec Valid => SpecTestData.Valid();
+
+    private static StudySpec WithMetric(string metric, DatasetOptions? dataset = null) =>
+        Valid with { Scheduler = Valid.Scheduler with { Metric = metric }, Dataset = dataset ?? Valid.Dataset };
+
+    [Fact]
+    public void A_macro_lens_metric_on_a_fixed_macro_lens_is_refused_naming_the_option()
+    {
+        var problem = Assert.Single(StudySpecValidator.Validate(WithMetric("r2_macro_gain")));
+
+        Assert.Equal("scheduler.metric", problem.Field);
+        Assert.Contains("macro_lens", problem.Rule);
+    }
+
+    [Fact]
+    public void A_macro_lens_metric_on_a_varied_macro_lens_is_accepted() =>
+        Assert.Empty(StudySpecValidator.Validate(WithMetric("r2_macro", Valid.Dataset with { MacroLens = LensSweep.Models.Simulation.MacroLens.Varied })));
+
+    [Fact]
+    public void The_axion_mass_without_axion_images_is_refused() =>
+        Assert.Contains("axion", Assert.Single(StudySpecValidator.Validate(WithMetric("r2_axion_mass", Valid.Dataset with { Classes = ["no_sub", "cdm"] }))).Rule);
+
+    [Fact]
+    public void A_regression_metric_on_a_folder_is_refused() =>
+        Assert.Contains("only simulated data", Assert.Single(StudySpecValidator.Validate(WithMetric("r2_theta_e", new DatasetOptions { Kind = DatasetKind.DeepLense, Path = "data", ImageSize = 32 }))).Rule);
+}

@@ -98,7 +98,7 @@ public sealed class StudySpecLoaderTests
     }
 
     [Theory]
-    [InlineData("r2_macro_gain", "max")]
+    [InlineData("probe_auc_gain", "max")]
     [InlineData("recon_loss", "min")]
     [InlineData("recon_loss_gain", "max")]
     [InlineData("probe_auc", "max")]
