@@ -85,7 +85,7 @@ public sealed class ConsoleMessageTests : IDisposable
     private async Task<string> ChangedQuickSpecAsync()
     {
         var text = await File.ReadAllTextAsync(StudyCommandTests.QuickSpec);
-        var changed = text.Replace("\"learning_rate\": 1e-3", "\"learning_rate\": 2e-3", StringComparison.Ordinal);
+        var changed = text.Replace("\"learning_rate\": 1.5e-4", "\"learning_rate\": 3e-4", StringComparison.Ordinal);
         Assert.NotEqual(text, changed);
         var path = Path.Combine(_folder, "quick-changed.json");
         await File.WriteAllTextAsync(path, changed);

@@ -54,8 +54,8 @@ public sealed class EmbeddedRunTests : IDisposable
         Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
         using var leaderboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "leaderboard.json")));
         var rows = leaderboard.RootElement.GetProperty("rows").EnumerateArray().ToList();
-        Assert.Equal(6, rows.Count);
-        Assert.Equal(0.9, rows[0].GetProperty("parameters").GetProperty("mask_ratio").GetDouble());
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(0.75, rows[0].GetProperty("parameters").GetProperty("mask_ratio").GetDouble());
         Assert.Equal("completed", rows[0].GetProperty("state").GetString());
     }
 

@@ -33,26 +33,26 @@ public sealed class ElasticityTests
         await using var scenario = new Scenario();
         await Task.WhenAll(scenario.StartRedisAsync(), scenario.StartAzuriteAsync());
         var silos = await Task.WhenAll(scenario.StartSiloAsync("a"), scenario.StartSiloAsync("b"));
-        var study = new TinyStudy("drain");
+        // Epochs of about a hundred steps: an epoch in flight when SIGTERM arrives is still in flight when the
+        // drain reaches it (with eleven-step epochs the epoch often ended first and nothing was stopped).
+        var study = new TinyStudy("drain", ImagesPerClass: 1000);
         await scenario.StartStudyAsync(silos[0], study.WriteTo(scenario.Folder));
 
-        var (leaving, training) = await CrashResumeTests.FirstTrainingFromCheckpointAsync(silos, study.Name, scenario);
+        var (leaving, _) = await CrashResumeTests.FirstTrainingFromCheckpointAsync(silos, study.Name, scenario);
         leaving.Process.Signal("TERM");
         var staying = silos.Single(s => s != leaving);
         var afterStop = staying.Process.LineCount;
-        int trial = training.Int("trial"), checkpointEpoch = training.Int("from");
 
         Assert.True(await leaving.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the silo did not stop within its grace period\n{leaving.Process.Tail()}");
         Assert.Equal(0, leaving.Process.ExitCode);
         await scenario.WaitForCompletedStudyAsync(() => staying, study.Name, StudyDeadline);
 
-        // The drain stopped the trial at a step boundary and the other silo went on from exactly that step.
-        var stopped = leaving.Process.FindLine(TrainingLog.StoppedForDrain(study.Name, trial));
-        Assert.True(stopped is not null, $"trial {trial} was not stopped by the silo's drain\n{leaving.Process.Tail()}");
+        // The drain stopped the trial it was training at a step boundary and the other silo went on from exactly that step.
+        var stopped = leaving.Process.FindLine(TrainingLog.StoppedForDrain(study.Name));
+        Assert.True(stopped is not null, $"no trial was stopped by the silo's drain\n{leaving.Process.Tail()}");
+        var trial = stopped.Int("trial");
         var resumed = staying.Process.FindLine(TrainingLog.ResumedAtStep(study.Name, trial), afterStop);
         Assert.True(resumed is not null, $"trial {trial} never trained on the remaining silo after the other stopped\n{scenario.Tails()}");
-        Assert.True(resumed.Int("from") >= checkpointEpoch,
-            $"trial {trial} was training from epoch {checkpointEpoch} when its silo stopped, but went on from epoch {resumed.Int("from")}\n{scenario.Tails()}");
         Assert.Equal((stopped.Int("epoch"), stopped.Int("step")), (resumed.Int("from"), resumed.Int("step")));
         var leaderboard = await scenario.LeaderboardAsync(staying, study.Name);
         Assert.Equal(study.TrialIds.Order(), leaderboard.Select(r => r.TrialId).Order());

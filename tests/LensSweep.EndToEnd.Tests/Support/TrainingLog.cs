@@ -17,7 +17,7 @@ internal static partial class TrainingLog
     public static Regex EpochOf(string study, int trial) => new($@"Trial {Regex.Escape(study)}/{trial}: training epochs (?<from>\d+)→(?<to>\d+)");
 
     /// <summary>A trial stopped by its silo's drain, and where ("… stopped at epoch {e} step {k} for the silo's drain").</summary>
-    public static Regex StoppedForDrain(string study, int trial) => new($@"Trial {Regex.Escape(study)}/{trial} attempt \d+ stopped at epoch (?<epoch>\d+) step (?<step>\d+) for the silo's drain");
+    public static Regex StoppedForDrain(string study) => new($@"Trial {Regex.Escape(study)}/(?<trial>\d+) attempt \d+ stopped at epoch (?<epoch>\d+) step (?<step>\d+) for the silo's drain");
 
     /// <summary>A trainer call of one trial with the step it resumes at inside its first epoch.</summary>
     public static Regex ResumedAtStep(string study, int trial) => new($@"Trial {Regex.Escape(study)}/{trial}: training epochs (?<from>\d+)→(?<to>\d+) on \S+, from step (?<step>\d+)");

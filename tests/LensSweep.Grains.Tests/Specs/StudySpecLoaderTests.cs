@@ -9,7 +9,7 @@ public sealed class StudySpecLoaderTests
     private static IReadOnlyList<SpecProblem> ProblemsOf(string json) => StudySpecLoader.Parse(json).Problems;
 
     [Theory]
-    [InlineData("examples/quick.json", 6)]
+    [InlineData("examples/quick.json", 4)]
     [InlineData("examples/scaling.json", 60)]
     public void Example_specs_load_cleanly(string path, int trials)
     {
