@@ -69,7 +69,7 @@ public sealed record Leaderboard(
             trial.FailureReason)
         {
             ScoreInterval = reading is { } r && double.IsFinite(r.Low) && double.IsFinite(r.High) ? (r.Low, r.High) : null,
-            Gain = evaluation - randomInit,
+            Gain = scores is null || trial.Initial is null ? null : Finite(MetricNames.Score(metric with { IsGain = true }, scores, trial.Initial).Value),
             RandomInitScore = randomInit,
             TestScore = scores is null ? null : Finite(MetricNames.Read(scores, metric.Evaluation, test: true).Value),
             Metrics = scores is null ? new Dictionary<string, double>() : Evaluations(scores),

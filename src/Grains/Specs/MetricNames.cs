@@ -10,7 +10,7 @@ namespace LensSweep.Grains.Specs;
 /// <param name="IsGain">True for the <c>_gain</c> form: the evaluation minus its random-init value.</param>
 public readonly record struct MetricName(string Evaluation, bool IsGain)
 {
-    public const string GainSuffix = "_gain";
+    public const string GainSuffix = EvaluationMetrics.GainSuffix;
 
     public override string ToString() => IsGain ? Evaluation + GainSuffix : Evaluation;
 }
@@ -69,19 +69,31 @@ public static class MetricNames
         return MetricReading.Of(value ?? double.NaN);
     }
 
-    /// <summary>The value a study ranks by: the evaluation on validation, minus its random-init value for a
-    /// gain (NaN when the trial has no epoch-0 scores). Its interval is the evaluation's, shifted by the
-    /// random-init value (which is treated as known).</summary>
+    /// <summary>The value a study ranks by: the evaluation on validation, or for a gain what pretraining added
+    /// to it over the trial's own untrained encoder (NaN when the trial has no epoch-0 scores). A gain the
+    /// trainer bootstrapped paired (stored as <c>{evaluation}_gain</c>) is taken as it is; otherwise its
+    /// interval is the evaluation's, shifted by the random-init value.</summary>
     public static MetricReading Score(MetricName metric, ProbeScores scores, ProbeScores? initial)
     {
+        ArgumentNullException.ThrowIfNull(scores);
         var reading = Read(scores, metric.Evaluation);
         if (!metric.IsGain)
         {
             return reading;
         }
 
-        var baseline = initial is null ? double.NaN : Read(initial, metric.Evaluation).Value;
-        return new MetricReading(reading.Value - baseline, reading.Low - baseline, reading.High - baseline);
+        if (initial is null)
+        {
+            return MetricReading.Of(double.NaN);
+        }
+
+        if (scores.Validation.TryGetValue(EvaluationMetrics.GainOf(metric.Evaluation), out var paired))
+        {
+            return paired;
+        }
+
+        var gain = PairedGain.Of(metric.Evaluation, new MetricValue(reading.Value, reading.Low, reading.High), new MetricValue(Read(initial, metric.Evaluation).Value, double.NaN, double.NaN));
+        return new MetricReading(gain.Value, gain.Low, gain.High);
     }
 
     /// <summary>True when <paramref name="a"/> ranks above <paramref name="b"/> (NaN ranks last).</summary>

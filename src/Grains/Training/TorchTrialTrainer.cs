@@ -41,7 +41,13 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         {
             // Epoch 0: score the untrained encoder (the random-init baseline); there is nothing to checkpoint.
             LogScoringInitial(logger, work.StudyId, work.Trial, work.Device);
-            return Outcome(TrialRunner.ScoreInitialWeights(settings, data, cancellationToken, logger));
+            var initial = TrialRunner.ScoreInitialWeights(settings, data, cancellationToken, logger);
+            if (initial.Evaluation is { } initialEvaluation)
+            {
+                await StoreInitialEvaluationAsync(work, initialEvaluation, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Outcome(initial);
         }
 
         using var checkpointIn = work.ResumeFromKey is null ? null : ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).GetAwaiter().GetResult();
@@ -51,8 +57,11 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
 
         // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
         var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger, studyData.PretrainingImages);
+        var evaluation = segment.Evaluation is { } trained
+            ? WithGains(trained, await ReadInitialEvaluationAsync(work, cancellationToken).ConfigureAwait(false))
+            : null;
         var scores = segment.Validation is { } validation && segment.Test is { } test
-            ? Scores(validation, test, segment.Evaluation)
+            ? Scores(validation, test, evaluation)
             : null;
         var stoppedAt = segment.StoppedAt is { } at ? new StepPosition(at.Epoch, at.Step) : null;
         var outcome = new RungOutcome(scores, new Trials.TrialCost(segment.Cost.Seconds, segment.Cost.TrainingFlops), [.. segment.Losses.Select(l => l.MeanLoss)])
@@ -69,6 +78,46 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         Scores(result.Validation, result.Test, result.Evaluation),
         new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
         [.. result.Losses.Select(l => l.MeanLoss)]);
+
+    /// <summary>Adds each evaluation's gain over the trial's random-init scores, bootstrapped paired.</summary>
+    internal static EvaluationResult WithGains(EvaluationResult trained, EvaluationResult? initial) => initial is null
+        ? trained
+        : new EvaluationResult(
+            trained.Validation.Concat(PairedGain.All(trained.Validation, initial.Validation)).ToDictionary(StringComparer.Ordinal),
+            trained.Test.Concat(PairedGain.All(trained.Test, initial.Test)).ToDictionary(StringComparer.Ordinal));
+
+    private async Task StoreInitialEvaluationAsync(TrialWork work, EvaluationResult evaluation, CancellationToken cancellationToken)
+    {
+        using var file = new MemoryStream();
+        EvaluationFile.Write(file, evaluation);
+        file.Position = 0;
+        await artifacts.PutAsync(TrialKeys.InitialEvaluation(work.StudyId, work.Trial), file, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The trial's epoch-0 evaluation, or null for a trial scored before these files were kept (its
+    /// gains then get the unpaired interval) or one whose file cannot be read (said in the log).</summary>
+    private async Task<EvaluationResult?> ReadInitialEvaluationAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        var key = TrialKeys.InitialEvaluation(work.StudyId, work.Trial);
+        await using var stored = await artifacts.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        using var copy = new MemoryStream();
+        await stored.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        copy.Position = 0;
+        try
+        {
+            return EvaluationFile.Read(copy);
+        }
+        catch (InvalidDataException e)
+        {
+            LogUnreadableInitialEvaluation(logger, work.StudyId, work.Trial, key, e.Message);
+            return null;
+        }
+    }
 
     private async Task<MemoryStream> ReadCheckpointAsync(string key, CancellationToken cancellationToken)
     {
@@ -118,6 +167,9 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
     {
         public void Report(T value) => report(value);
     }
+
+    [LoggerMessage(EventId = 322, Level = LogLevel.Warning, Message = "Trial {Study}/{Trial}: its random-init evaluation {Key} cannot be read ({Reason}); its gains get unpaired intervals")]
+    private static partial void LogUnreadableInitialEvaluation(ILogger logger, string study, int trial, string key, string reason);
 
     [LoggerMessage(EventId = 321, Level = LogLevel.Information, Message = "Trial {Study}/{Trial}: scoring its untrained encoder (epoch 0) on {Device}")]
     private static partial void LogScoringInitial(ILogger logger, string study, int trial, string device);

@@ -38,6 +38,11 @@ public static class TrialKeys
     public static string StopCheckpoint(string studyId, int trial, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/stopped-attempt-{attempt}.ckpt");
 
+    /// <summary>Where a trial's epoch-0 (random-init) evaluation with its bootstrap draws lives: every rung end reads
+    /// it to bootstrap its gains paired. One per trial: the untrained encoder is the same whatever the attempt.</summary>
+    public static string InitialEvaluation(string studyId, int trial) =>
+        string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/initial-evaluation.bin");
+
     /// <summary>The artifact-key prefix of everything a study stores.</summary>
     public static string StudyPrefix(string studyId) => $"studies/{studyId}/";
 }

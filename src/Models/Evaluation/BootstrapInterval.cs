@@ -12,16 +12,23 @@ public static class BootstrapInterval
 
     /// <param name="rows">Rows in the split.</param>
     /// <param name="statistic">The statistic of the rows at the given indices (repeats allowed).</param>
-    public static (double Low, double High) Percentile(int rows, Func<int[], double> statistic, int resamples = DefaultResamples, int seed = 0, double level = 0.95)
+    public static (double Low, double High) Percentile(int rows, Func<int[], double> statistic, int resamples = DefaultResamples, int seed = 0, double level = 0.95) =>
+        Percentile(Resample(rows, statistic, resamples, seed), level);
+
+    /// <summary>The statistic on each of <paramref name="resamples"/> draws of the rows with replacement, in draw
+    /// order (NaN where it is undefined; empty when there are too few rows). The draws depend only on
+    /// <paramref name="rows"/>, <paramref name="resamples"/> and <paramref name="seed"/>: two encoders scored on
+    /// the same split see the same draws, which is what makes a paired difference of their resamples meaningful.</summary>
+    public static double[] Resample(int rows, Func<int[], double> statistic, int resamples = DefaultResamples, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(statistic);
         if (rows < 2 || resamples < 2)
         {
-            return (double.NaN, double.NaN);
+            return [];
         }
 
         var random = new Random(seed);
-        var values = new List<double>(resamples);
+        var values = new double[resamples];
         var indices = new int[rows];
         for (var b = 0; b < resamples; b++)
         {
@@ -30,21 +37,25 @@ public static class BootstrapInterval
                 indices[i] = random.Next(rows);
             }
 
-            var value = statistic(indices);
-            if (double.IsFinite(value))
-            {
-                values.Add(value);
-            }
+            values[b] = statistic(indices);
         }
 
-        if (values.Count < 2)
+        return values;
+    }
+
+    /// <summary>The central <paramref name="level"/> percentile interval of the finite values (NaN bounds when fewer than two).</summary>
+    public static (double Low, double High) Percentile(IEnumerable<double> values, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var finite = values.Where(double.IsFinite).ToList();
+        if (finite.Count < 2)
         {
             return (double.NaN, double.NaN);
         }
 
-        values.Sort();
+        finite.Sort();
         var tail = (1 - level) / 2;
-        return (Quantile(values, tail), Quantile(values, 1 - tail));
+        return (Quantile(finite, tail), Quantile(finite, 1 - tail));
     }
 
     /// <summary>Linear interpolation between order statistics (numpy's default).</summary>

@@ -211,8 +211,9 @@ public static class EncoderEvaluation
 
     private static MetricValue WithInterval(double value, int rows, Func<int[], double> statistic, EvaluationSettings settings)
     {
-        var (low, high) = BootstrapInterval.Percentile(rows, statistic, settings.BootstrapResamples, settings.BootstrapSeed);
-        return new MetricValue(value, low, high);
+        var resamples = BootstrapInterval.Resample(rows, statistic, settings.BootstrapResamples, settings.BootstrapSeed);
+        var (low, high) = BootstrapInterval.Percentile(resamples);
+        return new MetricValue(value, low, high) { Resamples = resamples };
     }
 
     private static int[] Known(LensDataset split, string truth) =>

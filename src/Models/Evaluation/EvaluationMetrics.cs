@@ -31,6 +31,14 @@ public static class EvaluationMetrics
         : metric.StartsWith("r2_", StringComparison.Ordinal) ? [metric[3..]]
         : [];
 
+    /// <summary>What a gain's name adds to its evaluation's: <c>r2_macro_gain</c> is r2_macro's gain over the random-init encoder.</summary>
+    public const string GainSuffix = "_gain";
+
+    /// <summary>The name of <paramref name="metric"/>'s gain over random init.</summary>
+    public static string GainOf(string metric) => metric + GainSuffix;
+
+    public static bool IsGain(string metric) => metric.EndsWith(GainSuffix, StringComparison.Ordinal);
+
     /// <summary>True when lower is better.</summary>
     public static bool IsLoss(string metric) => metric == ReconLoss;
 }

@@ -3,6 +3,7 @@ using LensSweep.Grains.Storage;
 using LensSweep.Grains.Training;
 using LensSweep.Grains.Trials;
 using LensSweep.Models.Data;
+using LensSweep.Models.Simulation;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LensSweep.Grains.Tests.Training;
@@ -59,6 +60,39 @@ public sealed class TorchTrialTrainerTests
         Assert.False(await artifacts.ExistsAsync("never"));
         Assert.Null(finished.StoppedAt);
         Assert.Equal(await ReadAllAsync(artifacts, "straight"), await ReadAllAsync(artifacts, "resumed"));
+    }
+
+    [Fact]
+    public async Task A_rung_end_scores_its_gains_over_the_trials_own_epoch_zero_scores_paired()
+    {
+        var artifacts = new InMemoryArtifactStore();
+        var trainer = new TorchTrialTrainer(artifacts, new DatasetCache(NullLogger<DatasetLoader>.Instance), NullLogger<TorchTrialTrainer>.Instance);
+        var dataset = new DatasetOptions { ImagesPerClass = 16, ImageSize = 32, MacroLens = MacroLens.Varied };
+        var probe = new ProbeSettings { Epochs = 5, BootstrapResamples = 50 };
+        var initialWork = new TrialWork("gains", 0, 1, Tiny, dataset, probe, 2, 0, 0, 0, null, "unused", true, "cpu");
+
+        var initial = (await trainer.TrainRungAsync(initialWork, new Progress<TrialProgress>(), CancellationToken.None)).Scores!;
+        var trained = (await trainer.TrainRungAsync(initialWork with { ToEpoch = 1, CheckpointKey = "ckpt-1" }, new Progress<TrialProgress>(), CancellationToken.None)).Scores!;
+
+        Assert.True(await artifacts.ExistsAsync(TrialKeys.InitialEvaluation("gains", 0)));
+        var gain = trained.Validation["r2_macro_gain"];
+        Assert.Equal(trained.Validation["r2_macro"].Value - initial.Validation["r2_macro"].Value, gain.Value, 12);
+        Assert.InRange(gain.Value, gain.Low, gain.High);
+        Assert.True(trained.Test.ContainsKey("r2_macro_gain"));
+        Assert.False(initial.Validation.ContainsKey("r2_macro_gain"));
+    }
+
+    [Fact]
+    public async Task A_rung_of_a_trial_without_a_stored_epoch_zero_evaluation_has_no_paired_gains()
+    {
+        var trainer = new TorchTrialTrainer(new InMemoryArtifactStore(), new DatasetCache(NullLogger<DatasetLoader>.Instance), NullLogger<TorchTrialTrainer>.Instance);
+        var dataset = new DatasetOptions { ImagesPerClass = 16, ImageSize = 32, MacroLens = MacroLens.Varied };
+        var work = new TrialWork("old", 0, 1, Tiny, dataset, new ProbeSettings { Epochs = 5, BootstrapResamples = 50 }, 2, 0, 0, 1, null, "ckpt-1", true, "cpu");
+
+        var trained = (await trainer.TrainRungAsync(work, new Progress<TrialProgress>(), CancellationToken.None)).Scores!;
+
+        Assert.True(trained.Validation.ContainsKey("r2_macro"));
+        Assert.DoesNotContain(trained.Validation.Keys, k => k.EndsWith("_gain", StringComparison.Ordinal));
     }
 
     private static async Task<byte[]> ReadAllAsync(IArtifactStore artifacts, string key)
