@@ -1,5 +1,9 @@
 using System.Xml.Linq;
 using LensSweep.Client.Plotting;
+using LensSweep.Client.Studies;
+using LensSweep.Grains.Specs;
+using MetricReading = LensSweep.Grains.Trials.MetricReading;
+using ProbeScores = LensSweep.Grains.Trials.ProbeScores;
 
 namespace LensSweep.Client.Tests;
 
@@ -65,6 +69,57 @@ public sealed class PlotTests : IDisposable
         PlotFile.Save(TrajectoryPlot.Draw(SampleStudy.Results()), path);
 
         Assert.Equal(PngMagic, File.ReadAllBytes(path)[..8]);
+    }
+
+    private static ProbeScores Scored(double r2Macro, double low, double high) => new(0.5, 0.4)
+    {
+        Validation = new Dictionary<string, MetricReading> { ["r2_macro"] = new(r2Macro, low, high), ["r2_macro_gain"] = new(r2Macro - 0.6, 0.01, 0.05) },
+    };
+
+    private static TrialTrajectory ScoredTrial() => new(
+        "q/0", TrialState.Completed, [], [new RungScore(0, 10, 0.63, 1, null, Scored(0.63, 0.58, 0.68))],
+        Initial: new ProbeScores(0.5, 0.4) { Validation = new Dictionary<string, MetricReading> { ["r2_macro"] = new(0.6, 0.55, 0.65) } });
+
+    [Fact]
+    public void A_trajectory_starts_at_epoch_zero_with_the_untrained_encoders_score_and_interval()
+    {
+        var points = TrajectoryPlot.Points(ScoredTrial(), MetricNames.Parse("r2_macro"));
+
+        Assert.Equal([(0, 0.6, 0.55, 0.65), (10, 0.63, 0.58, 0.68)], points);
+    }
+
+    [Fact]
+    public void A_gain_trajectory_starts_at_zero_and_carries_the_paired_interval()
+    {
+        var trial = ScoredTrial() with { Rungs = [new RungScore(0, 10, 0.03, 1, null, Scored(0.63, 0.58, 0.68))] };
+
+        var points = TrajectoryPlot.Points(trial, MetricNames.Parse("r2_macro_gain"));
+
+        Assert.Equal((0, 0.0), (points[0].Epochs, points[0].Score));
+        Assert.Equal((10, 0.03, 0.01, 0.05), points[1]);
+    }
+
+    [Fact]
+    public void The_no_pretraining_line_is_raw_pixels_for_an_evaluation_and_zero_for_a_gain()
+    {
+        var pixels = new ProbeScores(0.5, 0.4) { Validation = new Dictionary<string, MetricReading> { ["r2_macro"] = new(0.42, 0.4, 0.44) } };
+        var results = SampleStudy.Results() with { PixelBaseline = pixels };
+
+        Assert.Equal((0.42, "raw pixels"), NoPretraining.Level(results, MetricNames.Parse("r2_macro")));
+        Assert.Equal(0.0, NoPretraining.Level(results, MetricNames.Parse("r2_macro_gain"))!.Value.Value);
+        Assert.Null(NoPretraining.Level(SampleStudy.Results(), MetricNames.Parse("r2_macro")));
+    }
+
+    [Fact]
+    public void A_trajectory_plot_with_intervals_and_a_pixel_line_is_written()
+    {
+        var pixels = new ProbeScores(0.5, 0.4) { Validation = new Dictionary<string, MetricReading> { ["r2_macro"] = new(0.42, 0.4, 0.44) } };
+        var results = SampleStudy.Results() with { Study = SampleStudy.Summary() with { Metric = "r2_macro" }, Trials = [ScoredTrial()], PixelBaseline = pixels };
+        var path = Path.Combine(_folder, "scored.svg");
+
+        PlotFile.Save(TrajectoryPlot.Draw(results), path);
+
+        Assert.Contains("raw pixels", SvgTexts(XDocument.Load(path)));
     }
 
     [Fact]

@@ -1,11 +1,13 @@
 using LensSweep.Client.Studies;
+using LensSweep.Grains.Specs;
 using ScottPlot;
 
 namespace LensSweep.Client.Plotting;
 
 /// <summary>
-/// The answer to a scaling study in one figure: probe score against each searched hyperparameter (every
-/// trial as a point, a line through the best per value), and score against compute with its Pareto front.
+/// The answer to a scaling study in one figure: the study's score against each searched hyperparameter (every
+/// trial as a point, a line through the best per value), and score against compute with its Pareto front; a dashed line
+/// marks what no pretraining gives (raw pixels, or zero for a gain).
 /// </summary>
 public static class ScalingPicture
 {
@@ -30,15 +32,16 @@ public static class ScalingPicture
         var scored = results.Trials.Where(t => t.Latest is not null).ToList();
         for (var i = 0; i < results.SearchedParameters.Count; i++)
         {
-            DrawParameterPanel(figure.GetPlot(i), results.SearchedParameters[i], scored, results.Study.Metric);
+            DrawParameterPanel(figure.GetPlot(i), results.SearchedParameters[i], scored, results);
         }
 
-        DrawComputePanel(figure.GetPlot(titles.Count - 1), results.Trials, results.Study.Metric);
+        DrawComputePanel(figure.GetPlot(titles.Count - 1), results);
         return new Figure(figure, columns * PanelWidth, rows * PanelHeight, titles);
     }
 
-    private static void DrawParameterPanel(Plot plot, string parameter, IReadOnlyList<TrialTrajectory> trials, string metric)
+    private static void DrawParameterPanel(Plot plot, string parameter, IReadOnlyList<TrialTrajectory> trials, StudyResults results)
     {
+        var metric = results.Study.Metric;
         plot.Title(PanelTitle(parameter));
         plot.XLabel(parameter);
         plot.YLabel(metric);
@@ -84,11 +87,13 @@ public static class ScalingPicture
         line.LineWidth = 2;
         line.MarkerSize = 7;
         line.LegendText = "best per value";
+        NoPretraining.DrawLine(plot, results, MetricNames.Parse(metric));
         plot.ShowLegend(Alignment.LowerRight);
     }
 
-    private static void DrawComputePanel(Plot plot, IReadOnlyList<TrialTrajectory> trials, string metric)
+    private static void DrawComputePanel(Plot plot, StudyResults results)
     {
+        var (trials, metric) = (results.Trials, results.Study.Metric);
         plot.Title(ComputePanelTitle);
         plot.YLabel(metric);
         var rungs = trials.SelectMany(t => t.Rungs).ToList();
@@ -123,6 +128,7 @@ public static class ScalingPicture
         frontLine.LineWidth = 2;
         frontLine.MarkerSize = 7;
         frontLine.LegendText = "Pareto front";
+        NoPretraining.DrawLine(plot, results, MetricNames.Parse(metric));
         plot.ShowLegend(Alignment.LowerRight);
     }
 }

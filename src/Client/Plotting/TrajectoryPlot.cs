@@ -1,11 +1,14 @@
 using LensSweep.Client.Studies;
+using LensSweep.Grains.Specs;
 using ScottPlot;
 
 namespace LensSweep.Client.Plotting;
 
 /// <summary>
-/// ASHA at work: each trial's probe score at the end of every rung against its epochs. Trials ASHA stopped
-/// end early (grey, with a cross); trials promoted to the full budget run to the right edge.
+/// ASHA at work: each trial's score at the end of every rung against its epochs, from its untrained encoder
+/// at epoch 0, with the score's 95% interval as an error bar. Trials ASHA stopped end early (grey, with a
+/// cross); trials promoted to the full budget run to the right edge. A dashed line marks what no pretraining
+/// gives: raw pixels for an evaluation, zero for a gain over random init.
 /// </summary>
 public static class TrajectoryPlot
 {
@@ -22,15 +25,13 @@ public static class TrajectoryPlot
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(results.Study.Metric);
 
+        var metric = MetricNames.Parse(results.Study.Metric);
         var legendShown = new HashSet<string>();
         foreach (var trial in results.Trials.Where(t => t.Rungs.Count > 0).OrderBy(t => t.TrialId, StringComparer.Ordinal))
         {
-            var rungs = trial.Rungs.OrderBy(r => r.Rung).ToList();
+            var points = Points(trial, metric);
             var (color, label, endMarker) = Style(trial.State);
-            var line = plot.Add.ScatterLine(
-                rungs.Select(r => (double)r.Epochs).ToArray(),
-                rungs.Select(r => r.Score).ToArray(),
-                color);
+            var line = plot.Add.ScatterLine(points.Select(p => (double)p.Epochs).ToArray(), points.Select(p => p.Score).ToArray(), color);
             line.LineWidth = trial.State == TrialState.Completed ? 2 : 1.2f;
             line.MarkerSize = 5;
             if (legendShown.Add(label))
@@ -38,11 +39,25 @@ public static class TrajectoryPlot
                 line.LegendText = label;
             }
 
+            var bounded = points.Where(p => double.IsFinite(p.Low) && double.IsFinite(p.High)).ToList();
+            if (bounded.Count > 0)
+            {
+                var bars = plot.Add.ErrorBar(bounded.Select(p => (double)p.Epochs).ToArray(), bounded.Select(p => p.Score).ToArray(), bounded.Select(_ => 0.0).ToArray());
+                bars.YErrorPositive = bounded.Select(p => p.High - p.Score).ToArray();
+                bars.YErrorNegative = bounded.Select(p => p.Score - p.Low).ToArray();
+                bars.Color = color.WithAlpha(0.6);
+            }
+
             if (endMarker is { } shape)
             {
-                var end = plot.Add.Marker(rungs[^1].Epochs, rungs[^1].Score, shape, 10, color);
+                var end = plot.Add.Marker(points[^1].Epochs, points[^1].Score, shape, 10, color);
                 end.LineWidth = 2;
             }
+        }
+
+        if (legendShown.Count > 0)
+        {
+            NoPretraining.DrawLine(plot, results, metric);
         }
 
         if (legendShown.Count == 0)
@@ -55,6 +70,29 @@ public static class TrajectoryPlot
         }
 
         return new Figure(new Multiplot(plot), Width, Height, [Title]);
+    }
+
+    /// <summary>A trial's points: epoch 0 (its untrained encoder, when scored) and every rung end, with intervals.</summary>
+    internal static IReadOnlyList<(int Epochs, double Score, double Low, double High)> Points(TrialTrajectory trial, MetricName metric)
+    {
+        var points = new List<(int Epochs, double Score, double Low, double High)>();
+        if (trial.Initial is { } initial)
+        {
+            // A gain is zero at epoch 0 by definition; an evaluation has its untrained value and interval.
+            var reading = metric.IsGain ? new Grains.Trials.MetricReading(0, double.NaN, double.NaN) : MetricNames.Read(initial, metric.Evaluation);
+            if (double.IsFinite(reading.Value))
+            {
+                points.Add((0, reading.Value, reading.Low, reading.High));
+            }
+        }
+
+        foreach (var rung in trial.Rungs.OrderBy(r => r.Rung))
+        {
+            var reading = rung.Scores is { } scores ? MetricNames.Score(metric, scores, trial.Initial) : null;
+            points.Add((rung.Epochs, rung.Score, reading?.Low ?? double.NaN, reading?.High ?? double.NaN));
+        }
+
+        return points;
     }
 
     private static (Color Color, string Label, MarkerShape? EndMarker) Style(TrialState state) => state switch
