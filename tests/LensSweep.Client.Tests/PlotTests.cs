@@ -83,7 +83,7 @@ public sealed class PlotTests : IDisposable
     [Fact]
     public void A_trajectory_starts_at_epoch_zero_with_the_untrained_encoders_score_and_interval()
     {
-        var points = TrajectoryPlot.Points(ScoredTrial(), MetricNames.Parse("r2_macro"));
+        var points = ScoredTrial().ScorePoints(MetricNames.Parse("r2_macro"));
 
         Assert.Equal([(0, 0.6, 0.55, 0.65), (10, 0.63, 0.58, 0.68)], points);
     }
@@ -93,7 +93,7 @@ public sealed class PlotTests : IDisposable
     {
         var trial = ScoredTrial() with { Rungs = [new RungScore(0, 10, 0.03, 1, null, Scored(0.63, 0.58, 0.68))] };
 
-        var points = TrajectoryPlot.Points(trial, MetricNames.Parse("r2_macro_gain"));
+        var points = trial.ScorePoints(MetricNames.Parse("r2_macro_gain"));
 
         Assert.Equal((0, 0.0), (points[0].Epochs, points[0].Score));
         Assert.Equal((10, 0.03, 0.01, 0.05), points[1]);

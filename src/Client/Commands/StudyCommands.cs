@@ -26,6 +26,7 @@ internal static class StudyCommands
         study.Add(Show(connector, cluster, examples));
         study.Add(Cancel(connector, cluster, examples));
         study.Add(Plot(connector, cluster, examples));
+        study.Add(History(connector, cluster, examples));
         return study;
     }
 
@@ -207,6 +208,41 @@ internal static class StudyCommands
             var figure = parseResult.GetValue(kind) == PlotKind.Trajectories ? TrajectoryPlot.Draw(results) : ScalingPicture.Draw(results);
             PlotFile.Save(figure, path);
             console.Out.WriteLine($"Wrote {path} ({string.Join(", ", figure.PanelTitles)}).");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command History(IStudyClusterConnector connector, ClusterOptions clusterOption, HelpExamples examples)
+    {
+        var id = CliOptions.StudyId();
+        var format = CliOptions.Choice(
+            "--format",
+            "table: each trial's score by epoch, from its untrained encoder (epoch 0), with 95% intervals; json or csv: every evaluation of every scored point, on validation and test (the run's history.json / history.csv).",
+            LeaderboardFormat.Table);
+        var command = examples.Add(
+            new Command("history", "Show how each trial's score moved with pretraining: epoch 0 (random init) and every rung end.") { id, format },
+            "lenssweep study history quick",
+            "lenssweep study history quick --format csv > history.csv");
+        CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
+        {
+            var studyId = parseResult.GetRequiredValue(id);
+            var address = clusterOption.Read(parseResult);
+            await using var cluster = await connector.ConnectAsync(address, cancellationToken);
+            var results = await StudyFollower.RequireResultsAsync(cluster, studyId, address, cancellationToken);
+            switch (parseResult.GetValue(format))
+            {
+                case LeaderboardFormat.Json:
+                    console.Out.WriteLine(StudyHistory.ToJson(results));
+                    break;
+                case LeaderboardFormat.Csv:
+                    StudyHistory.WriteCsv(results, console.Out);
+                    break;
+                default:
+                    console.Out.Write(StudyHistory.ToTable(results));
+                    break;
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -29,7 +29,7 @@ public static class TrajectoryPlot
         var legendShown = new HashSet<string>();
         foreach (var trial in results.Trials.Where(t => t.Rungs.Count > 0).OrderBy(t => t.TrialId, StringComparer.Ordinal))
         {
-            var points = Points(trial, metric);
+            var points = trial.ScorePoints(metric);
             var (color, label, endMarker) = Style(trial.State);
             var line = plot.Add.ScatterLine(points.Select(p => (double)p.Epochs).ToArray(), points.Select(p => p.Score).ToArray(), color);
             line.LineWidth = trial.State == TrialState.Completed ? 2 : 1.2f;
@@ -70,29 +70,6 @@ public static class TrajectoryPlot
         }
 
         return new Figure(new Multiplot(plot), Width, Height, [Title]);
-    }
-
-    /// <summary>A trial's points: epoch 0 (its untrained encoder, when scored) and every rung end, with intervals.</summary>
-    internal static IReadOnlyList<(int Epochs, double Score, double Low, double High)> Points(TrialTrajectory trial, MetricName metric)
-    {
-        var points = new List<(int Epochs, double Score, double Low, double High)>();
-        if (trial.Initial is { } initial)
-        {
-            // A gain is zero at epoch 0 by definition; an evaluation has its untrained value and interval.
-            var reading = metric.IsGain ? new Grains.Trials.MetricReading(0, double.NaN, double.NaN) : MetricNames.Read(initial, metric.Evaluation);
-            if (double.IsFinite(reading.Value))
-            {
-                points.Add((0, reading.Value, reading.Low, reading.High));
-            }
-        }
-
-        foreach (var rung in trial.Rungs.OrderBy(r => r.Rung))
-        {
-            var reading = rung.Scores is { } scores ? MetricNames.Score(metric, scores, trial.Initial) : null;
-            points.Add((rung.Epochs, rung.Score, reading?.Low ?? double.NaN, reading?.High ?? double.NaN));
-        }
-
-        return points;
     }
 
     private static (Color Color, string Label, MarkerShape? EndMarker) Style(TrialState state) => state switch

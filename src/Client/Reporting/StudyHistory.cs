@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LensSweep.Client.Studies;
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
 
 namespace LensSweep.Client.Reporting;
@@ -47,6 +48,26 @@ public static class StudyHistory
         }
 
         return entries;
+    }
+
+    /// <summary>One line per scored point of each trial with the study's metric and its interval, for people.</summary>
+    public static string ToTable(StudyResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var metric = MetricNames.Parse(results.Study.Metric);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{"trial",-14} {"epoch",5}  {results.Study.Metric,-10} 95% interval");
+        foreach (var trial in results.Trials.OrderBy(t => TrialKeys.TrialNumberOf(t.TrialId) ?? int.MaxValue).ThenBy(t => t.TrialId, StringComparer.Ordinal))
+        {
+            foreach (var (epochs, score, low, high) in trial.ScorePoints(metric))
+            {
+                var interval = double.IsFinite(low) && double.IsFinite(high) ? string.Create(CultureInfo.InvariantCulture, $"[{low:0.0000}, {high:0.0000}]") : "–";
+                var note = epochs == 0 ? "  untrained encoder" : "";
+                text.AppendLine(CultureInfo.InvariantCulture, $"{trial.TrialId,-14} {epochs,5}  {score,-10:0.0000} {interval}{note}");
+            }
+        }
+
+        return text.ToString();
     }
 
     public static string ToJson(StudyResults results)

@@ -1,3 +1,4 @@
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
 
 namespace LensSweep.Client.Studies;
@@ -18,4 +19,27 @@ public sealed record TrialTrajectory(
 
     public ParameterValue? ValueOf(string parameter) =>
         Parameters.FirstOrDefault(p => p.Name == parameter)?.Value;
+
+    /// <summary>A trial's points: epoch 0 (its untrained encoder, when scored) and every rung end, with intervals.</summary>
+    public IReadOnlyList<(int Epochs, double Score, double Low, double High)> ScorePoints(MetricName metric)
+    {
+        var points = new List<(int Epochs, double Score, double Low, double High)>();
+        if (Initial is { } initial)
+        {
+            // A gain is zero at epoch 0 by definition; an evaluation has its untrained value and interval.
+            var reading = metric.IsGain ? new MetricReading(0, double.NaN, double.NaN) : MetricNames.Read(initial, metric.Evaluation);
+            if (double.IsFinite(reading.Value))
+            {
+                points.Add((0, reading.Value, reading.Low, reading.High));
+            }
+        }
+
+        foreach (var rung in Rungs.OrderBy(r => r.Rung))
+        {
+            var reading = rung.Scores is { } scores ? MetricNames.Score(metric, scores, Initial) : null;
+            points.Add((rung.Epochs, rung.Score, reading?.Low ?? double.NaN, reading?.High ?? double.NaN));
+        }
+
+        return points;
+    }
 }
