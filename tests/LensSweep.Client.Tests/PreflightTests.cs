@@ -25,6 +25,7 @@ public sealed class PreflightTests : IDisposable
         { "images of 100,000 pixels a side", """ "dataset": { "image_size": 100000 }, "search_space": { "patch_size": 8 } """, "dataset.images_per_class" },
         { "an embed_dim the position table cannot split", """ "search_space": { "embed_dim": 62, "heads": 2 } """, "search_space.embed_dim" },
         { "a decoder_dim the position table cannot split", """ "search_space": { "decoder_dim": 30, "decoder_heads": 2 } """, "search_space.decoder_dim" },
+        { "a regression metric on a folder without truth.csv", """ "dataset": { "kind": "deeplense", "path": "{root}/plain" }, "scheduler": { "metric": "r2_macro_gain" } """, "scheduler.metric" },
         { "a weight decay that zeroes every weight", """ "search_space": { "weight_decay": 1e308 } """, "search_space.weight_decay" },
     };
 
@@ -36,6 +37,9 @@ public sealed class PreflightTests : IDisposable
         File.WriteAllBytes(Path.Combine(_root, "file.npy"), [1, 2, 3]);
         Directory.CreateDirectory(Path.Combine(_root, "corrupt", "cdm"));
         File.WriteAllBytes(Path.Combine(_root, "corrupt", "cdm", "a.npy"), [0x93, (byte)'N', (byte)'U', 0]);
+        var plain = Path.Combine(_root, "plain");
+        LensSweep.Client.Datasets.DatasetSimulation.Write(plain, 4, LensSweep.Models.Simulation.LensClasses.All, 16, 0, CancellationToken.None);
+        File.Delete(Path.Combine(plain, LensSweep.Models.Data.DeepLense.TruthFile.FileName));
         var spec = Path.Combine(_root, "spec.json");
         File.WriteAllText(spec, SpecWith(overrides.Replace("{root}", _root, StringComparison.Ordinal)));
         var output = Path.Combine(_root, "out");

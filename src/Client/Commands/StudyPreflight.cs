@@ -20,6 +20,7 @@ internal static class StudyPreflight
         if (spec.Dataset.Kind != DatasetKind.Simulated && spec.Dataset.Path is { } path)
         {
             shape = CheckFolder(spec.Dataset, path, problems, cancellationToken) ?? shape;
+            CheckTruths(spec, path, problems);
         }
 
         if (problems.Count == 0)
@@ -35,6 +36,43 @@ internal static class StudyPreflight
                 $"the study in '{specPath}' cannot run here: {count} problem{(count == 1 ? string.Empty : "s")}; nothing was started or written:",
                 "Fix them and run the command again; 'lenssweep data inspect <folder>' shows what a dataset folder holds.",
                 problems.Select(p => p.ToString()).ToList());
+        }
+    }
+
+    /// <summary>A metric that regresses a truth needs it in the folder's truth.csv (the axion mass may also come
+    /// pickled beside each axion image, which only reading every file would tell, so it is not checked here).</summary>
+    private static void CheckTruths(StudySpec spec, string path, List<SpecProblem> problems)
+    {
+        if (spec.Dataset.Kind != DatasetKind.DeepLense || !Directory.Exists(path) || !MetricNames.IsKnown(spec.Scheduler.Metric))
+        {
+            return;
+        }
+
+        var needed = LensSweep.Models.Evaluation.EvaluationMetrics.TruthsNeeded(MetricNames.Parse(spec.Scheduler.Metric).Evaluation)
+            .Where(t => t != LensTruths.AxionMass).ToList();
+        if (needed.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> columns;
+        try
+        {
+            columns = LensSweep.Models.Data.DeepLense.TruthFile.Columns(path);
+        }
+        catch (DatasetException e)
+        {
+            problems.Add(new(SpecKeys.Join(SpecKeys.Scheduler, SpecKeys.Metric), spec.Scheduler.Metric, e.Message));
+            return;
+        }
+
+        var missing = needed.Where(t => !columns.Contains(t)).ToList();
+        if (missing.Count > 0)
+        {
+            var file = Path.Combine(path, LensSweep.Models.Data.DeepLense.TruthFile.FileName);
+            problems.Add(new(SpecKeys.Join(SpecKeys.Scheduler, SpecKeys.Metric), spec.Scheduler.Metric, columns.Count == 0
+                ? $"regresses {string.Join(", ", missing)}, but the folder has no {file} (lenssweep data simulate writes one)"
+                : $"regresses {string.Join(", ", missing)}, which {file} lacks (it has {string.Join(", ", columns)})"));
         }
     }
 

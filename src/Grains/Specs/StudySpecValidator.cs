@@ -306,8 +306,8 @@ public static partial class StudySpecValidator
         var dataset = spec.Dataset;
         var classes = dataset.Classes ?? LensSweep.Models.Simulation.LensClasses.All;
         string? missing = !spec.Probe.Regression ? "evaluation.regression is false"
-            : dataset.Kind != DatasetKind.Simulated ? "only simulated data carries per-image truths (folders have none the readers know)"
-            : needed.Any(LensSweep.Models.Data.LensTruths.Macro.Contains) && dataset.MacroLens != LensSweep.Models.Simulation.MacroLens.Varied
+            : dataset.Kind == DatasetKind.Lsst ? "LSST folders carry no per-image truths (a DeepLense folder's truth.csv does)"
+            : dataset.Kind == DatasetKind.Simulated && needed.Any(LensSweep.Models.Data.LensTruths.Macro.Contains) && dataset.MacroLens != LensSweep.Models.Simulation.MacroLens.Varied
                 ? "the macro lens is fixed, so its truths do not vary; set dataset.macro_lens: \"varied\""
             : needed.Contains(LensSweep.Models.Data.LensTruths.SubhaloCount) && !classes.Contains(LensSweep.Models.Simulation.LensClasses.Cdm)
                 ? "only cdm images have subhalos; add cdm to dataset.classes"

@@ -130,6 +130,11 @@ public sealed class MetricDataTests
         Assert.Contains("axion", Assert.Single(StudySpecValidator.Validate(WithMetric("r2_axion_mass", Valid.Dataset with { Classes = ["no_sub", "cdm"] }))).Rule);
 
     [Fact]
-    public void A_regression_metric_on_a_folder_is_refused() =>
-        Assert.Contains("only simulated data", Assert.Single(StudySpecValidator.Validate(WithMetric("r2_theta_e", new DatasetOptions { Kind = DatasetKind.DeepLense, Path = "data", ImageSize = 32 }))).Rule);
+    public void A_regression_metric_on_an_lsst_folder_is_refused() =>
+        Assert.Contains("LSST folders carry no per-image truths", Assert.Single(StudySpecValidator.Validate(WithMetric("r2_theta_e", new DatasetOptions { Kind = DatasetKind.Lsst, Path = "data", ImageSize = 32 }))).Rule);
+
+    // A DeepLense folder may carry a truth.csv; whether this one does is checked where the folder is read.
+    [Fact]
+    public void A_regression_metric_on_a_deeplense_folder_passes_the_spec_check() =>
+        Assert.Empty(StudySpecValidator.Validate(WithMetric("r2_macro_gain", new DatasetOptions { Kind = DatasetKind.DeepLense, Path = "data", ImageSize = 32 })));
 }

@@ -54,6 +54,55 @@ public sealed class DeepLenseReaderTests : IDisposable
         Assert.Equal(image.Select(v => (float)v), read.Dataset.Image(1).ToArray());
         Assert.Equal(3e-23, read.Extras[1]);
         Assert.True(double.IsNaN(read.Extras[0]));
+        Assert.Equal(3e-23, read.Dataset.Truths!.Columns[LensTruths.AxionMass][1]);
+    }
+
+    [Fact]
+    public void A_written_dataset_reads_back_its_truths_from_its_truth_file()
+    {
+        var dataset = new LensSimulator(SimulatorOptions.VariedMacroLens with { ImageSize = 16, PixelScale = 0.4 }).Generate(3, seed: 5);
+        DeepLenseWriter.Write(dataset, _temp.Path);
+
+        var read = DeepLenseReader.Read(_temp.Path).Dataset;
+
+        Assert.True(File.Exists(_temp.Combine(TruthFile.FileName)));
+        foreach (var (name, column) in dataset.Truths!.Columns)
+        {
+            Assert.Equal(column, read.Truths!.Columns[name]);
+        }
+    }
+
+    [Fact]
+    public void A_folder_without_a_truth_file_or_pickled_masses_has_no_truths()
+    {
+        DeepLenseWriter.Write(Simulated(), _temp.Path);
+        File.Delete(_temp.Combine(TruthFile.FileName));
+
+        Assert.Null(DeepLenseReader.Read(_temp.Path).Dataset.Truths);
+    }
+
+    [Fact]
+    public void A_truth_file_cell_that_is_not_a_number_is_refused_naming_its_line_and_column()
+    {
+        DeepLenseWriter.Write(Simulated(1), _temp.Path);
+        File.WriteAllText(_temp.Combine(TruthFile.FileName), "file,theta_e\nno_sub/0.npy,1.2\ncdm/0.npy,big\n");
+
+        var error = Assert.Throws<DatasetException>(() => DeepLenseReader.Read(_temp.Path));
+
+        Assert.Contains("line 3", error.Message);
+        Assert.Contains("theta_e", error.Message);
+    }
+
+    [Fact]
+    public void A_truth_file_fills_only_the_images_it_lists()
+    {
+        DeepLenseWriter.Write(Simulated(1), _temp.Path);
+        File.WriteAllText(_temp.Combine(TruthFile.FileName), "file,theta_e,unknown_column\ncdm/0.npy,1.5,7\n");
+
+        var truths = DeepLenseReader.Read(_temp.Path).Dataset.Truths!;
+
+        Assert.Equal([LensTruths.ThetaE], truths.Columns.Keys);
+        Assert.Equal([double.NaN, 1.5, double.NaN], truths.Columns[LensTruths.ThetaE]);
     }
 
     [Fact]

@@ -71,8 +71,26 @@ public static class DeepLenseReader
             extras[i] = array.Extras.Count > 0 ? array.Extras[0] : double.NaN;
         }, "read .npy", progress, cancellationToken);
 
-        var dataset = new LensDataset(images, files.Select(f => f.Label).ToArray(), files.Count, layout.Channels, layout.Height, layout.Width, classNames.ToArray());
+        var dataset = new LensDataset(images, files.Select(f => f.Label).ToArray(), files.Count, layout.Channels, layout.Height, layout.Width, classNames.ToArray())
+        {
+            Truths = Truths(root, files.Select(f => Path.GetRelativePath(root, f.Path).Replace('\\', '/')).ToList(), extras),
+        };
         return new RawLoad(dataset, skipped.Count, skipped.Take(10).ToArray(), extras);
+    }
+
+    /// <summary>The folder's truth.csv, with the axion mass pickled beside an image (DeepLense's axion files)
+    /// filling that column where the file has none; null when neither says anything.</summary>
+    private static LensTruths? Truths(string root, IReadOnlyList<string> files, double[] extras)
+    {
+        var columns = TruthFile.Read(root, files)?.Columns.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal)
+            ?? new Dictionary<string, double[]>(StringComparer.Ordinal);
+        if (extras.Any(double.IsFinite))
+        {
+            var mass = columns.TryGetValue(LensTruths.AxionMass, out var stored) ? stored : Enumerable.Repeat(double.NaN, files.Count).ToArray();
+            columns[LensTruths.AxionMass] = [.. mass.Select((m, i) => double.IsFinite(m) ? m : extras[i])];
+        }
+
+        return columns.Count == 0 ? null : new LensTruths(columns);
     }
 
     private static ImageLayout LayoutOf(string path, NpyArray array) =>

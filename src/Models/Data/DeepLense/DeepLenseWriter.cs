@@ -2,7 +2,8 @@ using LensSweep.Models.Data.Npy;
 
 namespace LensSweep.Models.Data.DeepLense;
 
-/// <summary>Writes a dataset in DeepLense's layout, <c>{dir}/{class}/{index}.npy</c>, float32 C×H×W.</summary>
+/// <summary>Writes a dataset in DeepLense's layout, <c>{dir}/{class}/{index}.npy</c>, float32 C×H×W, and its
+/// per-image truths (when it has them) as <c>{dir}/truth.csv</c> (<see cref="TruthFile"/>).</summary>
 public static class DeepLenseWriter
 {
     /// <param name="twoDimensional">Write single-channel images as (H, W) like DeepLense Model II rather than (1, H, W).</param>
@@ -28,10 +29,11 @@ public static class DeepLenseWriter
             indexInClass[i] = seen[dataset.Labels[i]]++;
         }
 
-        Parallel.For(0, dataset.Count, i =>
+        var files = Enumerable.Range(0, dataset.Count).Select(i => $"{dataset.ClassNames[dataset.Labels[i]]}/{indexInClass[i]}.npy").ToList();
+        Parallel.For(0, dataset.Count, i => NpyFile.Write(Path.Combine(directory, files[i]), dataset.Image(i), shape));
+        if (dataset.Truths is { } truths)
         {
-            var path = Path.Combine(directory, dataset.ClassNames[dataset.Labels[i]], $"{indexInClass[i]}.npy");
-            NpyFile.Write(path, dataset.Image(i), shape);
-        });
+            TruthFile.Write(directory, files, truths);
+        }
     }
 }
