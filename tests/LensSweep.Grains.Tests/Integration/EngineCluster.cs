@@ -44,6 +44,9 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The folder every silo keeps grain state in.</summary>
+    public string StateFolder => _stateFolder;
+
     public static bool HasSlots(string siloName) => siloName != "Silo_0";
 
     /// <param name="addTrainer">The silos' trainer; the scripted one when null.</param>
