@@ -67,18 +67,7 @@ public sealed partial class SweepGrain(
 
     public async Task<SweepStatus> StartAsync(SweepPlan plan)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        var problems = plan.Problems().ToList();
-        if (plan.StudyId != StudyId)
-        {
-            problems.Add($"the plan is for study '{plan.StudyId}' but was sent to sweep '{StudyId}'");
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Study '{plan.StudyId}' cannot start: {string.Join("; ", problems)}.", nameof(plan));
-        }
-
+        CheckPlan(plan);
         if (definition.State.Plan is { } existing)
         {
             if (!existing.IsSameStudyAs(plan))
@@ -108,6 +97,21 @@ public sealed partial class SweepGrain(
         _dispatchWanted = true;
         EnsurePump();
         return Status();
+    }
+
+    private void CheckPlan(SweepPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var problems = plan.Problems().ToList();
+        if (plan.StudyId != StudyId)
+        {
+            problems.Add($"the plan is for study '{plan.StudyId}' but was sent to sweep '{StudyId}'");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Study '{plan.StudyId}' cannot start: {string.Join("; ", problems)}.", nameof(plan));
+        }
     }
 
     public async Task<SweepStatus> CancelAsync(string reason)
@@ -240,17 +244,22 @@ public sealed partial class SweepGrain(
         }
         catch (Exception e)
         {
-            // Memory may now be ahead of storage: drop this activation; the next call or reminder reloads
-            // the persisted state and reconciles (the trials still hold their reports).
-            LogPumpFailure(e);
-            foreach (var waiter in _cancelWaiters)
-            {
-                waiter.TrySetException(e);
-            }
-
-            _cancelWaiters.Clear();
-            DeactivateOnIdle();
+            OnPumpFailed(e);
         }
+    }
+
+    /// <summary>Memory may now be ahead of storage: drop this activation; the next call or reminder reloads
+    /// the persisted state and reconciles (the trials still hold their reports).</summary>
+    private void OnPumpFailed(Exception e)
+    {
+        LogPumpFailure(e);
+        foreach (var waiter in _cancelWaiters)
+        {
+            waiter.TrySetException(e);
+        }
+
+        _cancelWaiters.Clear();
+        DeactivateOnIdle();
     }
 
     private async Task RunBatchAsync(bool reconcile)
@@ -511,37 +520,4 @@ public sealed partial class SweepGrain(
     private SweepStatus Status() => definition.State.Plan is null
         ? StudyStandings.Unstarted(StudyId, State, definition.State.StartedAt)
         : Book.Standings.Status(State, definition.State.StartedAt, deciding: _pump is { IsCompleted: false });
-
-    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Study {Study} started: {Trials} trials, at most {MaxConcurrent} at once")]
-    private static partial void LogStarted(ILogger logger, string study, int trials, int maxConcurrent);
-
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Study {Study} finished: {Trials} trials ran")]
-    private static partial void LogFinished(ILogger logger, string study, int trials);
-
-    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Study {Study} cancelled ({Reason}); {Running} running trials stopped")]
-    private static partial void LogCancelled(ILogger logger, string study, string reason, int running);
-
-    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Study {Study} lost slot {Slot}: its silo is gone")]
-    private static partial void LogSlotLost(ILogger logger, string study, string slot);
-
-    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Study {Study} requeued trial {Trial}; it resumes from epoch {Epoch}")]
-    private static partial void LogRequeued(ILogger logger, string study, int trial, int epoch);
-
-    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Study {Study} could not reach trial {Trial} (attempt {Attempt}); the reconcile pass repeats it")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string study, int trial, int attempt);
-
-    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "Study {Study}: the coordinator loop failed; the activation reloads its persisted state")]
-    private static partial void LogPumpFailed(ILogger logger, Exception exception, string study);
-
-    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study}: the coordinator loop was interrupted by a cluster change ({Reason}); the activation reloads its persisted state")]
-    private static partial void LogPumpInterrupted(ILogger logger, string study, string reason);
-
-    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
-    private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
-
-    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
-    private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
-
-    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Study {Study} re-checks its slots and trials now: {Reason}")]
-    private static partial void LogReconcileRequested(ILogger logger, string study, string reason);
 }
