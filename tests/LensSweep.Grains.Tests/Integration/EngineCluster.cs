@@ -44,17 +44,30 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The folder every silo keeps grain state in.</summary>
+    public string StateFolder => _stateFolder;
+
     public static bool HasSlots(string siloName) => siloName != "Silo_0";
 
     /// <param name="addTrainer">The silos' trainer; the scripted one when null.</param>
     /// <param name="configureEngine">Changes to the engine options after the test defaults (a 1 s reconcile period, a 200 ms slot poll).</param>
-    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null, Action<EngineOptions>? configureEngine = null)
+    /// <param name="seedState">A grain-state folder the cluster starts from (copied; the original is never written).</param>
+    public static async Task<EngineCluster> StartAsync(short silos = 3, Action<ISiloBuilder>? addTrainer = null, Action<EngineOptions>? configureEngine = null, string? seedState = null)
     {
         var script = new TrainerScript();
         var artifacts = new InMemoryArtifactStore();
         var reminders = new InMemoryReminderTable();
         var logs = new LogRecorder();
         var stateFolder = Path.Combine(Path.GetTempPath(), "lenssweep-tests", Guid.NewGuid().ToString("N"));
+        if (seedState is not null)
+        {
+            Directory.CreateDirectory(stateFolder);
+            foreach (var file in Directory.GetFiles(seedState))
+            {
+                File.Copy(file, Path.Combine(stateFolder, Path.GetFileName(file)));
+            }
+        }
+
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
         {

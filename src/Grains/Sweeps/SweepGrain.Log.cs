@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace LensSweep.Grains.Sweeps;
+
+/// <summary>The sweep grain's log messages (event ids 400–409).</summary>
+public sealed partial class SweepGrain
+{
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Study {Study} started: {Trials} trials, at most {MaxConcurrent} at once")]
+    private static partial void LogStarted(ILogger logger, string study, int trials, int maxConcurrent);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Study {Study} finished: {Trials} trials ran")]
+    private static partial void LogFinished(ILogger logger, string study, int trials);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Study {Study} cancelled ({Reason}); {Running} running trials stopped")]
+    private static partial void LogCancelled(ILogger logger, string study, string reason, int running);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Study {Study} lost slot {Slot}: its silo is gone")]
+    private static partial void LogSlotLost(ILogger logger, string study, string slot);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Study {Study} requeued trial {Trial}; it resumes from epoch {Epoch}")]
+    private static partial void LogRequeued(ILogger logger, string study, int trial, int epoch);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Study {Study} could not reach trial {Trial} (attempt {Attempt}); the reconcile pass repeats it")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string study, int trial, int attempt);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "Study {Study}: the coordinator loop failed; the activation reloads its persisted state")]
+    private static partial void LogPumpFailed(ILogger logger, Exception exception, string study);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study}: the coordinator loop was interrupted by a cluster change ({Reason}); the activation reloads its persisted state")]
+    private static partial void LogPumpInterrupted(ILogger logger, string study, string reason);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
+    private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
+
+    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
+    private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Study {Study} re-checks its slots and trials now: {Reason}")]
+    private static partial void LogReconcileRequested(ILogger logger, string study, string reason);
+}
