@@ -16,14 +16,13 @@ public sealed class StudyBook
 {
     private readonly SweepPlan plan;
     private readonly SweepProgressState state;
-    private readonly MetricName metric;
+    private MetricName? metric;
     private IPersistentStudyScheduler scheduler;
 
     private StudyBook(SweepPlan plan, SweepProgressState state, SweepTableState table)
     {
         this.plan = plan;
         this.state = state;
-        metric = MetricNames.Parse(plan.Scheduler.Metric);
         Table = new TrialTable(state, table);
         scheduler = StudySchedulers.Restore(plan.Scheduler, SweepProgressState.ToSchedulerSnapshot(plan.Trials.Count, state.NextNewTrial, Table.All), plan.Repeats);
     }
@@ -87,7 +86,9 @@ public sealed class StudyBook
         else
         {
             record.InitialScores ??= report.Initial;
-            score = MetricNames.Score(metric, report.Scores, record.InitialScores).Value;
+            // Parsed on first use, so a study whose metric name no longer parses still shows its standings.
+            metric ??= MetricNames.Parse(plan.Scheduler.Metric);
+            score = MetricNames.Score(metric.Value, report.Scores, record.InitialScores).Value;
             Put(record.Scores, report.Rung, score.Value);
             Put(record.RungCosts, report.Rung, report.Cost);
             Put(record.RungScores, report.Rung, report.Scores);
