@@ -771,6 +771,7 @@ public sealed partial class SweepGrain(
             Mode = plan?.Scheduler.Mode ?? MetricMode.Max,
             Deciding = _pump is { IsCompleted: false },
             Repeats = plan?.Repeats ?? 1,
+            MaxConcurrentTrials = plan?.MaxConcurrentTrials ?? 0,
         };
     }
 
