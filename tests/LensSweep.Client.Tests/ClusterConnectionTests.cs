@@ -78,6 +78,20 @@ public sealed class ClusterConnectionTests
         Assert.Contains("No studies on the cluster", output);
     }
 
+    [Fact(Skip = "Known gap (infra/README.md, 'The console from a laptop'): the Orleans client does not accept a gateway reached at an address other than the one the silo advertises, so a plain port-forward finds no cluster (30 s timeout).")]
+    public async Task A_gateway_forwarded_to_another_address_as_kubectl_port_forward_does_is_reached()
+    {
+        // The silo advertises its own gateway; the console dials only the forward, as kubectl port-forward would make it.
+        await using var silo = await TestSilo.StartAsync();
+        await using var forward = new SlowGateway(() => silo.Gateway, TimeSpan.Zero);
+
+        var (code, output, error) = await CliHarness.RunAsync(Orleans, "study", "list", "--cluster", forward.Address.ToString());
+
+        Assert.NotEqual(silo.Gateway, forward.Address);
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("No studies on the cluster", output);
+    }
+
     private static int UnusedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

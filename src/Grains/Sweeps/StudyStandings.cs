@@ -29,6 +29,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
             Mode = plan.Scheduler.Mode,
             Deciding = deciding,
             Repeats = plan.Repeats,
+            MaxConcurrentTrials = plan.MaxConcurrentTrials,
         };
     }
 

@@ -54,6 +54,10 @@ public sealed record SweepStatus(
     /// <summary>Trials per configuration (see <see cref="SweepPlan.Repeats"/>).</summary>
     [Id(12)]
     public int Repeats { get; init; } = 1;
+
+    /// <summary>The plan's <c>max_concurrent_trials</c> (0 from a silo that predates this field: no cap known).</summary>
+    [Id(13)]
+    public int MaxConcurrentTrials { get; init; }
 }
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Storage;
 using LensSweep.Grains.Trials;
@@ -53,7 +55,13 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         using var checkpointIn = work.ResumeFromKey is null ? null : ReadCheckpointAsync(work.ResumeFromKey, cancellationToken).GetAwaiter().GetResult();
         using var checkpointOut = new MemoryStream();
         LogTraining(logger, work.StudyId, work.Trial, work.FromEpoch, work.ToEpoch, work.Device, work.FromStep);
-        var report = new InlineProgress<TrainProgress>(p => progress.Report(new TrialProgress(p.Epoch, p.Loss)));
+        var pace = new EpochPace(work.Config.BatchSize);
+        var report = new InlineProgress<TrainProgress>(p =>
+        {
+            progress.Report(new TrialProgress(p.Epoch, p.Loss));
+            if (pace.Observe(p.Epoch, p.Step, p.StepsPerEpoch, p.ImagesPerSecond) is { } epoch)
+                EngineMetrics.RecordEpoch(work.StudyId, work.Device, epoch);
+        });
 
         // Mid-rung epochs are checkpointed for crash resume but never scored: probing them is waste.
         var segment = TrialRunner.RunStoppable(settings, data, work.FromEpoch, work.ToEpoch, checkpointIn, checkpointOut, work.ProbeAtEnd, report, stop, cancellationToken, logger, studyData.PretrainingImages);
@@ -70,7 +78,9 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         };
 
         checkpointOut.Position = 0;
+        var writing = Stopwatch.GetTimestamp();
         await artifacts.PutAsync(stoppedAt is null ? work.CheckpointKey : work.StopCheckpointKey, checkpointOut, cancellationToken).ConfigureAwait(false);
+        EngineMetrics.RecordCheckpoint(work.StudyId, work.Device, checkpointOut.Length, Stopwatch.GetElapsedTime(writing));
         return outcome;
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using LensSweep.Grains.Devices;
+using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Storage;
 using LensSweep.Grains.Sweeps;
@@ -222,6 +224,7 @@ public sealed partial class TrialGrain(
         RequestContext.Clear();
         var ct = cts.Token;
         var resumedFrom = state.State.CheckpointKey;
+        var rungStarted = Stopwatch.GetTimestamp();
         try
         {
             if (!await ScoreInitialWeightsAsync(assignment, ct))
@@ -294,6 +297,7 @@ public sealed partial class TrialGrain(
                     // The activation stays: a promotion may arrive any moment, and asking to deactivate from
                     // outside a request would race with it. Idle collection removes it when ASHA is done with it.
                     StopTraining();
+                    EngineMetrics.RungDuration.Record(Stopwatch.GetElapsedTime(rungStarted).TotalSeconds, EngineMetrics.Tags(_studyId, assignment.Slot.Device));
                     await ReportAsync(report);
                     return;
                 }
@@ -381,6 +385,7 @@ public sealed partial class TrialGrain(
     private async Task FailAsync(TrialAssignment assignment, Exception error)
     {
         LogFailed(logger, error, _studyId, _trial, assignment.Rung, assignment.Attempt);
+        EngineMetrics.RecordFailure(_studyId, assignment.Slot.Device, error);
         StopTraining();
         var s = state.State;
         var reason = $"{error.GetType().Name}: {error.Message}";

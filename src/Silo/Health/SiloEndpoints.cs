@@ -9,15 +9,14 @@ namespace LensSweep.Silo.Health;
 
 public static class SiloEndpoints
 {
-    /// <summary>/healthz (the process answers), /readyz (the silo is active and not draining), /metrics (Prometheus), and /dashboard when enabled.</summary>
+    /// <summary>/healthz (the process answers), /readyz (the silo is active and not draining), /metrics (Prometheus and KEDA, see <see cref="SiloTelemetry"/>), and /dashboard when enabled.</summary>
     public static WebApplication MapLensSweepSiloEndpoints(this WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (SiloReadiness readiness) => readiness.IsReady
             ? Results.Text("ready\n")
             : Results.Text("not ready\n", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/metrics", async (IEngineMetrics metrics, CancellationToken cancellationToken) =>
-            Results.Text(PrometheusText.Format(await metrics.ReadAsync(cancellationToken)), PrometheusText.ContentType));
+        app.MapLensSweepMetrics();
         if (app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value.Dashboard.Enabled)
             app.MapOrleansDashboard("/dashboard");
         return app;

@@ -44,9 +44,8 @@ public static class SiloHostingExtensions
             configureEngine?.Invoke(silo);
         });
 
-        // TryAdd, so a host (or a test) that registers its own metrics keeps them; after Orleans, so the
-        // drain's "stopping" phase runs before Orleans' hosted service begins to stop.
-        builder.Services.TryAddSingleton<IEngineMetrics, EngineSiloMetrics>();
+        builder.AddLensSweepMetrics();
+        // After Orleans, so the drain's "stopping" phase runs before Orleans' hosted service begins to stop.
         builder.Services.AddHostedService<SiloDrainService>();
         return builder;
     }

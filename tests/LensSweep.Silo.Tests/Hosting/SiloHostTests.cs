@@ -56,11 +56,9 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
         Assert.IsType<AzureBlobArtifactStore>(app.Services.GetRequiredService<IArtifactStore>());
         Assert.IsType<AzureBlobGrainStorage>(app.Services.GetRequiredKeyedService<IGrainStorage>(EngineStorage.GrainStorageName));
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).Status);
-        var metrics = await http.GetAsync("/metrics");
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.ContentType);
-        Assert.Contains("lenssweep_slots_total 2\n", metrics.Body, StringComparison.Ordinal);
-        Assert.Contains("lenssweep_trials_running 0\n", metrics.Body, StringComparison.Ordinal);
-        Assert.Contains("# TYPE lenssweep_trials_waiting gauge\n", metrics.Body, StringComparison.Ordinal);
+        var metrics = PrometheusScrape.Parse((await http.GetAsync("/metrics")).Body);
+        Assert.Equal(2.0, Assert.Single(metrics, s => s.Name == "lenssweep_slots_total").Value);
+        Assert.Equal(0.0, Assert.Single(metrics, s => s.Name == "lenssweep_slots_busy").Value);
 
         await app.StopAsync();
         Assert.False(app.Services.GetRequiredService<SiloReadiness>().IsReady);

@@ -12,6 +12,9 @@ public sealed class ComposeManifestTests
 
     private static IEnumerable<string> SiloNames => Services.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Where(n => n.StartsWith("silo", StringComparison.Ordinal));
 
+    /// <summary>The console's gateway list (ClusterAddress.EnvironmentVariable in src/Client).</summary>
+    private const string ConsoleGatewaysVariable = "LENSSWEEP_CLUSTER";
+
     private static Dictionary<string, string> Environment(string service) => Services.MapAt(service, "environment").Pairs();
 
     [Fact]
@@ -25,11 +28,14 @@ public sealed class ComposeManifestTests
     [Fact]
     public void Every_environment_variable_set_for_a_lenssweep_service_is_one_the_silo_reads()
     {
-        foreach (var service in SiloNames.Append("console"))
+        foreach (var service in SiloNames)
         {
             foreach (var name in Environment(service).Keys)
                 Assert.True(SiloSettings.EnvironmentVariables.Contains(name), $"{service} sets {name}, which no silo option reads");
         }
+        // The console reads the ids as the silo does, and LENSSWEEP_CLUSTER (its gateways), which only the console reads.
+        foreach (var name in Environment("console").Keys.Where(n => n != ConsoleGatewaysVariable))
+            Assert.True(SiloSettings.EnvironmentVariables.Contains(name), $"console sets {name}, which no silo option reads");
     }
 
     [Fact]
@@ -55,9 +61,16 @@ public sealed class ComposeManifestTests
         {
             Assert.Equal(silo.ClusterId, console.ClusterId);
             Assert.Equal(silo.ServiceId, console.ServiceId);
-            Assert.Equal(silo.Membership.Kind, console.Membership.Kind);
-            Assert.Equal(silo.Membership.ConnectionString, console.Membership.ConnectionString);
         }
+    }
+
+    [Fact]
+    public void The_console_reaches_every_silo_gateway_by_service_name_not_its_own_loopback()
+    {
+        var gateways = Environment("console")[ConsoleGatewaysVariable].Split(',');
+        var expected = SiloNames.Select(s => $"{s}:{SiloSettings.FromEnvironment(Environment(s)).Network.GatewayPort}");
+
+        Assert.Equal(expected.Order(), gateways.Order());
     }
 
     [Fact]

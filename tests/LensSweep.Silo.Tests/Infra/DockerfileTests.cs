@@ -28,8 +28,34 @@ public sealed partial class DockerfileTests
         var text = Read(dockerfile);
 
         Assert.Contains($"EXPOSE {defaults.Network.SiloPort} {defaults.Network.GatewayPort} {defaults.Http.Port}", text, StringComparison.Ordinal);
-        Assert.Contains($"/dev/tcp/127.0.0.1/{defaults.Http.Port}", text, StringComparison.Ordinal);
+        // The check follows the port the silo is configured with, not a number written twice.
+        Assert.Contains("/dev/tcp/127.0.0.1/${LENSSWEEP_HTTP__PORT:-" + defaults.Http.Port + "}", text, StringComparison.Ordinal);
+        Assert.Contains($"LENSSWEEP_HTTP__PORT={defaults.Http.Port}", text, StringComparison.Ordinal);
         Assert.Contains("GET /healthz", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void Packages_are_restored_from_the_project_files_before_the_sources_are_copied(string dockerfile)
+    {
+        var lines = Read(dockerfile).Split('\n');
+        var sources = Array.FindIndex(lines, l => l.StartsWith("COPY src/ src/", StringComparison.Ordinal));
+        var restore = Array.FindIndex(lines, l => l.StartsWith("RUN dotnet restore", StringComparison.Ordinal));
+        var projects = Directory.GetFiles(Path.Combine(RepoRoot.Path, "src"), "*.csproj", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(RepoRoot.Path, p).Replace('\\', '/'));
+
+        Assert.InRange(restore, 0, sources - 1);
+        foreach (var project in projects)
+            Assert.InRange(Array.FindIndex(lines, l => l.StartsWith($"COPY {project} ", StringComparison.Ordinal)), 0, restore - 1);
+        Assert.All(lines.Where(l => l.Contains("dotnet publish", StringComparison.Ordinal)), l => Assert.Contains("--no-restore", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_build_context_leaves_out_host_build_outputs_and_git()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(RepoRoot.Path, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
+
+        Assert.Subset(ignored, new HashSet<string> { "**/bin/", "**/obj/", ".git/" });
     }
 
     [Theory]
