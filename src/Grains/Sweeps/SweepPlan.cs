@@ -38,6 +38,15 @@ public sealed record SweepPlan(
             throw new ArgumentException($"Study spec '{spec.Name}' is not valid: {string.Join("; ", problems)}.", nameof(spec));
         }
 
+        if (spec.Search.IsAdaptive && trials is null)
+        {
+            // The sweep grain does not yet ask a sampler when a slot frees (ITrialProposer); running the spec's
+            // random draws instead would be a different study under the same name.
+            throw new ArgumentException(
+                $"Study spec '{spec.Name}': the engine cannot run {spec.Search.Kind.ToString().ToLowerInvariant()} search yet (the spec is valid; use \"kind\": \"random\" to run it now).",
+                nameof(spec));
+        }
+
         return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials())
         {
             Repeats = spec.Repeats,
