@@ -162,7 +162,11 @@ internal sealed class SpecReader
         }
 
         var defaults = new SearchOptions();
-        return new SearchOptions { Kind = kind, Count = count ?? defaults.Count, Startup = startup ?? defaults.Startup };
+        var startupOrDefault = startup ?? defaults.Startup;
+
+        // A missing count is reported above; its placeholder must not break the startup < count rule as well.
+        var placeholder = kind == SearchKind.Tpe ? Math.Max(defaults.Count, startupOrDefault + 1) : defaults.Count;
+        return new SearchOptions { Kind = kind, Count = count ?? placeholder, Startup = startupOrDefault };
     }
 
     private SchedulerOptions ReadScheduler(JsonElement e, string path)
