@@ -128,6 +128,15 @@ public sealed class TpeSearchSpecTests
     }
 
     [Fact]
+    public void The_engine_names_tpe_search_as_what_it_cannot_run_yet_and_nothing_in_a_random_spec()
+    {
+        var problem = Assert.Single(SweepPlan.EngineProblems(Tpe()));
+
+        Assert.Equal(("search.kind", "tpe"), (problem.Field, problem.Value));
+        Assert.Empty(SweepPlan.EngineProblems(SpecTestData.Valid() with { Search = new() { Kind = SearchKind.Random, Count = 3 } }));
+    }
+
+    [Fact]
     public void The_proposer_for_a_tpe_spec_counts_its_trials_and_proposes_from_its_space()
     {
         var proposer = TrialProposers.Create(Tpe(count: 12));
