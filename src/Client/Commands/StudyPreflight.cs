@@ -1,5 +1,6 @@
 using LensSweep.Client.Datasets;
 using LensSweep.Grains.Specs;
+using LensSweep.Grains.Sweeps;
 using LensSweep.Models.Data;
 
 namespace LensSweep.Client.Commands;
@@ -15,7 +16,7 @@ internal static class StudyPreflight
     /// <exception cref="CliInputException">Anything would fail once trials start; each problem is listed.</exception>
     public static void Require(StudySpec spec, string specPath, int slots, CancellationToken cancellationToken)
     {
-        var problems = new List<SpecProblem>();
+        var problems = new List<SpecProblem>(SweepPlan.EngineProblems(spec));
         var shape = StudySpecValidator.ExpectedShape(spec.Dataset);
         if (spec.Dataset.Kind != DatasetKind.Simulated && spec.Dataset.Path is { } path)
         {

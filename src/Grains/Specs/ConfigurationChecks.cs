@@ -43,7 +43,7 @@ public static partial class ConfigurationChecks
             return problems;
         }
 
-        var configurations = spec.ExpandConfigurations();
+        var configurations = spec.SearchSpace.ConfigurationsToCheck(spec.Search, spec.Seed);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var broken = new Dictionary<string, int>(StringComparer.Ordinal);
         var largest = 0.0;

@@ -53,11 +53,30 @@ public sealed record SearchSpace
     /// <see cref="SearchOptions.Count"/> configurations from <c>new Random(seed)</c> (the seeded .NET
     /// generator, stable across runtimes), hyperparameters in the same order, lists picked uniformly.
     /// Call on a validated spec; a grid with a range or too many configurations throws.
+    /// TPE search has no configurations up front (each is proposed from the results so far) and throws.
     /// </summary>
     public IReadOnlyList<TrialConfig> Expand(SearchOptions search, int seed)
     {
         ArgumentNullException.ThrowIfNull(search);
-        return search.Kind == SearchKind.Grid ? ExpandGrid() : Sample(search.Count, seed);
+        return search.Kind switch
+        {
+            SearchKind.Grid => ExpandGrid(),
+            SearchKind.Random => Sample(search.Count, seed),
+            _ => throw new InvalidOperationException(
+                $"{search.Kind} search proposes each configuration from the results so far (TpeSampler); it has none to expand up front."),
+        };
+    }
+
+    /// <summary>
+    /// The configurations the up-front checks run the model's rules on: those <see cref="Expand"/> yields,
+    /// and for TPE the <see cref="SearchOptions.Count"/> draws random search would make with the same
+    /// seed (its start-up trials are such draws and its proposals come from the same domains, so a rule
+    /// that ties ranges together and breaks often is caught; a rare combination may still fail its trial).
+    /// </summary>
+    public IReadOnlyList<TrialConfig> ConfigurationsToCheck(SearchOptions search, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        return search.IsAdaptive ? Sample(search.Count, seed) : Expand(search, seed);
     }
 
     private TrialConfig[] ExpandGrid()

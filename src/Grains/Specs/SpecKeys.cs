@@ -26,6 +26,7 @@ public static class SpecKeys
     public const string UnlabelledPerClass = "unlabelled_per_class";
 
     public const string Count = "count";
+    public const string Startup = "startup";
 
     public const string MinEpochs = "min_epochs";
     public const string MaxEpochs = "max_epochs";
@@ -44,7 +45,7 @@ public static class SpecKeys
 
     public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed, Repeats, Evaluation];
     public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass];
-    public static readonly string[] SearchKeys = [Kind, Count];
+    public static readonly string[] SearchKeys = [Kind, Count, Startup];
     public static readonly string[] SchedulerKeys = [Kind, MinEpochs, MaxEpochs, Eta, Metric, Mode];
     public static readonly string[] ProbeKeys = [Epochs, L2, LearningRate, BatchSize];
 

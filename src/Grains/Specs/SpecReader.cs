@@ -15,7 +15,7 @@ internal sealed class SpecReader
     private static readonly (string Name, DatasetKind Value)[] DatasetKinds =
         [("simulated", DatasetKind.Simulated), ("deeplense", DatasetKind.DeepLense), ("lsst", DatasetKind.Lsst)];
 
-    private static readonly (string Name, SearchKind Value)[] SearchKinds = [("grid", SearchKind.Grid), ("random", SearchKind.Random)];
+    private static readonly (string Name, SearchKind Value)[] SearchKinds = [("grid", SearchKind.Grid), ("random", SearchKind.Random), ("tpe", SearchKind.Tpe)];
 
     private static readonly (string Name, SchedulerKind Value)[] SchedulerKinds = [("asha", SchedulerKind.Asha), ("none", SchedulerKind.None)];
 
@@ -145,17 +145,28 @@ internal sealed class SpecReader
         CheckKeys(e, path, SpecKeys.SearchKeys);
         var kind = Required(e, path, SpecKeys.Kind, (x, f) => Enum(x, f, SearchKinds)) ?? SearchKind.Grid;
         int? count = Optional(e, path, SpecKeys.Count, Int);
-        if (kind == SearchKind.Random && !e.TryGetProperty(SpecKeys.Count, out _))
+        int? startup = Optional(e, path, SpecKeys.Startup, Int);
+        if (kind != SearchKind.Grid && !e.TryGetProperty(SpecKeys.Count, out _))
         {
-            problems.Add(new SpecProblem(SpecKeys.Join(path, SpecKeys.Count), null, "required for random search: how many configurations to draw"));
+            problems.Add(new SpecProblem(SpecKeys.Join(path, SpecKeys.Count), null, $"required for {kind.ToString().ToLowerInvariant()} search: how many configurations to draw"));
         }
 
         if (kind == SearchKind.Grid && e.TryGetProperty(SpecKeys.Count, out var stray))
         {
-            Problem(SpecKeys.Join(path, SpecKeys.Count), stray, "applies only to random search; a grid runs every combination");
+            Problem(SpecKeys.Join(path, SpecKeys.Count), stray, "applies only to random and tpe search; a grid runs every combination");
         }
 
-        return new SearchOptions { Kind = kind, Count = count ?? new SearchOptions().Count };
+        if (kind != SearchKind.Tpe && e.TryGetProperty(SpecKeys.Startup, out var strayStartup))
+        {
+            Problem(SpecKeys.Join(path, SpecKeys.Startup), strayStartup, "applies only to tpe search: the random trials before the model takes over");
+        }
+
+        var defaults = new SearchOptions();
+        var startupOrDefault = startup ?? defaults.Startup;
+
+        // A missing count is reported above; its placeholder must not break the startup < count rule as well.
+        var placeholder = kind == SearchKind.Tpe ? Math.Max(defaults.Count, startupOrDefault + 1) : defaults.Count;
+        return new SearchOptions { Kind = kind, Count = count ?? placeholder, Startup = startupOrDefault };
     }
 
     private SchedulerOptions ReadScheduler(JsonElement e, string path)

@@ -27,7 +27,7 @@ namespace LensSweep.Grains.Specs;
 ///     "patch_size": 8,                       // a scalar: fixed
 ///     "learning_rate": { "min": 1e-4, "max": 1e-2, "scale": "log" }   // a range: random search only
 ///   },
-///   "search": { "kind": "grid" } | { "kind": "random", "count": 20 },
+///   "search": { "kind": "grid" } | { "kind": "random", "count": 20 } | { "kind": "tpe", "count": 40, "startup": 10 },
 ///   "scheduler": { "kind": "asha", "min_epochs": 1, "max_epochs": 9, "eta": 3, "metric": "val_auc", "mode": "max" }
 ///              | { "kind": "none", "max_epochs": 9, "metric": "val_auc", "mode": "max" },
 ///   "probe": { "epochs": 100, "l2": 1e-4, "learning_rate": 0.01, "batch_size": 256 },
@@ -85,15 +85,27 @@ public enum SearchKind
 
     /// <summary><see cref="SearchOptions.Count"/> independent samples.</summary>
     Random,
+
+    /// <summary><see cref="SearchOptions.Count"/> configurations proposed one at a time by a Tree-structured
+    /// Parzen Estimator from the results so far (<see cref="Search.TpeSampler"/>), after
+    /// <see cref="SearchOptions.Startup"/> random ones.</summary>
+    Tpe,
 }
 
-/// <summary><c>search</c>: <c>{ "kind": "grid" }</c> or <c>{ "kind": "random", "count": N }</c>.</summary>
+/// <summary><c>search</c>: <c>{ "kind": "grid" }</c>, <c>{ "kind": "random", "count": N }</c> or
+/// <c>{ "kind": "tpe", "count": N, "startup": K }</c>.</summary>
 public sealed record SearchOptions
 {
     public SearchKind Kind { get; init; } = SearchKind.Grid;
 
-    /// <summary><c>count</c>: number of random samples; ignored by grid search.</summary>
+    /// <summary><c>count</c>: number of random samples or TPE proposals; ignored by grid search.</summary>
     public int Count { get; init; } = 1;
+
+    /// <summary><c>startup</c>: TPE only: configurations drawn at random until this many have reported.</summary>
+    public int Startup { get; init; } = Search.TpeOptions.DefaultStartup;
+
+    /// <summary>Whether configurations are proposed one at a time from results rather than expanded up front.</summary>
+    public bool IsAdaptive => Kind == SearchKind.Tpe;
 }
 
 /// <summary>Which scheduler decides what trains next.</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Search;
 using LensSweep.Models.Data;
 
 namespace LensSweep.Grains.Specs;
@@ -189,7 +190,7 @@ public static partial class StudySpecValidator
 
         if (search == SearchKind.Grid)
         {
-            problems.Add(new(field, text, "a range needs random search (\"search\": { \"kind\": \"random\", \"count\": N }); grid search takes a list of values"));
+            problems.Add(new(field, text, "a range needs random or tpe search (\"search\": { \"kind\": \"random\", \"count\": N }); grid search takes a list of values"));
         }
 
         if (min > max)
@@ -233,13 +234,29 @@ public static partial class StudySpecValidator
     private static void ValidateSearch(StudySpec spec, List<SpecProblem> problems)
     {
         var search = spec.Search;
-        if (search.Kind == SearchKind.Random)
+        if (search.Kind is SearchKind.Random or SearchKind.Tpe)
         {
             string field = SpecKeys.Join(SpecKeys.Search, SpecKeys.Count);
             AtLeast(problems, field, search.Count, 1);
             if (search.Count > SearchSpace.MaxConfigurations)
             {
                 problems.Add(new(field, search.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), $"at most {SearchSpace.MaxConfigurations} configurations per study"));
+            }
+        }
+
+        if (search.Kind == SearchKind.Tpe)
+        {
+            string field = SpecKeys.Join(SpecKeys.Search, SpecKeys.Startup);
+            AtLeast(problems, field, search.Startup, 1);
+            if (search.Startup >= search.Count && search.Count >= 1)
+            {
+                problems.Add(new(field, Text(search.Startup),
+                    $"must be less than count ({search.Count}, default startup {TpeOptions.DefaultStartup}): with no trial left for the model, use random search"));
+            }
+
+            if (!Hyperparameters.All.Any(p => p.ListedValues(spec.SearchSpace) is not { Count: 1 }))
+            {
+                problems.Add(new(SpecKeys.SearchSpace, null, "tpe search needs at least one hyperparameter with a choice (a list of two or more values, or a range)"));
             }
         }
         else if (spec.SearchSpace.GridSize() is { } size && size > SearchSpace.MaxConfigurations)

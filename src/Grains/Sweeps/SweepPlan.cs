@@ -38,10 +38,29 @@ public sealed record SweepPlan(
             throw new ArgumentException($"Study spec '{spec.Name}' is not valid: {string.Join("; ", problems)}.", nameof(spec));
         }
 
+        if (trials is null && EngineProblems(spec) is [var unsupported, ..])
+        {
+            throw new ArgumentException($"Study spec '{spec.Name}': {unsupported}.", nameof(spec));
+        }
+
         return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials())
         {
             Repeats = spec.Repeats,
         };
+    }
+
+    /// <summary>
+    /// What a valid spec asks for that the engine cannot run yet, empty when none: TPE search, until the sweep
+    /// asks an <see cref="ITrialProposer"/> for each configuration when a slot frees (running the spec's
+    /// random draws instead would be a different study under the same name). Checked before anything starts.
+    /// </summary>
+    public static IReadOnlyList<SpecProblem> EngineProblems(StudySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Search.IsAdaptive
+            ? [new SpecProblem(SpecKeys.Join(SpecKeys.Search, SpecKeys.Kind), spec.Search.Kind.ToString().ToLowerInvariant(),
+                "the engine cannot run tpe search yet (the spec is valid); use \"kind\": \"random\" to run it now")]
+            : [];
     }
 
     /// <summary>Every problem that would stop the sweep grain from running the plan, empty when none.</summary>
