@@ -180,9 +180,9 @@ public sealed partial class LocalFolderGrainStorage : IGrainStorage, IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Grain storage {Storage}: cut a torn tail of {Bytes} bytes from the state log in {Folder} (a write a crash interrupted, never acknowledged); kept {Kept} bytes")]
+    [LoggerMessage(EventId = 520, Level = LogLevel.Warning, Message = "Grain storage {Storage}: cut a torn tail of {Bytes} bytes from the state log in {Folder} (a write a crash interrupted, never acknowledged); kept {Kept} bytes")]
     private static partial void LogTornTailCut(ILogger logger, string storage, string folder, long bytes, long kept);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Grain storage {Storage}: repaired the damaged state log in {Folder}: kept {Kept} bytes, dropped {Bytes} bytes holding {Records} later records; the damaged file is kept as {KeptAside}")]
+    [LoggerMessage(EventId = 521, Level = LogLevel.Warning, Message = "Grain storage {Storage}: repaired the damaged state log in {Folder}: kept {Kept} bytes, dropped {Bytes} bytes holding {Records} later records; the damaged file is kept as {KeptAside}")]
     private static partial void LogDamageRepaired(ILogger logger, string storage, string folder, long bytes, int records, long kept, string? keptAside);
 }

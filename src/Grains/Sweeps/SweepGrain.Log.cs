@@ -32,7 +32,7 @@ public sealed partial class SweepGrain
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
 
-    [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
     private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Study {Study} re-checks its slots and trials now: {Reason}")]

@@ -118,15 +118,15 @@ public sealed partial class DatasetLoader(ILogger<DatasetLoader> logger)
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Kind} data from {Source}: {Count} images of {Channels}x{Height}x{Width} ({PerClass}) in {Seconds:F1} s")]
+    [LoggerMessage(EventId = 700, Level = LogLevel.Information, Message = "Loaded {Kind} data from {Source}: {Count} images of {Channels}x{Height}x{Width} ({PerClass}) in {Seconds:F1} s")]
     private partial void LogLoaded(DatasetKind kind, string source, int count, int channels, int height, int width, string perClass, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source}: replaced {Values} NaN/Inf pixels in {Images} images by their channel median")]
+    [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "{Source}: replaced {Values} NaN/Inf pixels in {Images} images by their channel median")]
     private partial void LogNonFinite(string source, long values, int images);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source}: {Images} images are constant and were set to zero")]
+    [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "{Source}: {Images} images are constant and were set to zero")]
     private partial void LogConstant(string source, int images);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Source}: skipped {Files} files that are not part of the dataset, e.g. {Examples}")]
+    [LoggerMessage(EventId = 703, Level = LogLevel.Information, Message = "{Source}: skipped {Files} files that are not part of the dataset, e.g. {Examples}")]
     private partial void LogSkipped(string source, int files, string examples);
 }

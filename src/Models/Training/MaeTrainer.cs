@@ -233,9 +233,9 @@ public sealed partial class MaeTrainer : IDisposable
             data.Image(indices[i]).CopyTo(buffer.AsSpan(i * pixels, pixels));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MAE epoch {Epoch} done: mean loss {MeanLoss:F5} over {Steps} steps")]
+    [LoggerMessage(EventId = 704, Level = LogLevel.Information, Message = "MAE epoch {Epoch} done: mean loss {MeanLoss:F5} over {Steps} steps")]
     private static partial void LogEpoch(ILogger logger, int epoch, double meanLoss, int steps);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MAE training diverged at epoch {Epoch}, step {Step}: loss {Loss}")]
+    [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "MAE training diverged at epoch {Epoch}, step {Step}: loss {Loss}")]
     private static partial void LogDiverged(ILogger logger, int epoch, int step, float loss);
 }
