@@ -39,6 +39,7 @@ public static class Cli
 
         root.Add(DataCommands.Create(examples));
         root.Add(PretrainCommand.Create(examples));
+        root.Add(ExportCommand.Create(examples));
         examples.InstallOn(root);
         return root;
     }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LensSweep.Models.Data.Npy;
@@ -175,6 +176,7 @@ public static class EncoderExport
             ["source"] = provenance.Source,
             ["tensors"] = shapes,
         };
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        // Relaxed escaping keeps '+' and '×' readable; the file is read by JSON parsers, never embedded in HTML.
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
     }
 }
