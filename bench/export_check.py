@@ -94,6 +94,29 @@ class Encoder(nn.Module):
         return self.norm(x)
 
 
+def read_safetensors(path):
+    """The safetensors file as name -> tensor: with the safetensors package when installed (Debian's
+    python3-safetensors), else by its format: 8-byte little-endian header length, JSON header, raw data."""
+    try:
+        from safetensors.torch import load_file
+        return load_file(path), "safetensors"
+    except ImportError:
+        pass
+    dtypes = {"F32": np.float32, "F64": np.float64, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
+    with open(path, "rb") as f:
+        length = int.from_bytes(f.read(8), "little")
+        header = json.loads(f.read(length))
+        data = f.read()
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = entry["data_offsets"]
+        array = np.frombuffer(data[start:end], dtype=dtypes[entry["dtype"]]).reshape(entry["shape"])
+        tensors[name] = torch.from_numpy(array.copy())
+    return tensors, "its format"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", help="a folder written by 'lenssweep export' (with samples)")
@@ -110,8 +133,18 @@ def main():
         config = json.load(f)
     torch.manual_seed(0)
     encoder = Encoder(config)
-    encoder.load_state_dict(torch.load(paths["encoder.pt"], map_location="cpu"), strict=True)
+    state = torch.load(paths["encoder.pt"], map_location="cpu")
+    encoder.load_state_dict(state, strict=True)
     encoder.eval()
+
+    safetensors_path = os.path.join(args.folder, "encoder.safetensors")
+    if os.path.isfile(safetensors_path):
+        tensors, reader = read_safetensors(safetensors_path)
+        differing = sorted(set(tensors) ^ set(state)) + [n for n in state if n in tensors and not torch.equal(tensors[n], state[n])]
+        if differing:
+            print(f"export_check: encoder.safetensors and encoder.pt differ in {', '.join(differing)}", file=sys.stderr)
+            return 1
+        print(f"encoder.safetensors (read with {reader}) holds the same {len(tensors)} tensors as encoder.pt")
 
     images = torch.from_numpy(np.load(paths["samples.npy"]))
     expected = torch.from_numpy(np.load(paths["features.npy"]))

@@ -44,7 +44,7 @@ internal sealed class EncoderOptions
             {
                 result.AddError(named.Count == 0
                     ? "Name the encoder with one of --study ID, --trial STUDY/N or --checkpoint FILE."
-                    : $"Name the encoder once: {string.Join(" and ", named)} were both given; keep one.");
+                    : $"Name the encoder once: {string.Join(" and ", named)} were {(named.Count == 2 ? "both" : "all")} given; keep one.");
             }
             else if (named[0] == _checkpoint.Name && result.GetResult(_run) is not null)
             {
