@@ -77,7 +77,7 @@ internal static class ExportCommand
     private static string Objective(MaeConfig config) => "mae";
 
     /// <summary>Before anything is read: a folder that cannot be made or written is the user's to fix.</summary>
-    private static void RequireWritable(string folder)
+    internal static void RequireWritable(string folder)
     {
         try
         {
@@ -104,7 +104,7 @@ internal static class ExportCommand
         }
     }
 
-    private static CliInputException Unwritable(string folder, Exception e) =>
+    internal static CliInputException Unwritable(string folder, Exception e) =>
         new($"cannot write the export to '{folder}': {e.Message}", "Give --out a folder you can write to.");
 
     /// <summary>Simulated lenses as a trial's loader prepares them; a multi-band encoder gets the one band in each channel.</summary>

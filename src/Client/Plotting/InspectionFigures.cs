@@ -7,7 +7,7 @@ namespace LensSweep.Client.Plotting;
 public static class InspectionFigures
 {
     public const string InputTitle = "input";
-    public const string MaskedTitle = "visible patches (hidden in blue)";
+    public const string MaskedTitle = "visible (hidden: blue)";
     public const string ReconstructionTitle = "reconstruction";
     public const string HeadMeanTitle = "mean of heads";
 
@@ -41,7 +41,8 @@ public static class InspectionFigures
         return new Figure(figure, columns.Length * Cell, samples.Count * Cell, columns);
     }
 
-    /// <summary>One row per image: the input, then each head's map of the last block's attention over the patch grid and their mean.</summary>
+    /// <summary>One row per image: the input, then each head's map of the last block's attention over the patch grid
+    /// and their mean (what the CLS token attends to with <paramref name="clsToken"/>, else the mean attention each patch receives).</summary>
     public static Figure Attention(IReadOnlyList<AttentionSample> samples, IReadOnlyList<string> classNames, bool clsToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -68,8 +69,6 @@ public static class InspectionFigures
             }
         }
 
-        var what = clsToken ? "attention of the CLS token to each patch" : "mean attention each patch receives";
-        figure.GetPlot(0).Title($"{InputTitle} ({what}, last block)", size: 10);
         return new Figure(figure, columns.Count * Cell, Math.Max(1, samples.Count) * Cell, columns);
     }
 
