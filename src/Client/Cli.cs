@@ -39,6 +39,8 @@ public static class Cli
 
         root.Add(DataCommands.Create(examples));
         root.Add(PretrainCommand.Create(examples));
+        root.Add(ExportCommand.Create(examples));
+        root.Add(InspectCommand.Create(examples));
         examples.InstallOn(root);
         return root;
     }

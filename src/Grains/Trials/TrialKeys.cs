@@ -31,12 +31,16 @@ public static class TrialKeys
     /// <paramref name="attempt"/>, lives. The attempt is part of the key so a stale attempt can never
     /// overwrite the checkpoint the trial's state points at.</summary>
     public static string Checkpoint(string studyId, int trial, int epoch, int attempt) =>
-        string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/epoch-{epoch:D4}-attempt-{attempt}.ckpt");
+        string.Create(CultureInfo.InvariantCulture, $"{TrialPrefix(studyId, trial)}epoch-{epoch:D4}-attempt-{attempt}.ckpt");
 
     /// <summary>Where the checkpoint of <paramref name="attempt"/> stopped inside a rung (a draining silo handing the
     /// trial over) lives; an attempt stops early at most once, since the next work goes to a newer attempt.</summary>
     public static string StopCheckpoint(string studyId, int trial, int attempt) =>
-        string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/stopped-attempt-{attempt}.ckpt");
+        string.Create(CultureInfo.InvariantCulture, $"{TrialPrefix(studyId, trial)}stopped-attempt-{attempt}.ckpt");
+
+    /// <summary>The artifact-key prefix of a trial's checkpoints (what <c>lenssweep export</c> lists to find the latest).</summary>
+    public static string TrialPrefix(string studyId, int trial) =>
+        string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/");
 
     /// <summary>Where a trial's epoch-0 (random-init) evaluation with its bootstrap draws lives: every rung end reads
     /// it to bootstrap its gains paired. One per trial: the untrained encoder is the same whatever the attempt.</summary>

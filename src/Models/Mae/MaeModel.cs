@@ -170,6 +170,17 @@ public sealed class MaeModel : nn.Module
         return kept;
     }
 
+    /// <summary>The attention weights of the last encoder block on every patch, no masking: [B, heads, T, T]
+    /// (T = L, or L + 1 with the CLS token first), row q the distribution query token q attends with.</summary>
+    public Tensor LastBlockAttention(Tensor images)
+    {
+        CheckImages(images);
+        var x = EmbedPatches(images);
+        if (cls_token is not null) x = cat([cls_token.expand(x.shape[0], 1, Config.EmbedDim), x], 1);
+        for (var i = 0; i < blocks.Count - 1; i++) x = blocks[i].forward(x);
+        return blocks[blocks.Count - 1].AttentionWeights(x);
+    }
+
     /// <summary>One feature vector per image for the probe: [B, D] from the last block, or the
     /// pooled tokens of each of <paramref name="layers"/> (see <see cref="EncodeLayers"/>) side by side.</summary>
     public Tensor PooledFeatures(Tensor images, FeaturePooling pooling, int regionGrid = 2, IReadOnlyList<int>? layers = null)

@@ -39,6 +39,14 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         return y.MoveToOuterDisposeScope();
     }
 
+    /// <summary>The attention weights of this block's self-attention on <paramref name="x"/> (the block's
+    /// input): [B, heads, T, T], for looking at what the encoder attends to.</summary>
+    public Tensor AttentionWeights(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return attn.Weights(norm1.forward(x)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The block's output at token rows <paramref name="rows"/> [B, R] only: attention still reads
     /// every token, but queries, the MLP and the residuals run on R rows.</summary>
     public Tensor ForwardRows(Tensor x, Tensor rows)
@@ -79,6 +87,16 @@ internal sealed class SelfAttention : nn.Module<Tensor, Tensor>
             .reshape(batch, tokens, 2, heads, dim / heads).permute(2, 0, 3, 1, 4).unbind(0);
         var mixed = nn.functional.scaled_dot_product_attention(q, kv[0], kv[1]);
         return proj.forward(mixed.transpose(1, 2).reshape(batch, rows, dim));
+    }
+
+    /// <summary>softmax(q·kᵀ/√d) per head, [B, heads, T, T]: what the fused kernel of <see cref="forward"/> computes
+    /// and never returns. Each row (a query) sums to 1 over the tokens it attends to.</summary>
+    public Tensor Weights(Tensor x)
+    {
+        var (batch, tokens, dim) = (x.shape[0], x.shape[1], x.shape[2]);
+        var parts = qkv.forward(x).reshape(batch, tokens, 3, heads, dim / heads).permute(2, 0, 3, 1, 4).unbind(0);
+        var scale = 1.0 / Math.Sqrt(dim / heads);
+        return (parts[0].matmul(parts[1].transpose(-2, -1)) * scale).softmax(-1);
     }
 
     public override Tensor forward(Tensor x)

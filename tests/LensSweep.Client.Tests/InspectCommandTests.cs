@@ -1,0 +1,60 @@
+using LensSweep.Client.Commands;
+using SkiaSharp;
+
+namespace LensSweep.Client.Tests;
+
+public sealed class InspectCommandTests : IDisposable
+{
+    private readonly TrainedRunFolder _run = new();
+    private readonly string _out = Path.Combine(Path.GetTempPath(), $"lenssweep-inspect-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Inspect_writes_three_figures_that_are_not_blank()
+    {
+        var (code, output, error) = await CliHarness.RunAsync("inspect", "--study", TrainedRunFolder.Study, "--run", _run.Folder, "--out", _out, "--images", "2");
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        foreach (var file in new[] { InspectCommand.ReconstructionFile, InspectCommand.AttentionFile, InspectCommand.EmbeddingFile })
+        {
+            using var bitmap = SKBitmap.Decode(Path.Combine(_out, file));
+            Assert.NotNull(bitmap);
+            var colours = new HashSet<SKColor>();
+            for (var y = 0; y < bitmap.Height; y += 3)
+            {
+                for (var x = 0; x < bitmap.Width; x += 3)
+                {
+                    colours.Add(bitmap.GetPixel(x, y));
+                }
+            }
+
+            Assert.True(colours.Count > 20, $"{file} has only {colours.Count} colours: it looks blank");
+        }
+    }
+
+    [Fact]
+    public async Task Inspect_of_a_trial_without_a_checkpoint_is_bad_input()
+    {
+        var (code, _, error) = await CliHarness.RunAsync("inspect", "--trial", "tiny/2", "--run", _run.Folder, "--out", _out);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("trial tiny/2 has no checkpoint", error);
+    }
+
+    [Fact]
+    public async Task Inspect_help_says_why_there_is_no_t_sne()
+    {
+        var (code, output, _) = await CliHarness.RunAsync("inspect", "--help");
+
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("t-SNE", output);
+    }
+}
