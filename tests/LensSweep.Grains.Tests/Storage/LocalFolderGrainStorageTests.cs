@@ -233,7 +233,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         var aside = Assert.Single(Directory.GetFiles(_folder, "grain-state.log.damaged-*"));
         Assert.Equal(bytes, File.ReadAllBytes(aside));
         var warning = Assert.Single(logger.Entries);
-        Assert.Equal(501, warning.EventId);
+        Assert.Equal(521, warning.EventId);
         Assert.Contains($"dropped {bytes.Length - starts[1]} bytes holding 1 later records", warning.Message, StringComparison.Ordinal);
     }
 
@@ -247,7 +247,7 @@ public sealed class LocalFolderGrainStorageTests : IDisposable
         using var reopened = CreateStorage(logger: logger);
 
         var warning = Assert.Single(logger.Entries);
-        Assert.Equal(500, warning.EventId);
+        Assert.Equal(520, warning.EventId);
         Assert.Contains("torn tail of 13 bytes", warning.Message, StringComparison.Ordinal);
     }
 
