@@ -162,29 +162,11 @@ public sealed class MaeBenchmark : IBenchmark
     /// </summary>
     private static JsonElement? RunPython(string script, string mode, Options options)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { script, "--mode", mode, "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
-                     "--steps", options.Steps.ToString(CultureInfo.InvariantCulture), "--reps", options.Reps.ToString(CultureInfo.InvariantCulture),
-                     "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(argument);
+        var start = PythonReference.StartInfo(script, "--mode", mode, "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
+            "--steps", options.Steps.ToString(CultureInfo.InvariantCulture), "--reps", options.Reps.ToString(CultureInfo.InvariantCulture),
+            "--warmup", options.Warmup.ToString(CultureInfo.InvariantCulture));
         if (Directory.Exists(OpenBlasOpenMp)) start.Environment["LD_LIBRARY_PATH"] = OpenBlasOpenMp;
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start /usr/bin/python3.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        if (process.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"  PyTorch reference failed (exit {process.ExitCode}); continuing without it: {stderr.GetAwaiter().GetResult().Trim()}");
-            return null;
-        }
-
-        return JsonDocument.Parse(line).RootElement.Clone();
+        return PythonReference.Run(start, "PyTorch reference");
     }
 
     /// <summary>shared/bench/mae_reference.py beside the repository, if PyTorch imports.</summary>

@@ -98,8 +98,7 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
     /// <summary>One Optuna study of the reference script; its trials/s, or null (said) when it failed.</summary>
     private static double? RunOptuna(string script, OrchestrationStorage storage, int trials)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
+        var start = PythonReference.StartInfo(script);
         start.ArgumentList.Add("--storage");
         start.ArgumentList.Add(storage == OrchestrationStorage.Memory ? "memory" : "sqlite");
         start.ArgumentList.Add("--trials");
@@ -109,19 +108,7 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
             start.ArgumentList.Add("--param");
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start /usr/bin/python3.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        if (process.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"  Optuna reference failed (exit {process.ExitCode}): {stderr.GetAwaiter().GetResult().Trim()}");
-            return null;
-        }
-
-        using var json = JsonDocument.Parse(line);
-        return json.RootElement.GetProperty("trials_per_s").GetDouble();
+        return PythonReference.Run(start, "Optuna reference")?.GetProperty("trials_per_s").GetDouble();
     }
 
     /// <summary>shared/bench/optuna_reference.py beside the repository, when /usr/bin/python3 imports optuna.</summary>

@@ -102,25 +102,13 @@ public sealed class TpeSearchBenchmark : IBenchmark
             return null;
         }
 
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { script, "--seeds", Text(seeds), "--trials", Text(trials), "--eps", eps.ToString(CultureInfo.InvariantCulture), "--startup", Text(startup) })
+        var start = PythonReference.StartInfo(script, "--seeds", Text(seeds), "--trials", Text(trials), "--eps", eps.ToString(CultureInfo.InvariantCulture), "--startup", Text(startup));
+        if (PythonReference.Run(start, "Optuna reference") is not { } json)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start /usr/bin/python3.");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        if (process.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"  Optuna reference failed (exit {process.ExitCode}): {stderr.GetAwaiter().GetResult().Trim()}");
             return null;
         }
 
-        using var json = JsonDocument.Parse(line);
-        return [.. json.RootElement.GetProperty("epochs").EnumerateArray()
+        return [.. json.GetProperty("epochs").EnumerateArray()
             .Select(e => e.ValueKind == JsonValueKind.Null ? new Outcome(long.MaxValue, false) : new Outcome(e.GetInt64(), true))];
     }
 

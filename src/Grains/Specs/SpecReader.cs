@@ -164,9 +164,10 @@ internal sealed class SpecReader
         var defaults = new SearchOptions();
         var startupOrDefault = startup ?? defaults.Startup;
 
-        // A missing count is reported above; its placeholder must not break the startup < count rule as well.
-        var placeholder = kind == SearchKind.Tpe ? Math.Max(defaults.Count, startupOrDefault + 1) : defaults.Count;
-        return new SearchOptions { Kind = kind, Count = count ?? placeholder, Startup = startupOrDefault };
+        // A missing count already refuses the spec (above). The count used then only has to keep the validator's
+        // startup < count rule from reporting a second problem that is just the first one restated.
+        var countWhenMissing = kind == SearchKind.Tpe ? Math.Max(defaults.Count, startupOrDefault + 1) : defaults.Count;
+        return new SearchOptions { Kind = kind, Count = count ?? countWhenMissing, Startup = startupOrDefault };
     }
 
     private SchedulerOptions ReadScheduler(JsonElement e, string path)
