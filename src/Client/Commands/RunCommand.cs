@@ -41,7 +41,13 @@ internal static class RunCommand
             var specPath = parseResult.GetRequiredValue(spec);
             var studySpec = SpecFiles.Load(specPath);
             var requestedSlots = parseResult.GetValue(slots)?.Count;
-            StudyPreflight.Require(studySpec, specPath, requestedSlots ?? Engine.EmbeddedSiloLauncher.SlotsFor(null).Count, cancellationToken);
+            var detected = Engine.EmbeddedSiloLauncher.DetectSlots(requestedSlots);
+            if (detected.Note is { } note)
+            {
+                console.Error.WriteLine($"note: {note}");
+            }
+
+            StudyPreflight.Require(studySpec, specPath, detected.Slots.Count, cancellationToken);
             var folder = parseResult.GetValue(output) ?? Path.Combine("runs", studySpec.Name);
             Directory.CreateDirectory(folder);
             WriteHeader(studySpec, folder, console);

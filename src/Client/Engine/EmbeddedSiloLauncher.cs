@@ -65,16 +65,22 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
     }
 
     /// <summary>An explicit count means CPU slots; otherwise one slot per GPU, or one per two CPU cores without GPUs.</summary>
-    public static IReadOnlyList<string> SlotsFor(int? requested)
+    public static IReadOnlyList<string> SlotsFor(int? requested) => DetectSlots(requested).Slots.Slots;
+
+    /// <summary>
+    /// The slots of <see cref="SlotsFor"/>, with the detector's note when the driver lists GPUs this build cannot
+    /// use (the console prints it, so a CPU-only build on a GPU machine is never a silent slowdown).
+    /// </summary>
+    public static DeviceDetection DetectSlots(int? requested)
     {
         if (requested is { } count)
         {
-            return DeviceSlots.Cpu(count).Slots;
+            return new DeviceDetection(DeviceSlots.Cpu(count), null);
         }
 
         var detected = new DeviceSlotDetector().Detect();
-        return detected.Slots.Any(s => s.StartsWith("cuda", StringComparison.Ordinal))
-            ? detected.Slots
-            : DeviceSlots.Cpu(Math.Max(1, Environment.ProcessorCount / 2)).Slots;
+        return detected.Slots.Slots.Any(s => s.StartsWith("cuda", StringComparison.Ordinal))
+            ? detected
+            : detected with { Slots = DeviceSlots.Cpu(Math.Max(1, Environment.ProcessorCount / 2)) };
     }
 }

@@ -7,6 +7,15 @@ namespace LensSweep.Models.Training;
 public static class TrainingDevice
 {
     /// <summary>
+    /// How many CUDA devices this process's libtorch can use: 0 with the CPU-only build (the default) or without a
+    /// working driver, whatever <c>nvidia-smi</c> lists. This, not the driver, decides whether a cuda slot can train.
+    /// </summary>
+    public static int CudaDeviceCount() => cuda.is_available() ? cuda.device_count() : 0;
+
+    /// <summary>The advice a refused cuda slot carries: which build trains on GPUs.</summary>
+    public const string CudaBuildAdvice = "build with -p:LensSweepCuda=true on a GPU machine";
+
+    /// <summary>
     /// Accepts <c>cpu</c>, <c>cpu:N</c> (a CPU device slot; N only tells slots apart), <c>cuda</c> and
     /// <c>cuda:N</c>.
     /// </summary>
@@ -34,7 +43,7 @@ public static class TrainingDevice
                 if (!cuda.is_available())
                     throw new InvalidOperationException(
                         $"Device '{name}' asks for CUDA, but CUDA is not available in this process " +
-                        "(no GPU, or the CPU-only libtorch build; build with -p:LensSweepCuda=true on a GPU machine).");
+                        $"(no GPU, or the CPU-only libtorch build; {CudaBuildAdvice}).");
                 var count = cuda.device_count();
                 if (index is { } i && i >= count)
                     throw new InvalidOperationException($"Device '{name}' does not exist: this machine has {count} CUDA device(s).");

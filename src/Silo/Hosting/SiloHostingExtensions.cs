@@ -22,12 +22,14 @@ public static class SiloHostingExtensions
     {
         // Read eagerly: which Orleans providers to register depends on the values.
         var options = SiloConfiguration.Read(builder.Configuration);
-        var slots = ResolveSlots(options.Devices.Slots);
+        var detection = ResolveSlots(options.Devices.Slots);
+        var slots = detection.Slots;
 
         builder.Services.AddOptions<SiloHostOptions>().Bind(builder.Configuration).PostConfigure(SiloConfiguration.Normalize).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Shutdown.GracePeriod);
         builder.Services.Configure<KestrelServerOptions>(k => k.Listen(IPAddress.Parse(options.Http.BindAddress), options.Http.Port));
+        builder.Services.AddSingleton(detection);
         builder.Services.AddSingleton<SiloReadiness>();
         builder.Services.AddHostedService<SiloStartupLog>();
 
@@ -50,6 +52,19 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    private static DeviceSlots ResolveSlots(string setting) =>
-        setting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? new DeviceSlotDetector().Detect() : DeviceSlots.Parse(setting);
+    /// <summary>
+    /// "auto" asks libtorch which CUDA devices it can use; an explicit list is checked against the same answer,
+    /// so cuda slots on a CPU-only build stop the start with one line instead of failing every trial.
+    /// </summary>
+    /// <exception cref="SiloStartupException">An explicit cuda slot has no CUDA device behind it.</exception>
+    private static DeviceDetection ResolveSlots(string setting)
+    {
+        var detector = new DeviceSlotDetector();
+        if (setting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+            return detector.Detect();
+        var slots = DeviceSlots.Parse(setting);
+        return detector.ProblemWith(slots) is { } problem
+            ? throw new SiloStartupException([$"Devices:Slots '{setting}': {problem}"])
+            : new DeviceDetection(slots, null);
+    }
 }

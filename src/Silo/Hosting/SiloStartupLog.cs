@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace LensSweep.Silo.Hosting;
 
 /// <summary>One line at start saying what this silo is and where its data lives (endpoints only: connection strings are secrets).</summary>
-internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, DeviceSlots slots, ILogger<SiloStartupLog> logger) : IHostedService
+internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, DeviceDetection devices, ILogger<SiloStartupLog> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,8 +18,10 @@ internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, 
             $"{o.Membership.Kind} {SiloPreflight.DescribeMembership(o)}".Trim(),
             $"{o.GrainState.Kind} {ConnectionStrings.DescribeStore(o.GrainState, ConnectionStrings.RedisForGrainState(o))}",
             $"{o.Artifacts.Kind} {ConnectionStrings.DescribeStore(o.Artifacts, null)}",
-            slots.ToString(),
+            devices.Slots.ToString(),
             $"{o.Http.BindAddress}:{o.Http.Port}");
+        if (devices.Note is { } note)
+            LogDeviceNote(logger, note);
         return Task.CompletedTask;
     }
 
@@ -28,4 +30,7 @@ internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information,
         Message = "LensSweep silo: cluster {ClusterId}/{ServiceId}, membership {Membership}, grain state {GrainState}, artifacts {Artifacts}, device slots {Slots}, http {Http}")]
     private static partial void LogConfiguration(ILogger logger, string clusterId, string serviceId, string membership, string grainState, string artifacts, string slots, string http);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Device slots: {Note}")]
+    private static partial void LogDeviceNote(ILogger logger, string note);
 }
