@@ -46,6 +46,28 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspect_with_an_image_size_names_the_fit_that_brings_the_images_there()
+    {
+        await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "1", "--size", "16");
+
+        var (code, output, error) = await CliHarness.RunAsync("data", "inspect", _folder, "--image-size", "32", "--fit", "resize");
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("At image_size 32: 16×16, resize to 32×32 at load.", output);
+    }
+
+    [Fact]
+    public async Task Inspect_with_an_image_size_the_images_do_not_have_and_no_fit_exits_2_naming_the_option()
+    {
+        await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "1", "--size", "16");
+
+        var (code, _, error) = await CliHarness.RunAsync("data", "inspect", _folder, "--image-size", "32");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("dataset.fit", error);
+    }
+
+    [Fact]
     public async Task Inspect_reports_counts_per_class_shape_and_skipped_files()
     {
         await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "2", "--size", "16");

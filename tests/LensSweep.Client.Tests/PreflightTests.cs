@@ -26,6 +26,9 @@ public sealed class PreflightTests : IDisposable
         { "an embed_dim the position table cannot split", """ "search_space": { "embed_dim": 62, "heads": 2 } """, "search_space.embed_dim" },
         { "a decoder_dim the position table cannot split", """ "search_space": { "decoder_dim": 30, "decoder_heads": 2 } """, "search_space.decoder_dim" },
         { "a regression metric on a folder without truth.csv", """ "dataset": { "kind": "deeplense", "path": "{root}/plain" }, "scheduler": { "metric": "r2_macro_gain" } """, "scheduler.metric" },
+        { "folder images of another size without a fit", """ "dataset": { "kind": "deeplense", "path": "{root}/plain", "image_size": 20 } """, "dataset.image_size" },
+        { "a crop that would have to enlarge", """ "dataset": { "kind": "deeplense", "path": "{root}/plain", "image_size": 32, "fit": "crop" } """, "dataset.fit" },
+        { "a fit on simulated data", """ "dataset": { "fit": "resize" } """, "dataset.fit" },
         { "a weight decay that zeroes every weight", """ "search_space": { "weight_decay": 1e308 } """, "search_space.weight_decay" },
     };
 

@@ -85,10 +85,20 @@ internal static class DataCommands
                 result.AddError($"--kind must be one of auto, deeplense, lsst; got '{value}'.");
             }
         });
+        var imageSize = CliOptions.OptionalWholeNumber(
+            "--image-size",
+            "The image side a study would train at (its dataset.image_size): says whether the images fit it, or how --fit brings them to it.");
+        var fit = new Option<string?>("--fit")
+        {
+            Description = "With --image-size: the spec's dataset.fit, how images of another size are brought to it at load.",
+            HelpName = string.Join('|', Enum.GetValues<ImageFit>().Select(ImageFitting.Naming)),
+        };
+        fit.AcceptOnlyFromAmong([.. Enum.GetValues<ImageFit>().Select(ImageFitting.Naming)]);
         var command = examples.Add(
-            new Command("inspect", "Report what a dataset folder holds: images per class, image shape, raw value range, and files that were skipped or cannot be read.") { folder, kind },
+            new Command("inspect", "Report what a dataset folder holds: images per class, image shape, raw value range, and files that were skipped or cannot be read.") { folder, kind, imageSize, fit },
             "lenssweep data inspect data/sim",
-            "lenssweep data inspect /data/Model_II --kind deeplense");
+            "lenssweep data inspect /data/Model_II --kind deeplense",
+            "lenssweep data inspect /data/lsst --image-size 64 --fit resize");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             DatasetKind? chosen = parseResult.GetValue(kind) switch
@@ -99,6 +109,20 @@ internal static class DataCommands
             };
             var inspection = DatasetInspector.Inspect(parseResult.GetRequiredValue(folder), chosen, cancellationToken);
             Print(inspection, console.Ansi);
+            if (parseResult.GetValue(imageSize) is not { } size)
+            {
+                return Task.FromResult(ExitCodes.Success);
+            }
+
+            var (_, height, width) = inspection.Shape;
+            var fitting = parseResult.GetValue(fit) is { } name ? Enum.Parse<ImageFit>(name, ignoreCase: true) : (ImageFit?)null;
+            if (ImageFitting.Problem(height, width, size, fitting) is { } problem)
+            {
+                console.WriteProblem($"these images cannot train at image_size {size}: {problem}", "Give the study that image_size, or the fit named.");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+
+            console.Out.WriteLine($"At image_size {size}: {ImageFitting.Describe(height, width, size, fitting)}.");
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

@@ -7,8 +7,8 @@ namespace LensSweep.Client.Commands;
 
 /// <summary>
 /// What an embedded run checks on this machine before it writes anything: the dataset folder is there
-/// and readable, its classes are the spec's, and every configuration fits the real images (their size
-/// and bands, not the spec's <c>image_size</c>) and this machine's memory. Every problem is reported at
+/// and readable, its classes are the spec's, and every configuration fits the real images (their size,
+/// brought to <c>image_size</c> by <c>fit</c>, and their bands) and this machine's memory. Every problem is reported at
 /// once; the spec file's own rules were checked when it was loaded (<see cref="SpecFiles"/>).
 /// </summary>
 internal static class StudyPreflight
@@ -113,12 +113,12 @@ internal static class StudyPreflight
         }
 
         var (channels, height, width) = inspection.Shape;
-        if (height != width)
+        if (ImageFitting.Problem(height, width, dataset.ImageSize, dataset.Fit) is { } misfit)
         {
-            problems.Add(new(field, path, $"images are {height}×{width}; the model needs square images"));
+            problems.Add(new(SpecKeys.Join(SpecKeys.Dataset, dataset.Fit is null ? SpecKeys.ImageSize : SpecKeys.Fit), path, misfit));
         }
 
         var images = wanted.Where(available.Contains).Sum(c => (long)Math.Min(inspection.ImagesPerClass[c], dataset.ImagesPerClass ?? int.MaxValue));
-        return new DatasetShape(height, channels, images);
+        return new DatasetShape(dataset.ImageSize, channels, images);
     }
 }

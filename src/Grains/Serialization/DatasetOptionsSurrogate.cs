@@ -16,6 +16,7 @@ public struct DatasetOptionsSurrogate
     [Id(8)] public int MacroLens;
     [Id(9)] public int Noise;
     [Id(10)] public int UnlabelledPerClass;
+    [Id(11)] public int? Fit;
 }
 
 [RegisterConverter]
@@ -34,6 +35,7 @@ public sealed class DatasetOptionsSurrogateConverter : IConverter<DatasetOptions
         MacroLens = (LensSweep.Models.Simulation.MacroLens)s.MacroLens,
         Noise = (LensSweep.Models.Simulation.PixelNoise)s.Noise,
         UnlabelledPerClass = s.UnlabelledPerClass,
+        Fit = (ImageFit?)s.Fit,
     };
 
     public DatasetOptionsSurrogate ConvertToSurrogate(in DatasetOptions d) => new()
@@ -49,5 +51,6 @@ public sealed class DatasetOptionsSurrogateConverter : IConverter<DatasetOptions
         MacroLens = (int)d.MacroLens,
         Noise = (int)d.Noise,
         UnlabelledPerClass = d.UnlabelledPerClass,
+        Fit = (int?)d.Fit,
     };
 }

@@ -24,6 +24,7 @@ public static class SpecKeys
     public const string MacroLens = "macro_lens";
     public const string Noise = "noise";
     public const string UnlabelledPerClass = "unlabelled_per_class";
+    public const string Fit = "fit";
 
     public const string Count = "count";
     public const string Startup = "startup";
@@ -44,7 +45,7 @@ public static class SpecKeys
     public const string Scale = "scale";
 
     public static readonly string[] Root = [Name, Dataset, SearchSpace, Search, Scheduler, MaxConcurrentTrials, Probe, Seed, Repeats, Evaluation];
-    public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass];
+    public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass, Fit];
     public static readonly string[] SearchKeys = [Kind, Count, Startup];
     public static readonly string[] SchedulerKeys = [Kind, MinEpochs, MaxEpochs, Eta, Metric, Mode];
     public static readonly string[] ProbeKeys = [Epochs, L2, LearningRate, BatchSize];

@@ -25,6 +25,7 @@ internal sealed class SpecReader
     private static readonly (string Name, MacroLens Value)[] MacroLenses = [("fixed", MacroLens.Fixed), ("varied", MacroLens.Varied)];
 
     private static readonly (string Name, PixelNoise Value)[] Noises = [("none", PixelNoise.None), ("euclid", PixelNoise.Euclid)];
+    private static readonly (string Name, ImageFit Value)[] Fits = [.. System.Enum.GetValues<ImageFit>().Select(f => (ImageFitting.Naming(f), f))];
 
     private static readonly (string Name, RangeScale Value)[] Scales = [("uniform", RangeScale.Uniform), ("log", RangeScale.Log), ("int", RangeScale.Int)];
 
@@ -85,6 +86,7 @@ internal sealed class SpecReader
             MacroLens = Optional(e, path, SpecKeys.MacroLens, (x, f) => Enum(x, f, MacroLenses)) ?? defaults.MacroLens,
             Noise = Optional(e, path, SpecKeys.Noise, (x, f) => Enum(x, f, Noises)) ?? defaults.Noise,
             UnlabelledPerClass = Optional(e, path, SpecKeys.UnlabelledPerClass, Int) ?? defaults.UnlabelledPerClass,
+            Fit = Optional(e, path, SpecKeys.Fit, (x, f) => Enum(x, f, Fits)),
         };
     }
 

@@ -109,6 +109,11 @@ public static partial class StudySpecValidator
                 problems.Add(new(Field(SpecKeys.UnlabelledPerClass), Text(dataset.UnlabelledPerClass), "applies only to simulated data (a folder's images are all labelled)"));
             }
         }
+        if (dataset.Kind == DatasetKind.Simulated && dataset.Fit is { } fit)
+        {
+            problems.Add(new(Field(SpecKeys.Fit), ImageFitting.Naming(fit), "applies only to data read from files; the simulator renders at image_size"));
+        }
+
         if (dataset.Classes is { } classes && (classes.Distinct(StringComparer.Ordinal).Count() < 2 || classes.Count != classes.Distinct(StringComparer.Ordinal).Count()))
         {
             problems.Add(new(Field(SpecKeys.Classes), "[" + string.Join(", ", classes) + "]", "must name at least 2 different classes, each once"));

@@ -57,6 +57,11 @@ public sealed partial class DatasetLoader(ILogger<DatasetLoader> logger)
         };
 
         var counts = ImageNormalizer.Apply(raw.Dataset);
+        if (options.Kind != DatasetKind.Simulated)
+        {
+            raw = raw with { Dataset = FitToImageSize(raw.Dataset, options, source) };
+        }
+
         var perClass = raw.Dataset.ClassNames
             .Select((name, label) => (name, count: raw.Dataset.Labels.Count(l => l == label)))
             .ToDictionary(x => x.name, x => x.count);
@@ -91,6 +96,31 @@ public sealed partial class DatasetLoader(ILogger<DatasetLoader> logger)
         var dataset = simulator.Generate(perClass, options.Seed, classes, cancellationToken: cancellationToken);
         progress?.Report(new LoadProgress("simulate", dataset.Count, dataset.Count));
         return new RawLoad(dataset, 0, [], []);
+    }
+
+    /// <summary>
+    /// Brings read images to the study's image size (after sanitising, so no NaN is resampled). A cropped or
+    /// resized image is standardised again; a padded one keeps its statistics and a border at its mean (zero).
+    /// </summary>
+    private static LensDataset FitToImageSize(LensDataset dataset, DatasetOptions options, string source)
+    {
+        if (ImageFitting.Problem(dataset.Height, dataset.Width, options.ImageSize, options.Fit) is { } problem)
+        {
+            throw new DatasetException(source, problem);
+        }
+
+        if (options.Fit is not { } fit || (dataset.Height == options.ImageSize && dataset.Width == options.ImageSize))
+        {
+            return dataset;
+        }
+
+        var fitted = ImageFitting.Apply(dataset, options.ImageSize, fit);
+        if (fit != ImageFit.Pad)
+        {
+            ImageNormalizer.Apply(fitted);
+        }
+
+        return fitted;
     }
 
     private static string RequirePath(DatasetOptions options) =>

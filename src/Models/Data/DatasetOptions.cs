@@ -30,8 +30,13 @@ public sealed record DatasetOptions
     /// <summary>Simulator: images per class. Readers: at most this many per class (null = all).</summary>
     public int? ImagesPerClass { get; init; } = 256;
 
-    /// <summary>Simulator: image side in pixels (DeepLense Model II is 64).</summary>
+    /// <summary>Image side in pixels the model trains on: the simulator renders at it (DeepLense Model II is 64);
+    /// images read from files must have it, or be brought to it by <see cref="Fit"/>.</summary>
     public int ImageSize { get; init; } = 64;
+
+    /// <summary>Reader data: how images whose side is not <see cref="ImageSize"/> are brought to it at load; null
+    /// means they must already be that size (see <see cref="ImageFitting.Problem"/>). Unused for the simulator.</summary>
+    public ImageFit? Fit { get; init; }
 
     /// <summary>Classes to use, in label order; null = all the source has.</summary>
     public IReadOnlyList<string>? Classes { get; init; }

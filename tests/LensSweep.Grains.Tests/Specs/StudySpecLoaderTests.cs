@@ -346,4 +346,25 @@ public sealed class StudySpecLoaderTests
 
         Assert.Equal("dataset.macro_lens", problem.Field);
     }
+
+    [Fact]
+    public void A_folder_dataset_reads_its_fit()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"kind\": \"simulated\", \"image_size\": 32, \"images_per_class\": 16 }", "\"kind\": \"lsst\", \"path\": \"data\", \"image_size\": 32, \"fit\": \"resize\" }", StringComparison.Ordinal);
+
+        var dataset = StudySpecLoader.Parse(json).Spec!.Dataset;
+
+        Assert.Equal(LensSweep.Models.Data.ImageFit.Resize, dataset.Fit);
+    }
+
+    [Fact]
+    public void An_unknown_fit_is_refused_with_the_choices()
+    {
+        var json = SpecTestData.MinimalJson.Replace("\"kind\": \"simulated\", \"image_size\": 32, \"images_per_class\": 16 }", "\"kind\": \"lsst\", \"path\": \"data\", \"fit\": \"stretch\" }", StringComparison.Ordinal);
+
+        var problem = Assert.Single(ProblemsOf(json));
+
+        Assert.Equal("dataset.fit", problem.Field);
+        Assert.Contains("resize", problem.Rule, StringComparison.Ordinal);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class DatasetCacheTests : IDisposable
     public async Task A_failed_load_is_retried_once_the_folder_is_fixed()
     {
         var cache = new DatasetCache(NullLogger<DatasetLoader>.Instance);
-        var options = new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _folder, ImagesPerClass = null, ValidationFraction = 0.25, TestFraction = 0.25 };
+        var options = new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _folder, ImagesPerClass = null, ImageSize = 16, ValidationFraction = 0.25, TestFraction = 0.25 };
         await Assert.ThrowsAsync<DatasetException>(() => cache.GetAsync(options, CancellationToken.None));
 
         var images = new LensSweep.Models.Simulation.LensSimulator(LensSweep.Models.Simulation.SimulatorOptions.ModelII with { ImageSize = 16 }).Generate(8, seed: 1);

@@ -43,7 +43,7 @@ public sealed class DatasetLoaderTests : IDisposable
         broken[10] = 1;
         NpyFile.Write(_temp.Combine("cdm", "1.npy"), broken, [1, 8, 8]);
 
-        var loaded = _loader.LoadWithReport(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _temp.Path, ImagesPerClass = null });
+        var loaded = _loader.LoadWithReport(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _temp.Path, ImagesPerClass = null, ImageSize = 8 });
 
         Assert.Equal(2, loaded.Report.NonFiniteValuesReplaced);
         Assert.Equal(1, loaded.Report.ImagesWithNonFiniteValues);
@@ -61,9 +61,57 @@ public sealed class DatasetLoaderTests : IDisposable
             }
         }
 
-        var loaded = _loader.Load(new DatasetOptions { Kind = DatasetKind.Lsst, Path = _temp.Path });
+        var loaded = _loader.Load(new DatasetOptions { Kind = DatasetKind.Lsst, Path = _temp.Path, ImageSize = 3 });
 
         Assert.Equal((2, 5, 3, 3), (loaded.Count, loaded.Channels, loaded.Height, loaded.Width));
+    }
+
+    [Fact]
+    public void Cutouts_of_another_size_without_a_fit_are_refused_naming_both_sizes_and_the_option()
+    {
+        WriteLsstObjects(side: 5);
+
+        var error = Assert.Throws<DatasetException>(() => _loader.Load(new DatasetOptions { Kind = DatasetKind.Lsst, Path = _temp.Path, ImageSize = 8 }));
+
+        Assert.Contains("5×5", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("image_size is 8", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("dataset.fit", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ImageFit.Resize, 8)]
+    [InlineData(ImageFit.Pad, 8)]
+    [InlineData(ImageFit.Crop, 4)]
+    public void A_fit_brings_read_cutouts_to_the_image_size_at_load(ImageFit fit, int size)
+    {
+        WriteLsstObjects(side: 5);
+
+        var loaded = _loader.Load(new DatasetOptions { Kind = DatasetKind.Lsst, Path = _temp.Path, ImageSize = size, Fit = fit });
+
+        Assert.Equal((2, 5, size, size), (loaded.Count, loaded.Channels, loaded.Height, loaded.Width));
+        Assert.Equal(2 * 5 * size * size, loaded.Images.Length);
+    }
+
+    [Fact]
+    public void A_resized_image_is_standardised_again()
+    {
+        WriteLsstObjects(side: 5);
+
+        var loaded = _loader.Load(new DatasetOptions { Kind = DatasetKind.Lsst, Path = _temp.Path, ImageSize = 8, Fit = ImageFit.Resize });
+
+        var plane = loaded.Image(0)[..64].ToArray();
+        Assert.Equal(0, plane.Average(), 4);
+    }
+
+    private void WriteLsstObjects(int side)
+    {
+        foreach (var (id, n) in new[] { ("D1_L_00000001", 1), ("D1_N_00000002", 2) })
+        {
+            foreach (var band in new[] { "g", "r", "i", "z", "y" })
+            {
+                FitsTestWriter.WriteLsstBand(_temp.Combine($"{id}_{band}.fits"), id, band, Enumerable.Range(0, side * side).Select(i => (float)(i * n + i % 3)).ToArray(), side, side);
+            }
+        }
     }
 
     [Theory]
@@ -93,7 +141,7 @@ public sealed class DatasetLoaderTests : IDisposable
         var reports = new List<LoadProgress>();
         var progress = new SynchronousProgress(reports);
 
-        _loader.Load(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _temp.Path }, progress: progress);
+        _loader.Load(new DatasetOptions { Kind = DatasetKind.DeepLense, Path = _temp.Path, ImageSize = 8 }, progress: progress);
 
         Assert.Contains(reports, r => r.Done == 15 && r.Total == 15);
     }
