@@ -46,6 +46,20 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Simulate_lsst_writes_lenses_and_non_lenses_that_inspect_reads_as_five_band_41_pixel_cutouts()
+    {
+        var (code, _, error) = await CliHarness.RunAsync("data", "simulate-lsst", "--out", _folder, "--count", "2");
+        Assert.True(code == ExitCodes.Success, error);
+
+        var (inspected, output, _) = await CliHarness.RunAsync("data", "inspect", _folder);
+
+        Assert.Equal(ExitCodes.Success, inspected);
+        Assert.Contains("5×41×41", output);
+        Assert.Matches(@"non_lens\s*│\s*2", output);
+        Assert.Matches(@"\blens\s*│\s*2", output);
+    }
+
+    [Fact]
     public async Task Inspect_with_an_image_size_names_the_fit_that_brings_the_images_there()
     {
         await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "1", "--size", "16");

@@ -18,6 +18,7 @@ internal static class DataCommands
             "lenssweep data simulate --out data/sim --count 500",
             "lenssweep data inspect data/sim");
         data.Add(Simulate(examples));
+        data.Add(SimulateLsst(examples));
         data.Add(Inspect(examples));
         return data;
     }
@@ -64,6 +65,29 @@ internal static class DataCommands
                 cancellationToken,
                 SimulatedLenses.Options(parseResult.GetValue(macroLens), parseResult.GetValue(noise)));
             console.Out.WriteLine($"Wrote {written} simulated images to {folder}. Check them with: lenssweep data inspect {folder}");
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+
+    private static Command SimulateLsst(HelpExamples examples)
+    {
+        var output = new Option<string?>("--out") { Description = "Folder to write lens/ and non_lens/ FITS band files into.", HelpName = "DIR", Required = true };
+        CliOptions.MustNotBeAFile(output);
+        var count = CliOptions.WholeNumber("--count", "Objects per class (lens and non_lens); each object is five files.", defaultValue: null);
+        count.Required = true;
+        var seed = CliOptions.WholeNumber("--seed", "Seed: the same seed writes the same objects.", 0, min: int.MinValue);
+        var command = examples.Add(
+            new Command(
+                "simulate-lsst",
+                "Simulate LSST-like cutouts (41×41 at 0.2\"/px, bands g r i z y; lenses and unlensed look-alikes) and write them in the LSST strong-lens challenge's FITS layout. A stand-in for trying LSST studies, not the challenge's images: no noise, idealised galaxies.")
+            { output, count, seed },
+            "lenssweep data simulate-lsst --out data/lsst --count 100");
+        CommandAction.Set(command, (parseResult, console, cancellationToken) =>
+        {
+            var folder = parseResult.GetRequiredValue(output)!;
+            var written = DatasetSimulation.WriteLsst(folder, parseResult.GetValue(count), parseResult.GetValue(seed), cancellationToken);
+            console.Out.WriteLine($"Wrote {written} simulated LSST objects ({written * LensSweep.Models.Data.Lsst.LsstReader.Bands.Count} FITS files) to {folder}. Check them with: lenssweep data inspect {folder}");
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

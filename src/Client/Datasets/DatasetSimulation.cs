@@ -1,4 +1,6 @@
+using LensSweep.Models.Data;
 using LensSweep.Models.Data.DeepLense;
+using LensSweep.Models.Data.Lsst;
 using LensSweep.Models.Simulation;
 
 namespace LensSweep.Client.Datasets;
@@ -21,5 +23,26 @@ public static class DatasetSimulation
         var dataset = new LensSimulator(options).Generate(imagesPerClass, seed, classes, cancellationToken: cancellationToken);
         DeepLenseWriter.Write(dataset, folder, twoDimensional: dataset.Channels == 1);
         return dataset.Count;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="objectsPerClass"/> LSST-like lenses and as many non-lenses
+    /// (<see cref="SimulatedLenses.LsstLike"/>) in the LSST challenge's FITS layout.
+    /// </summary>
+    /// <returns>The number of objects written (five files each).</returns>
+    public static int WriteLsst(string folder, int objectsPerClass, int seed, CancellationToken cancellationToken)
+    {
+        var lenses = new LensSimulator(SimulatedLenses.LsstLike(lensed: true)).Generate(objectsPerClass, seed, [LensClasses.NoSubstructure], cancellationToken: cancellationToken);
+        var others = new LensSimulator(SimulatedLenses.LsstLike(lensed: false)).Generate(objectsPerClass, seed, [LensClasses.NoSubstructure], cancellationToken: cancellationToken);
+        var classes = LsstReader.Classes;
+        var both = new LensDataset(
+            [.. others.Images, .. lenses.Images],
+            [.. Enumerable.Repeat(classes.ToList().IndexOf(LsstReader.NonLens), others.Count), .. Enumerable.Repeat(classes.ToList().IndexOf(LsstReader.Lens), lenses.Count)],
+            others.Count + lenses.Count,
+            lenses.Channels,
+            lenses.Height,
+            lenses.Width,
+            classes);
+        return LsstWriter.Write(both, folder);
     }
 }

@@ -1,3 +1,4 @@
+using LensSweep.Models.Data.Fits;
 using LensSweep.Models.Data;
 using LensSweep.Models.Data.DeepLense;
 using LensSweep.Models.Data.Npy;
@@ -57,7 +58,7 @@ public sealed class DatasetLoaderTests : IDisposable
         {
             foreach (var band in new[] { "g", "r", "i", "z", "y" })
             {
-                FitsTestWriter.WriteLsstBand(_temp.Combine($"{id}_{band}.fits"), id, band, Enumerable.Range(0, 9).Select(i => (float)(i * n)).ToArray(), 3, 3);
+                FitsWriter.WriteBandTable(_temp.Combine($"{id}_{band}.fits"), id, $"band_{band}", Enumerable.Range(0, 9).Select(i => (float)(i * n)).ToArray(), 3, 3);
             }
         }
 
@@ -109,7 +110,7 @@ public sealed class DatasetLoaderTests : IDisposable
         {
             foreach (var band in new[] { "g", "r", "i", "z", "y" })
             {
-                FitsTestWriter.WriteLsstBand(_temp.Combine($"{id}_{band}.fits"), id, band, Enumerable.Range(0, side * side).Select(i => (float)(i * n + i % 3)).ToArray(), side, side);
+                FitsWriter.WriteBandTable(_temp.Combine($"{id}_{band}.fits"), id, $"band_{band}", Enumerable.Range(0, side * side).Select(i => (float)(i * n + i % 3)).ToArray(), side, side);
             }
         }
     }

@@ -21,7 +21,7 @@ public sealed class LsstReaderTests : IDisposable
         foreach (var band in bands ?? LsstReader.Bands)
         {
             var b = LsstReader.Bands.ToList().IndexOf(band);
-            FitsTestWriter.WriteLsstBand(Path.Combine(folder, $"{id}_{band}.fits"), id, band, Cutout(objectNumber, b), Side, Side, type);
+            FitsWriter.WriteBandTable(Path.Combine(folder, $"{id}_{band}.fits"), id, $"band_{band}", Cutout(objectNumber, b), Side, Side, type);
         }
     }
 
@@ -85,7 +85,7 @@ public sealed class LsstReaderTests : IDisposable
     public void A_table_without_the_band_column_lists_the_columns_it_has()
     {
         var path = _temp.Combine("x.fits");
-        FitsTestWriter.WriteLsstBand(path, "D1_L_1", "g", Cutout(0, 0), Side, Side, columnName: "flux");
+        FitsWriter.WriteBandTable(path, "D1_L_1", "flux", Cutout(0, 0), Side, Side);
 
         var error = Assert.Throws<DatasetException>(() => BandImage.Read(path, "g"));
 
@@ -97,7 +97,7 @@ public sealed class LsstReaderTests : IDisposable
     public void Without_TDIM_a_square_cutout_is_inferred()
     {
         var path = _temp.Combine("x.fits");
-        FitsTestWriter.WriteLsstBand(path, "D1_L_1", "r", Cutout(0, 1), Side, Side, withTdim: false);
+        FitsWriter.WriteBandTable(path, "D1_L_1", "band_r", Cutout(0, 1), Side, Side, withTdim: false);
 
         var image = BandImage.Read(path, "r");
 
@@ -109,7 +109,7 @@ public sealed class LsstReaderTests : IDisposable
     {
         var path = _temp.Combine("img.fits");
         var pixels = Enumerable.Range(0, 6 * 4).Select(i => (float)i).ToArray();
-        FitsTestWriter.WriteImage(path, pixels, height: 6, width: 4);
+        FitsWriter.WriteImage(path, pixels, height: 6, width: 4);
 
         var image = BandImage.Read(path, "g");
 
