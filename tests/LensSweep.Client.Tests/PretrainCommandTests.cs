@@ -23,7 +23,7 @@ public sealed class PretrainCommandTests
     [Fact]
     public async Task Pretrain_on_noisy_varied_lenses_names_the_data_it_simulated()
     {
-        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--macro-lens", "varied", "--noise", "euclid", "--norm-pixel-loss", "false"]);
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--macro-lens", "varied", "--noise", "euclid", "--loss", "mse"]);
 
         Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
         Assert.Contains("(32×32, DeepLense Model II, varied macro lens, Euclid VIS noise)", output);
@@ -38,7 +38,8 @@ public sealed class PretrainCommandTests
         Assert.Equal(ExitCodes.Success, code);
         Assert.Matches(@"--pooling <regions\|mean>.*\[default: regions\]", output);
         Assert.Matches(@"--noise <none\|euclid>.*\[default: none\]", output);
-        Assert.Matches(@"--norm-pixel-loss <true\|false>.*\[default: true\]", output);
+        Assert.Matches(@"--loss <mse\|mse_norm_pix\|l1>.*\[default: mse_norm_pix\]", output);
+        Assert.Matches(@"--masking <random\|block\|informed>.*\[default: random\]", output);
     }
 
     [Fact]
