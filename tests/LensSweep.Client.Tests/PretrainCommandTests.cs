@@ -31,6 +31,24 @@ public sealed class PretrainCommandTests
     }
 
     [Fact]
+    public async Task Pretrain_trains_with_the_masking_and_loss_it_is_given_and_says_so()
+    {
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--masking", "informed", "--masking-temperature", "0.5", "--loss", "l1"]);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Matches(@"mask [\d.]+ informed, patch \d+, loss l1", output);
+    }
+
+    [Fact]
+    public async Task Pretrain_with_an_unknown_loss_is_bad_input()
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--loss", "bce"]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--loss must be one of mse, mse_norm_pix, l1", error);
+    }
+
+    [Fact]
     public async Task Pretrain_help_shows_each_default_as_one_types_it()
     {
         var (code, output, _) = await CliHarness.RunAsync("pretrain", "--help");
