@@ -1,5 +1,4 @@
 using System.Globalization;
-using LensSweep.Models;
 using LensSweep.Models.Mae;
 using LensSweep.Models.Training;
 
@@ -15,10 +14,6 @@ internal enum HyperparameterType
     Choice,
 }
 
-/// <summary>
-/// One searchable hyperparameter, seen without its CLR type, so that expansion and the generic spec
-/// checks walk one table instead of repeating themselves fourteen times.
-/// </summary>
 /// <summary>
 /// One searchable hyperparameter, declared once in <see cref="Hyperparameters.All"/>: its spec key, its kind of
 /// value, its default (read off the model's or optimiser's own default), the config property it sets and how,
@@ -199,7 +194,13 @@ internal sealed class Hyperparameter
         new(name, type, setting, get(new OptimizerConfig()), [], null, set, rule, ruleText);
 }
 
-/// <summary>The searchable hyperparameters, declared once each, in their one documented order (the grid order).</summary>
+/// <summary>
+/// The searchable hyperparameters, declared once each, in their one documented order (the grid order). To add
+/// one: add its property to <see cref="MaeConfig"/> (with the default and, if it needs one, a rule in
+/// <see cref="MaeConfigValidation"/>) or <see cref="OptimizerConfig"/>, declare it here, append it to
+/// <see cref="All"/>, and use it in the model. Nothing else changes: a key added after the first fourteen is
+/// persisted by name (<c>TrialConfigSurrogate.Others</c>).
+/// </summary>
 internal static class Hyperparameters
 {
     private const string AtLeastOne = "must be at least 1";
