@@ -23,11 +23,29 @@ public sealed class PretrainCommandTests
     [Fact]
     public async Task Pretrain_on_noisy_varied_lenses_names_the_data_it_simulated()
     {
-        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--macro-lens", "varied", "--noise", "euclid", "--norm-pixel-loss", "false"]);
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--macro-lens", "varied", "--noise", "euclid", "--loss", "mse"]);
 
         Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
         Assert.Contains("(32×32, DeepLense Model II, varied macro lens, Euclid VIS noise)", output);
         Assert.Contains("Pretrained minus random encoder:", output);
+    }
+
+    [Fact]
+    public async Task Pretrain_trains_with_the_masking_and_loss_it_is_given_and_says_so()
+    {
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--masking", "informed", "--masking-temperature", "0.5", "--loss", "l1"]);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Matches(@"mask [\d.]+ informed, patch \d+, loss l1", output);
+    }
+
+    [Fact]
+    public async Task Pretrain_with_an_unknown_loss_is_bad_input()
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--loss", "bce"]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--loss must be one of mse, mse_norm_pix, l1", error);
     }
 
     [Fact]
@@ -38,7 +56,8 @@ public sealed class PretrainCommandTests
         Assert.Equal(ExitCodes.Success, code);
         Assert.Matches(@"--pooling <regions\|mean>.*\[default: regions\]", output);
         Assert.Matches(@"--noise <none\|euclid>.*\[default: none\]", output);
-        Assert.Matches(@"--norm-pixel-loss <true\|false>.*\[default: true\]", output);
+        Assert.Matches(@"--loss <mse\|mse_norm_pix\|l1>.*\[default: mse_norm_pix\]", output);
+        Assert.Matches(@"--masking <random\|block\|informed>.*\[default: random\]", output);
     }
 
     [Fact]

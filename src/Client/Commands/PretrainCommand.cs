@@ -44,7 +44,9 @@ internal static class PretrainCommand
             if (FeatureLayers.Parse(result.GetValueOrDefault<string>(), depth: int.MaxValue) is { Error: { } problem })
                 result.AddError($"--feature-layers {problem}");
         });
-        var normPixelLoss = new Option<bool>("--norm-pixel-loss") { Description = "Normalise each target patch to zero mean and unit variance before the loss (He et al.). Turn it off on noisy images: it magnifies the noise of empty background patches. [default: true]", HelpName = "true|false", DefaultValueFactory = _ => true };
+        var masking = CliOptions.Choice("--masking", "Which patches are hidden: random (MAE), block (contiguous square blocks, as BEiT/SimMIM) or informed (high-variance patches, the arcs, preferentially).", MaskingKind.Random);
+        var temperature = CliOptions.RealNumber("--masking-temperature", "With --masking informed: small masks almost only the most varied patches, large is close to random.", new MaeConfig().MaskingTemperature, "T");
+        var loss = LossOption();
         var macroLens = CliOptions.MacroLensChoice();
         var noise = CliOptions.NoiseChoice();
         var seed = CliOptions.WholeNumber("--seed", "Seed for the simulator, the split, the weights and the masks.", 0, min: int.MinValue);
@@ -52,12 +54,13 @@ internal static class PretrainCommand
         var command = examples.Add(
             new Command("pretrain", "Pretrain one MAE on simulated lenses and compare its linear-probe score with a random encoder and raw pixels.")
             {
-                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, normPixelLoss, pooling, grid, layers, macroLens, noise, seed, threads,
+                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, masking, temperature, loss, pooling, grid, layers, macroLens, noise, seed, threads,
             },
             "lenssweep pretrain",
             "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean",
             "lenssweep pretrain --unlabelled-per-class 1000 --epochs 11 --decoder-depth 4 --feature-layers all",
-            "lenssweep pretrain --noise euclid --norm-pixel-loss false --pooling mean --feature-layers all");
+            "lenssweep pretrain --noise euclid --loss mse --pooling mean --feature-layers all",
+            "lenssweep pretrain --masking informed --masking-temperature 0.5 --loss l1");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             var imageSize = parseResult.GetValue(size);
@@ -72,7 +75,9 @@ internal static class PretrainCommand
                 DecoderDepth = parseResult.GetValue(decoderDepth),
                 DecoderHeads = 4,
                 MaskRatio = parseResult.GetValue(mask),
-                NormPixelLoss = parseResult.GetValue(normPixelLoss),
+                Masking = parseResult.GetValue(masking),
+                MaskingTemperature = parseResult.GetValue(temperature),
+                Loss = MaeChoiceNames.Losses.First(l => l.Name == parseResult.GetValue(loss)).Value,
             };
             var problems = model.Validate();
             if (problems.Count > 0)
@@ -115,7 +120,7 @@ internal static class PretrainCommand
             };
             var settings = new TrialSettings(model, optimizer, probe, seedValue, "cpu", parseResult.GetValue(threads));
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Pretraining an MAE (embed {model.EmbedDim}, depth {model.Depth}, {MaeCost.TrainingFlopsPerImage(model) / 1e6:0.#} MFLOP per image) for {epochCount} epochs on {pretrainingCount} images (mask {model.MaskRatio:0.##}, patch {model.PatchSize})…"));
+                $"Pretraining an MAE (embed {model.EmbedDim}, depth {model.Depth}, {MaeCost.TrainingFlopsPerImage(model) / 1e6:0.#} MFLOP per image) for {epochCount} epochs on {pretrainingCount} images (mask {model.MaskRatio:0.##} {MaeChoiceNames.Of(model.Masking)}, patch {model.PatchSize}, loss {MaeChoiceNames.Of(model.Loss)})…"));
 
             // Synchronous progress: Progress<T> would post to the thread pool and print out of order.
             var report = PretrainProbeExperiment.Run(settings, split, epochCount, new EpochPrinter(console.Out), cancellationToken,
@@ -128,6 +133,25 @@ internal static class PretrainCommand
             return Task.FromResult(ExitCodes.Success);
         });
         return command;
+    }
+
+    /// <summary><c>--loss</c>: by the names a study spec uses (<see cref="MaeChoiceNames.Losses"/>).</summary>
+    private static Option<string> LossOption()
+    {
+        var names = MaeChoiceNames.Losses.Select(l => l.Name).ToArray();
+        var defaultName = MaeChoiceNames.Of(new MaeConfig().Loss);
+        var option = new Option<string>("--loss")
+        {
+            Description = $"Reconstruction loss: mse, mse_norm_pix (MSE against each patch normalised to zero mean and unit variance, He et al.; it magnifies the noise of empty background patches on noisy images) or l1. [default: {defaultName}]",
+            HelpName = string.Join('|', names),
+            DefaultValueFactory = _ => defaultName,
+        };
+        option.Validators.Add(result =>
+        {
+            if (!names.Contains(result.GetValueOrDefault<string>()))
+                result.AddError($"--loss must be one of {string.Join(", ", names)}.");
+        });
+        return option;
     }
 
     private sealed class EpochPrinter(TextWriter output) : IProgress<TrainProgress>

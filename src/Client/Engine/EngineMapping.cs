@@ -45,7 +45,7 @@ internal static class EngineMapping
     };
 
     public static IReadOnlyList<Hyperparameter> Parameters(TrialConfig config) =>
-        config.ToParameters().Select(p => new Hyperparameter(p.Key, ParameterValue.Of(p.Value))).ToList();
+        config.ToParameters().Select(p => new Hyperparameter(p.Name, p.IsChoice ? ParameterValue.Of(p.Text) : ParameterValue.Of(p.Value))).ToList();
 
     /// <summary>A trial's ASHA trajectory: every rung it reported, with the cumulative cost at each.</summary>
     public static TrialTrajectory Trajectory(string studyId, LeaderboardEntry entry) => new(

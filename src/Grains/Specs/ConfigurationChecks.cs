@@ -22,7 +22,7 @@ public sealed record MachineLimits(double MemoryBytes, int Slots);
 /// what an array and the machine can hold, so a spec that would fail every trial is refused before any
 /// starts. Each broken rule is reported once, at the spec field to change, naming the values.
 /// </summary>
-public static partial class ConfigurationChecks
+public static class ConfigurationChecks
 {
     /// <summary>Share of the machine's memory a study may plan to use; the rest is the process and the OS.</summary>
     public const double UsableMemoryShare = 0.8;
@@ -102,7 +102,7 @@ public static partial class ConfigurationChecks
         var field = datasetBytes > slots * trialBytes ? SpecKeys.Join(SpecKeys.Dataset, SpecKeys.ImagesPerClass) : SpecKeys.SearchSpace;
         var value = datasetBytes > slots * trialBytes
             ? SpecFormat.Value(spec.Dataset.ImagesPerClass ?? 0)
-            : string.Join(", ", config.ToParameters().Where(p => p.Key is "embed_dim" or "depth" or "patch_size" or "batch_size").Select(p => $"{p.Key}={SpecFormat.Value(p.Value)}"));
+            : string.Join(", ", new[] { Hyperparameters.EmbedDim, Hyperparameters.Depth, Hyperparameters.PatchSize, Hyperparameters.BatchSize }.Select(p => $"{p.Name}={p.Format(config)}"));
         problems.Add(new(field, value,
             $"needs about {Gib(needed)} (dataset {Gib(datasetBytes)} + {slots} slot(s) × {Gib(trialBytes)} for the largest trial) but {Gib(usable)} of this machine's {Gib(machine.MemoryBytes)} can be used; use fewer or smaller images, a smaller model or batch, or fewer slots"));
     }
@@ -115,7 +115,7 @@ public static partial class ConfigurationChecks
         nameof(MaeConfig.ImageSize) => SpecKeys.Join(SpecKeys.Dataset, SpecKeys.ImageSize),
         nameof(MaeConfig.Channels) => SpecKeys.Dataset,
         nameof(OptimizerConfig.TotalEpochs) => SpecKeys.Join(SpecKeys.Scheduler, SpecKeys.MaxEpochs),
-        _ when SpecNames.TryGetValue(setting, out var name) => SpecKeys.Join(SpecKeys.SearchSpace, name),
+        _ when BySetting.TryGetValue(setting, out var parameter) => SpecKeys.Join(SpecKeys.SearchSpace, parameter.Name),
         _ => SpecKeys.SearchSpace,
     };
 
@@ -125,43 +125,31 @@ public static partial class ConfigurationChecks
             nameof(MaeConfig.ImageSize) => $"image_size={shape.ImageSize}",
             nameof(MaeConfig.Channels) => $"bands={shape.Channels}",
             nameof(OptimizerConfig.TotalEpochs) => $"max_epochs={spec.Scheduler.MaxEpochs}",
-            _ when SpecNames.TryGetValue(setting, out var name) => $"{name}={Hyperparameters.All.First(p => p.Name == name).Format(config)}",
+            _ when BySetting.TryGetValue(setting, out var parameter) => $"{parameter.Name}={parameter.Format(config)}",
             _ => setting,
         }));
 
     /// <summary>The model's message with its property names replaced by the names a spec uses.</summary>
     private static string InSpecTerms(string message)
     {
-        var text = SettingName().Replace(message, match => match.Value switch
+        var text = SettingName.Replace(message, match => match.Value switch
         {
             nameof(MaeConfig.ImageSize) => "image_size",
             nameof(MaeConfig.Channels) => "bands",
             nameof(OptimizerConfig.TotalEpochs) => "max_epochs",
-            var name when SpecNames.TryGetValue(name, out var spec) => spec,
+            var name when BySetting.TryGetValue(name, out var parameter) => parameter.Name,
             var other => other,
         });
         return text.TrimEnd('.');
     }
 
-    /// <summary>Model and optimiser properties by the search-space key that sets them (see <see cref="TrialConfig.ToMaeConfig"/>).</summary>
-    private static readonly Dictionary<string, string> SpecNames = new(StringComparer.Ordinal)
-    {
-        [nameof(MaeConfig.MaskRatio)] = "mask_ratio",
-        [nameof(MaeConfig.PatchSize)] = "patch_size",
-        [nameof(MaeConfig.EmbedDim)] = "embed_dim",
-        [nameof(MaeConfig.Depth)] = "depth",
-        [nameof(MaeConfig.Heads)] = "heads",
-        [nameof(MaeConfig.DecoderEmbedDim)] = "decoder_dim",
-        [nameof(MaeConfig.DecoderDepth)] = "decoder_depth",
-        [nameof(MaeConfig.DecoderHeads)] = "decoder_heads",
-        [nameof(MaeConfig.MlpRatio)] = "mlp_ratio",
-        [nameof(MaeConfig.NormPixelLoss)] = "norm_pixel_loss",
-        [nameof(OptimizerConfig.LearningRate)] = "learning_rate",
-        [nameof(OptimizerConfig.WeightDecay)] = "weight_decay",
-        [nameof(OptimizerConfig.BatchSize)] = "batch_size",
-        [nameof(OptimizerConfig.WarmupEpochs)] = "warmup_epochs",
-    };
+    /// <summary>Each hyperparameter by the model or optimiser property it sets (its declaration's <see cref="Hyperparameter.Setting"/>).</summary>
+    private static readonly Dictionary<string, Hyperparameter> BySetting = Hyperparameters.All.ToDictionary(p => p.Setting, StringComparer.Ordinal);
 
-    [GeneratedRegex(@"\b(ImageSize|Channels|TotalEpochs|MaskRatio|PatchSize|DecoderEmbedDim|EmbedDim|DecoderDepth|Depth|DecoderHeads|Heads|MlpRatio|NormPixelLoss|LearningRate|WeightDecay|BatchSize|WarmupEpochs)\b")]
-    private static partial Regex SettingName();
+    /// <summary>Any property name a model or optimiser problem may mention, longest first so <c>DecoderEmbedDim</c>
+    /// is not read as <c>EmbedDim</c>.</summary>
+    private static readonly Regex SettingName = new(
+        @"\b(" + string.Join('|', BySetting.Keys.Concat([nameof(MaeConfig.ImageSize), nameof(MaeConfig.Channels), nameof(OptimizerConfig.TotalEpochs)])
+            .OrderByDescending(k => k.Length).Select(Regex.Escape)) + @")\b",
+        RegexOptions.CultureInvariant);
 }

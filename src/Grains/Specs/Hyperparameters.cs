@@ -1,3 +1,7 @@
+using System.Globalization;
+using LensSweep.Models.Mae;
+using LensSweep.Models.Training;
+
 namespace LensSweep.Grains.Specs;
 
 /// <summary>What kind of number a hyperparameter is: decides how ranges are sampled and checked.</summary>
@@ -5,45 +9,105 @@ internal enum HyperparameterType
 {
     Real,
     Integer,
-    Boolean,
+
+    /// <summary>One of a few names (<see cref="Hyperparameter.Choices"/>); held as the name's index.</summary>
+    Choice,
 }
 
 /// <summary>
-/// One searchable hyperparameter, seen without its CLR type, so that expansion and the generic spec
-/// checks walk one table instead of repeating themselves fourteen times.
+/// One searchable hyperparameter, declared once in <see cref="Hyperparameters.All"/>: its spec key, its kind of
+/// value, its default (read off the model's or optimiser's own default), the config property it sets and how,
+/// and the rule one value must meet on its own. The spec reader, the validator, grid/random/TPE search, the
+/// trial assignment's persistence, the console's display and the trainer all work from this record, so a new
+/// hyperparameter is one declaration plus its use in the model. Values are numbers: integers and reals as
+/// they are, choices the index of their name.
 /// </summary>
-internal abstract class Hyperparameter(string name, HyperparameterType type)
+internal sealed class Hyperparameter
 {
     /// <summary>Above this many integers a range is not enumerated for divisibility checks.</summary>
     public const int MaxEnumeratedIntegers = 10_000;
 
-    public string Name { get; } = name;
+    private readonly Func<MaeConfig, double, MaeConfig>? toModel;
+    private readonly Func<OptimizerConfig, double, OptimizerConfig>? toOptimizer;
+    private readonly Func<double, bool> rule;
 
-    public HyperparameterType Type { get; } = type;
+    private Hyperparameter(
+        string name, HyperparameterType type, string setting, double defaultValue, IReadOnlyList<string> choices,
+        Func<MaeConfig, double, MaeConfig>? toModel, Func<OptimizerConfig, double, OptimizerConfig>? toOptimizer,
+        Func<double, bool> rule, string ruleText)
+    {
+        (Name, Type, Setting, Default, Choices) = (name, type, setting, defaultValue, choices);
+        (this.toModel, this.toOptimizer, this.rule, Rule) = (toModel, toOptimizer, rule, ruleText);
+    }
 
-    /// <summary>The value in a trial, as a number (booleans are 0/1).</summary>
-    public abstract double Read(TrialConfig config);
+    /// <summary>The spec key (snake_case), also the name in leaderboards, plots and logs.</summary>
+    public string Name { get; }
 
-    public abstract string Format(TrialConfig config);
+    public HyperparameterType Type { get; }
+
+    /// <summary>The <see cref="MaeConfig"/> or <see cref="OptimizerConfig"/> property it sets, as that config's
+    /// validation names it, so the model's problems are reported at this spec key.</summary>
+    public string Setting { get; }
+
+    /// <summary>The value a spec that leaves the key out trains with: the model's or optimiser's default.</summary>
+    public double Default { get; }
+
+    /// <summary>The names of a <see cref="HyperparameterType.Choice"/>, in index order; empty otherwise.</summary>
+    public IReadOnlyList<string> Choices { get; }
+
+    /// <summary>What one value must meet regardless of the others (rules that tie settings together are the model's).</summary>
+    public string Rule { get; }
+
+    /// <summary>Position in <see cref="Hyperparameters.All"/>: the grid order, and where a trial holds its value.</summary>
+    public int Index { get; private set; }
+
+    public bool IsValid(double value) => rule(value);
+
+    /// <summary>The model config with this hyperparameter set (unchanged when it is an optimiser setting).</summary>
+    public MaeConfig ApplyTo(MaeConfig model, double value) => toModel is null ? model : toModel(model, value);
+
+    /// <summary>The optimiser config with this hyperparameter set (unchanged when it is a model setting).</summary>
+    public OptimizerConfig ApplyTo(OptimizerConfig optimizer, double value) => toOptimizer is null ? optimizer : toOptimizer(optimizer, value);
+
+    /// <summary>The value in a trial, as a number (choices their index).</summary>
+    public double Read(TrialConfig config) => config[this];
+
+    public string Format(TrialConfig config) => FormatValue(config[this]);
+
+    /// <summary>The value as a spec writes it: <c>0.75</c>, <c>8</c>, <c>block</c>.</summary>
+    public string FormatValue(double value) => Type switch
+    {
+        HyperparameterType.Integer => SpecFormat.Value(ToInt(value)),
+        HyperparameterType.Choice => value >= 0 && value < Choices.Count && value == Math.Floor(value) ? Choices[(int)value] : SpecFormat.Value(value),
+        _ => SpecFormat.Value(value),
+    };
+
+    /// <summary>The number of a value written by <see cref="FormatValue"/>, or null when it is not one.</summary>
+    public double? ParseValue(string text) => Type switch
+    {
+        HyperparameterType.Choice => Choices.ToList().IndexOf(text) is var i and >= 0 ? i : null,
+        _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null,
+    };
 
     /// <summary>The list of values, or null when the domain is a range.</summary>
-    public abstract IReadOnlyList<double>? ListedValues(SearchSpace space);
+    public IReadOnlyList<double>? ListedValues(SearchSpace space) =>
+        space.Domain(this) is ParameterDomain<double>.Values v ? v.Items : null;
 
     /// <summary>The range, or null when the domain is a list.</summary>
-    public abstract (double Min, double Max, RangeScale Scale)? Range(SearchSpace space);
+    public (double Min, double Max, RangeScale Scale)? Range(SearchSpace space) =>
+        space.Domain(this) is ParameterDomain<double>.Range r ? (r.Min, r.Max, r.Scale) : null;
 
-    public abstract string FormatValue(double value);
+    public TrialConfig WithListed(TrialConfig config, SearchSpace space, int index) => config.With(this, ListedValues(space)![index]);
 
-    public abstract TrialConfig WithListed(TrialConfig config, SearchSpace space, int index);
+    public TrialConfig WithSample(TrialConfig config, double value) => config.With(this, Normalise(value));
 
-    public abstract TrialConfig WithSample(TrialConfig config, double value);
+    /// <summary>The search space with this hyperparameter's domain replaced by a list of values.</summary>
+    public SearchSpace WithDomain(SearchSpace space, IReadOnlyList<double> values) =>
+        space.With(this, new ParameterDomain<double>.Values([.. values.Select(Normalise)]));
 
-    /// <summary>The search space with this hyperparameter's domain replaced by a list of values
-    /// (numbers; booleans as 0/1) or a range.</summary>
-    public abstract SearchSpace WithDomain(SearchSpace space, IReadOnlyList<double> values);
-
-    /// <inheritdoc cref="WithDomain(SearchSpace, IReadOnlyList{double})"/>
-    public abstract SearchSpace WithDomain(SearchSpace space, double min, double max, RangeScale scale);
+    /// <summary>The search space with this hyperparameter's domain replaced by a range.</summary>
+    public SearchSpace WithDomain(SearchSpace space, double min, double max, RangeScale scale) =>
+        space.With(this, new ParameterDomain<double>.Range(min, max, scale));
 
     /// <summary>
     /// Every value a trial could get from this domain when that set is small enough to list: the list
@@ -97,79 +161,137 @@ internal abstract class Hyperparameter(string name, HyperparameterType type)
 
         return WithSample(config, value);
     }
+
+    /// <summary>A number as this kind of value holds it: integers rounded.</summary>
+    private double Normalise(double value) => Type switch
+    {
+        HyperparameterType.Integer => ToInt(value),
+        _ => value,
+    };
+
+    private static int ToInt(double value) => (int)Math.Clamp(Math.Round(value), int.MinValue, int.MaxValue);
+
+    internal static IReadOnlyList<Hyperparameter> Number(IReadOnlyList<Hyperparameter> all)
+    {
+        for (var i = 0; i < all.Count; i++)
+        {
+            all[i].Index = i;
+        }
+
+        return all;
+    }
+
+    /// <summary>A model setting; its default is <paramref name="get"/> of a default <see cref="MaeConfig"/>.</summary>
+    internal static Hyperparameter Model(
+        string name, HyperparameterType type, string setting, Func<MaeConfig, double> get, Func<MaeConfig, double, MaeConfig> set,
+        Func<double, bool> rule, string ruleText, IReadOnlyList<string>? choices = null) =>
+        new(name, type, setting, get(new MaeConfig()), choices ?? [], set, null, rule, ruleText);
+
+    /// <summary>An optimiser setting; its default is <paramref name="get"/> of a default <see cref="OptimizerConfig"/>.</summary>
+    internal static Hyperparameter Optimizer(
+        string name, HyperparameterType type, string setting, Func<OptimizerConfig, double> get, Func<OptimizerConfig, double, OptimizerConfig> set,
+        Func<double, bool> rule, string ruleText) =>
+        new(name, type, setting, get(new OptimizerConfig()), [], null, set, rule, ruleText);
 }
 
-internal sealed class Hyperparameter<T>(
-    string name,
-    HyperparameterType type,
-    Func<SearchSpace, ParameterDomain<T>> domain,
-    Func<SearchSpace, ParameterDomain<T>, SearchSpace> setDomain,
-    Func<TrialConfig, T> get,
-    Func<TrialConfig, T, TrialConfig> set,
-    Func<T, double> toNumber,
-    Func<double, T> fromNumber) : Hyperparameter(name, type)
-    where T : struct, IEquatable<T>
-{
-    public ParameterDomain<T> Domain(SearchSpace space) => domain(space);
-
-    public override double Read(TrialConfig config) => toNumber(get(config));
-
-    public override string Format(TrialConfig config) => SpecFormat.Value(get(config));
-
-    public override string FormatValue(double value) => SpecFormat.Value(fromNumber(value));
-
-    public override IReadOnlyList<double>? ListedValues(SearchSpace space) =>
-        domain(space) is ParameterDomain<T>.Values v ? v.Items.Select(toNumber).ToArray() : null;
-
-    public override (double Min, double Max, RangeScale Scale)? Range(SearchSpace space) =>
-        domain(space) is ParameterDomain<T>.Range r ? (r.Min, r.Max, r.Scale) : null;
-
-    public override TrialConfig WithListed(TrialConfig config, SearchSpace space, int index) =>
-        set(config, ((ParameterDomain<T>.Values)domain(space)).Items[index]);
-
-    public override TrialConfig WithSample(TrialConfig config, double value) => set(config, fromNumber(value));
-
-    public override SearchSpace WithDomain(SearchSpace space, IReadOnlyList<double> values) =>
-        setDomain(space, new ParameterDomain<T>.Values(values.Select(fromNumber).ToArray()));
-
-    public override SearchSpace WithDomain(SearchSpace space, double min, double max, RangeScale scale) =>
-        setDomain(space, new ParameterDomain<T>.Range(min, max, scale));
-}
-
-/// <summary>The searchable hyperparameters in their one documented order (the grid order).</summary>
+/// <summary>
+/// The searchable hyperparameters, declared once each, in their one documented order (the grid order). To add
+/// one: add its property to <see cref="MaeConfig"/> (with the default and, if it needs one, a rule in
+/// <see cref="MaeConfigValidation"/>) or <see cref="OptimizerConfig"/>, declare it here, append it to
+/// <see cref="All"/>, and use it in the model. Nothing else changes: a key added after the first fourteen is
+/// persisted by name (<c>TrialConfigSurrogate.Others</c>).
+/// </summary>
 internal static class Hyperparameters
 {
-    public static readonly IReadOnlyList<Hyperparameter> All =
+    private const string AtLeastOne = "must be at least 1";
+
+    public static readonly Hyperparameter MaskRatio = Hyperparameter.Model("mask_ratio", HyperparameterType.Real, nameof(MaeConfig.MaskRatio),
+        m => m.MaskRatio, (m, v) => m with { MaskRatio = v }, v => v is > 0 and < 1, "must be strictly between 0 and 1");
+
+    public static readonly Hyperparameter PatchSize = Hyperparameter.Model("patch_size", HyperparameterType.Integer, nameof(MaeConfig.PatchSize),
+        m => m.PatchSize, (m, v) => m with { PatchSize = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter EmbedDim = Hyperparameter.Model("embed_dim", HyperparameterType.Integer, nameof(MaeConfig.EmbedDim),
+        m => m.EmbedDim, (m, v) => m with { EmbedDim = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter Depth = Hyperparameter.Model("depth", HyperparameterType.Integer, nameof(MaeConfig.Depth),
+        m => m.Depth, (m, v) => m with { Depth = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter Heads = Hyperparameter.Model("heads", HyperparameterType.Integer, nameof(MaeConfig.Heads),
+        m => m.Heads, (m, v) => m with { Heads = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter DecoderDim = Hyperparameter.Model("decoder_dim", HyperparameterType.Integer, nameof(MaeConfig.DecoderEmbedDim),
+        m => m.DecoderEmbedDim, (m, v) => m with { DecoderEmbedDim = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter DecoderDepth = Hyperparameter.Model("decoder_depth", HyperparameterType.Integer, nameof(MaeConfig.DecoderDepth),
+        m => m.DecoderDepth, (m, v) => m with { DecoderDepth = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter DecoderHeads = Hyperparameter.Model("decoder_heads", HyperparameterType.Integer, nameof(MaeConfig.DecoderHeads),
+        m => m.DecoderHeads, (m, v) => m with { DecoderHeads = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter MlpRatio = Hyperparameter.Model("mlp_ratio", HyperparameterType.Real, nameof(MaeConfig.MlpRatio),
+        m => m.MlpRatio, (m, v) => m with { MlpRatio = v }, v => v > 0, "must be positive");
+
+    public static readonly Hyperparameter LearningRate = Hyperparameter.Optimizer("learning_rate", HyperparameterType.Real, nameof(OptimizerConfig.LearningRate),
+        o => o.LearningRate, (o, v) => o with { LearningRate = v }, v => v > 0, "must be positive");
+
+    public static readonly Hyperparameter WeightDecay = Hyperparameter.Optimizer("weight_decay", HyperparameterType.Real, nameof(OptimizerConfig.WeightDecay),
+        o => o.WeightDecay, (o, v) => o with { WeightDecay = v }, v => v >= 0, "must be at least 0");
+
+    public static readonly Hyperparameter BatchSize = Hyperparameter.Optimizer("batch_size", HyperparameterType.Integer, nameof(OptimizerConfig.BatchSize),
+        o => o.BatchSize, (o, v) => o with { BatchSize = (int)v }, v => v >= 1, AtLeastOne);
+
+    public static readonly Hyperparameter WarmupEpochs = Hyperparameter.Optimizer("warmup_epochs", HyperparameterType.Integer, nameof(OptimizerConfig.WarmupEpochs),
+        o => o.WarmupEpochs, (o, v) => o with { WarmupEpochs = (int)v }, v => v >= 0, "must be at least 0");
+
+    /// <summary><c>loss</c>: mse, mse_norm_pix (the default, upstream MAE's norm_pix_loss) or l1.</summary>
+    public static readonly Hyperparameter Loss = Choice("loss", nameof(MaeConfig.Loss), MaeChoiceNames.Losses,
+        m => m.Loss, (m, v) => m with { Loss = v });
+
+    /// <summary><c>masking</c>: random (the default), block or informed.</summary>
+    public static readonly Hyperparameter Masking = Choice("masking", nameof(MaeConfig.Masking), MaeChoiceNames.Maskings,
+        m => m.Masking, (m, v) => m with { Masking = v });
+
+    /// <summary><c>masking_temperature</c>: informed masking's preference for varied patches (ignored by the others).</summary>
+    public static readonly Hyperparameter MaskingTemperature = Hyperparameter.Model("masking_temperature", HyperparameterType.Real, nameof(MaeConfig.MaskingTemperature),
+        m => m.MaskingTemperature, (m, v) => m with { MaskingTemperature = v }, v => v > 0, "must be positive");
+
+    public static readonly IReadOnlyList<Hyperparameter> All = Hyperparameter.Number(
     [
-        Real("mask_ratio", s => s.MaskRatio, (s, d) => s with { MaskRatio = d }, c => c.MaskRatio, (c, v) => c with { MaskRatio = v }),
-        Integer("patch_size", s => s.PatchSize, (s, d) => s with { PatchSize = d }, c => c.PatchSize, (c, v) => c with { PatchSize = v }),
-        Integer("embed_dim", s => s.EmbedDim, (s, d) => s with { EmbedDim = d }, c => c.EmbedDim, (c, v) => c with { EmbedDim = v }),
-        Integer("depth", s => s.Depth, (s, d) => s with { Depth = d }, c => c.Depth, (c, v) => c with { Depth = v }),
-        Integer("heads", s => s.Heads, (s, d) => s with { Heads = d }, c => c.Heads, (c, v) => c with { Heads = v }),
-        Integer("decoder_dim", s => s.DecoderDim, (s, d) => s with { DecoderDim = d }, c => c.DecoderDim, (c, v) => c with { DecoderDim = v }),
-        Integer("decoder_depth", s => s.DecoderDepth, (s, d) => s with { DecoderDepth = d }, c => c.DecoderDepth, (c, v) => c with { DecoderDepth = v }),
-        Integer("decoder_heads", s => s.DecoderHeads, (s, d) => s with { DecoderHeads = d }, c => c.DecoderHeads, (c, v) => c with { DecoderHeads = v }),
-        Real("mlp_ratio", s => s.MlpRatio, (s, d) => s with { MlpRatio = d }, c => c.MlpRatio, (c, v) => c with { MlpRatio = v }),
-        Real("learning_rate", s => s.LearningRate, (s, d) => s with { LearningRate = d }, c => c.LearningRate, (c, v) => c with { LearningRate = v }),
-        Real("weight_decay", s => s.WeightDecay, (s, d) => s with { WeightDecay = d }, c => c.WeightDecay, (c, v) => c with { WeightDecay = v }),
-        Integer("batch_size", s => s.BatchSize, (s, d) => s with { BatchSize = d }, c => c.BatchSize, (c, v) => c with { BatchSize = v }),
-        Integer("warmup_epochs", s => s.WarmupEpochs, (s, d) => s with { WarmupEpochs = d }, c => c.WarmupEpochs, (c, v) => c with { WarmupEpochs = v }),
-        new Hyperparameter<bool>("norm_pixel_loss", HyperparameterType.Boolean,
-            s => s.NormPixelLoss, (s, d) => s with { NormPixelLoss = d },
-            c => c.NormPixelLoss, (c, v) => c with { NormPixelLoss = v }, v => v ? 1 : 0, n => n != 0),
-    ];
+        MaskRatio, PatchSize, EmbedDim, Depth, Heads, DecoderDim, DecoderDepth, DecoderHeads, MlpRatio,
+        LearningRate, WeightDecay, BatchSize, WarmupEpochs, Loss, Masking, MaskingTemperature,
+    ]);
 
     public static readonly IReadOnlyList<string> Names = All.Select(p => p.Name).ToArray();
 
-    private static Hyperparameter<double> Real(
-        string name, Func<SearchSpace, ParameterDomain<double>> domain,
-        Func<SearchSpace, ParameterDomain<double>, SearchSpace> setDomain,
-        Func<TrialConfig, double> get, Func<TrialConfig, double, TrialConfig> set) =>
-        new(name, HyperparameterType.Real, domain, setDomain, get, set, v => v, n => n);
+    /// <summary>Spec keys that no longer exist, with what replaces them, so an old spec is told the fix.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Retired = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["norm_pixel_loss"] = "replaced by \"loss\": \"mse_norm_pix\" for true, \"mse\" for false",
+    };
 
-    private static Hyperparameter<int> Integer(
-        string name, Func<SearchSpace, ParameterDomain<int>> domain,
-        Func<SearchSpace, ParameterDomain<int>, SearchSpace> setDomain,
-        Func<TrialConfig, int> get, Func<TrialConfig, int, TrialConfig> set) =>
-        new(name, HyperparameterType.Integer, domain, setDomain, get, set, v => v, n => (int)Math.Clamp(Math.Round(n), int.MinValue, int.MaxValue));
+    /// <summary>The declaration of a spec key, or null.</summary>
+    public static Hyperparameter? Find(string name) => All.FirstOrDefault(p => p.Name == name);
+
+    private static Hyperparameter Choice<T>(
+        string name, string setting, IReadOnlyList<(string Name, T Value)> choices, Func<MaeConfig, T> get, Func<MaeConfig, T, MaeConfig> set)
+        where T : struct, Enum =>
+        Hyperparameter.Model(name, HyperparameterType.Choice, setting,
+            m => IndexOf(choices, get(m)), (m, v) => set(m, choices[(int)v].Value),
+            v => v >= 0 && v < choices.Count && v == Math.Floor(v), $"must be one of {string.Join(", ", choices.Select(c => $"'{c.Name}'"))}",
+            [.. choices.Select(c => c.Name)]);
+
+    private static int IndexOf<T>(IReadOnlyList<(string Name, T Value)> choices, T value)
+        where T : struct, Enum
+    {
+        for (var i = 0; i < choices.Count; i++)
+        {
+            if (EqualityComparer<T>.Default.Equals(choices[i].Value, value))
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(value), value, "Not among the declared choices.");
+    }
 }

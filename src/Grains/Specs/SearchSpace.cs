@@ -10,22 +10,51 @@ public sealed record SearchSpace
     /// never finish, and is almost always a typo in a list).</summary>
     public const long MaxConfigurations = 100_000;
 
-    private static readonly TrialConfig Defaults = new();
+    private DomainTable domains = DomainTable.Defaults;
 
-    public ParameterDomain<double> MaskRatio { get; init; } = ParameterDomain.Fixed(Defaults.MaskRatio);
-    public ParameterDomain<int> PatchSize { get; init; } = ParameterDomain.Fixed(Defaults.PatchSize);
-    public ParameterDomain<int> EmbedDim { get; init; } = ParameterDomain.Fixed(Defaults.EmbedDim);
-    public ParameterDomain<int> Depth { get; init; } = ParameterDomain.Fixed(Defaults.Depth);
-    public ParameterDomain<int> Heads { get; init; } = ParameterDomain.Fixed(Defaults.Heads);
-    public ParameterDomain<int> DecoderDim { get; init; } = ParameterDomain.Fixed(Defaults.DecoderDim);
-    public ParameterDomain<int> DecoderDepth { get; init; } = ParameterDomain.Fixed(Defaults.DecoderDepth);
-    public ParameterDomain<int> DecoderHeads { get; init; } = ParameterDomain.Fixed(Defaults.DecoderHeads);
-    public ParameterDomain<double> MlpRatio { get; init; } = ParameterDomain.Fixed(Defaults.MlpRatio);
-    public ParameterDomain<double> LearningRate { get; init; } = ParameterDomain.Fixed(Defaults.LearningRate);
-    public ParameterDomain<double> WeightDecay { get; init; } = ParameterDomain.Fixed(Defaults.WeightDecay);
-    public ParameterDomain<int> BatchSize { get; init; } = ParameterDomain.Fixed(Defaults.BatchSize);
-    public ParameterDomain<int> WarmupEpochs { get; init; } = ParameterDomain.Fixed(Defaults.WarmupEpochs);
-    public ParameterDomain<bool> NormPixelLoss { get; init; } = ParameterDomain.Fixed(Defaults.NormPixelLoss);
+    /// <summary>The values <paramref name="parameter"/> may take, as numbers (choices their index).</summary>
+    internal ParameterDomain<double> Domain(Hyperparameter parameter) => domains[parameter.Index];
+
+    internal SearchSpace With(Hyperparameter parameter, ParameterDomain<double> domain) => this with { domains = domains.With(parameter.Index, domain) };
+
+    /// <summary>The search space with a named choice (<c>masking</c>, <c>loss</c>) listed as <paramref name="names"/>.</summary>
+    /// <exception cref="ArgumentException">The key is not a choice, or a name is not one of its choices.</exception>
+    public SearchSpace WithChoices(string key, params string[] names)
+    {
+        var parameter = Hyperparameters.Find(key) is { Type: HyperparameterType.Choice } found ? found
+            : throw new ArgumentException($"'{key}' is not a named choice among the hyperparameters.", nameof(key));
+        var values = names.Select(n => parameter.ParseValue(n) ?? throw new ArgumentException($"'{n}' is not one of {string.Join(", ", parameter.Choices)}.", nameof(names)));
+        return With(parameter, new ParameterDomain<double>.Values([.. values]));
+    }
+
+    public ParameterDomain<double> MaskRatio { get => Domain(Hyperparameters.MaskRatio); init => Set(Hyperparameters.MaskRatio, value); }
+    public ParameterDomain<int> PatchSize { get => Typed<int>(Hyperparameters.PatchSize); init => Set(Hyperparameters.PatchSize, value); }
+    public ParameterDomain<int> EmbedDim { get => Typed<int>(Hyperparameters.EmbedDim); init => Set(Hyperparameters.EmbedDim, value); }
+    public ParameterDomain<int> Depth { get => Typed<int>(Hyperparameters.Depth); init => Set(Hyperparameters.Depth, value); }
+    public ParameterDomain<int> Heads { get => Typed<int>(Hyperparameters.Heads); init => Set(Hyperparameters.Heads, value); }
+    public ParameterDomain<int> DecoderDim { get => Typed<int>(Hyperparameters.DecoderDim); init => Set(Hyperparameters.DecoderDim, value); }
+    public ParameterDomain<int> DecoderDepth { get => Typed<int>(Hyperparameters.DecoderDepth); init => Set(Hyperparameters.DecoderDepth, value); }
+    public ParameterDomain<int> DecoderHeads { get => Typed<int>(Hyperparameters.DecoderHeads); init => Set(Hyperparameters.DecoderHeads, value); }
+    public ParameterDomain<double> MlpRatio { get => Domain(Hyperparameters.MlpRatio); init => Set(Hyperparameters.MlpRatio, value); }
+    public ParameterDomain<double> LearningRate { get => Domain(Hyperparameters.LearningRate); init => Set(Hyperparameters.LearningRate, value); }
+    public ParameterDomain<double> WeightDecay { get => Domain(Hyperparameters.WeightDecay); init => Set(Hyperparameters.WeightDecay, value); }
+    public ParameterDomain<int> BatchSize { get => Typed<int>(Hyperparameters.BatchSize); init => Set(Hyperparameters.BatchSize, value); }
+    public ParameterDomain<int> WarmupEpochs { get => Typed<int>(Hyperparameters.WarmupEpochs); init => Set(Hyperparameters.WarmupEpochs, value); }
+
+    private ParameterDomain<T> Typed<T>(Hyperparameter parameter) where T : struct, IEquatable<T> => Domain(parameter) switch
+    {
+        ParameterDomain<double>.Values v => new ParameterDomain<T>.Values([.. v.Items.Select(x => (T)Convert.ChangeType(x, typeof(T), System.Globalization.CultureInfo.InvariantCulture))]),
+        ParameterDomain<double>.Range r => new ParameterDomain<T>.Range(r.Min, r.Max, r.Scale),
+        _ => throw new InvalidOperationException("Unknown domain."),
+    };
+
+    private void Set<T>(Hyperparameter parameter, ParameterDomain<T> domain) where T : struct, IEquatable<T> =>
+        domains = domains.With(parameter.Index, domain switch
+        {
+            ParameterDomain<T>.Values v => new ParameterDomain<double>.Values([.. v.Items.Select(x => Convert.ToDouble(x, System.Globalization.CultureInfo.InvariantCulture))]),
+            ParameterDomain<T>.Range r => new ParameterDomain<double>.Range(r.Min, r.Max, r.Scale),
+            _ => throw new ArgumentException("Unknown domain.", nameof(domain)),
+        });
 
     /// <summary>The number of grid configurations (product of the list lengths), saturating at
     /// <see cref="long.MaxValue"/>; null when some hyperparameter is a range.</summary>
@@ -47,9 +76,7 @@ public sealed record SearchSpace
 
     /// <summary>
     /// The study's configurations; trial n is element n. Deterministic: grid search yields the cartesian
-    /// product in hyperparameter order (mask_ratio, patch_size, embed_dim, depth, heads, decoder_dim,
-    /// decoder_depth, decoder_heads, mlp_ratio, learning_rate, weight_decay, batch_size, warmup_epochs,
-    /// norm_pixel_loss), the LAST varying fastest and each list in the order written. Random search draws
+    /// product in the order of <see cref="Hyperparameters.All"/>, the LAST varying fastest and each list in the order written. Random search draws
     /// <see cref="SearchOptions.Count"/> configurations from <c>new Random(seed)</c> (the seeded .NET
     /// generator, stable across runtimes), hyperparameters in the same order, lists picked uniformly.
     /// Call on a validated spec; a grid with a range or too many configurations throws.
@@ -132,4 +159,34 @@ public sealed record SearchSpace
 
         return trials;
     }
+}
+
+/// <summary>A search space's domains in declaration order, compared by value.</summary>
+internal sealed class DomainTable : IEquatable<DomainTable>
+{
+    private readonly ParameterDomain<double>[] domains;
+
+    private DomainTable(ParameterDomain<double>[] domains) => this.domains = domains;
+
+    public static DomainTable Defaults { get; } = new([.. Hyperparameters.All.Select(p => ParameterDomain.Fixed(p.Default))]);
+
+    public ParameterDomain<double> this[int index] => domains[index];
+
+    public DomainTable With(int index, ParameterDomain<double> domain)
+    {
+        var copy = (ParameterDomain<double>[])domains.Clone();
+        copy[index] = domain;
+        return new DomainTable(copy);
+    }
+
+    public bool Equals(DomainTable? other) =>
+        other is not null && domains.Zip(other.domains).All(pair => pair.First switch
+        {
+            ParameterDomain<double>.Values a => pair.Second is ParameterDomain<double>.Values b && a.Items.SequenceEqual(b.Items),
+            var a => a.Equals(pair.Second),
+        });
+
+    public override bool Equals(object? obj) => Equals(obj as DomainTable);
+
+    public override int GetHashCode() => domains.Length;
 }

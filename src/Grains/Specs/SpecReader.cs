@@ -92,7 +92,15 @@ internal sealed class SpecReader
 
     private SearchSpace ReadSearchSpace(JsonElement e, string path)
     {
-        CheckKeys(e, path, Hyperparameters.Names);
+        CheckKeys(e, path, [.. Hyperparameters.Names, .. Hyperparameters.Retired.Keys]);
+        foreach (var (retired, replacement) in Hyperparameters.Retired)
+        {
+            if (e.TryGetProperty(retired, out var old))
+            {
+                Problem(SpecKeys.Join(path, retired), old, replacement);
+            }
+        }
+
         var space = new SearchSpace();
         foreach (var parameter in Hyperparameters.All)
         {
@@ -114,7 +122,7 @@ internal sealed class SpecReader
                 bool allRead = true;
                 foreach (var item in e.EnumerateArray())
                 {
-                    double? value = HyperparameterValue(item, field, parameter.Type);
+                    double? value = HyperparameterValue(item, field, parameter);
                     allRead &= value.HasValue;
                     values.Add(value ?? 0);
                 }
@@ -129,15 +137,15 @@ internal sealed class SpecReader
                 return min is { } lo && max is { } hi ? parameter.WithDomain(space, lo, hi, scale) : space;
 
             default:
-                return HyperparameterValue(e, field, parameter.Type) is { } fixedValue
+                return HyperparameterValue(e, field, parameter) is { } fixedValue
                     ? parameter.WithDomain(space, [fixedValue])
                     : space;
         }
     }
 
-    private double? HyperparameterValue(JsonElement e, string field, HyperparameterType type) => type switch
+    private double? HyperparameterValue(JsonElement e, string field, Hyperparameter parameter) => parameter.Type switch
     {
-        HyperparameterType.Boolean => Bool(e, field) is { } b ? (b ? 1 : 0) : null,
+        HyperparameterType.Choice => Choice(e, field, parameter),
         HyperparameterType.Integer => Int(e, field),
         _ => Double(e, field),
     };
@@ -379,6 +387,10 @@ internal sealed class SpecReader
         Problem(field, e, nearest is null ? rule : $"did you mean '{nearest}'? It {rule}");
         return null;
     }
+
+    /// <summary>A named choice's index, from its name.</summary>
+    private double? Choice(JsonElement e, string field, Hyperparameter parameter) =>
+        Enum(e, field, [.. parameter.Choices.Select((name, index) => (name, (double)index))]);
 
     private T? Enum<T>(JsonElement e, string field, (string Name, T Value)[] names)
         where T : struct

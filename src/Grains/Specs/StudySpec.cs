@@ -34,8 +34,9 @@ namespace LensSweep.Grains.Specs;
 ///   "evaluation": { "regression": true, "reconstruction": true, "bootstrap": 1000, "region_grid": 4 }
 /// }
 /// </code>
-/// Search-space keys: mask_ratio, patch_size, embed_dim, depth, heads, decoder_dim, decoder_depth,
-/// decoder_heads, mlp_ratio, learning_rate, weight_decay, batch_size, warmup_epochs, norm_pixel_loss.
+/// Search-space keys: those declared in <see cref="Hyperparameters.All"/> (mask_ratio, patch_size, embed_dim, depth,
+/// heads, decoder_dim, decoder_depth, decoder_heads, mlp_ratio, learning_rate, weight_decay, batch_size, warmup_epochs,
+/// loss: mse | mse_norm_pix | l1, masking: random | block | informed, masking_temperature).
 /// </remarks>
 public sealed record StudySpec
 {

@@ -153,19 +153,10 @@ public static partial class StudySpecValidator
             ValidateDomain(parameter, space, spec.Search.Kind, problems);
         }
 
-        ValueRule(problems, space, "mask_ratio", v => v is > 0 and < 1, "must be strictly between 0 and 1");
-        ValueRule(problems, space, "patch_size", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "embed_dim", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "depth", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "heads", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "decoder_dim", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "decoder_depth", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "decoder_heads", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "mlp_ratio", v => v > 0, "must be positive");
-        ValueRule(problems, space, "learning_rate", v => v > 0, "must be positive");
-        ValueRule(problems, space, "weight_decay", v => v >= 0, "must be at least 0");
-        ValueRule(problems, space, "batch_size", v => v >= 1, "must be at least 1");
-        ValueRule(problems, space, "warmup_epochs", v => v >= 0, "must be at least 0");
+        foreach (var parameter in Hyperparameters.All)
+        {
+            ValueRule(problems, space, parameter);
+        }
 
         // Rules that tie hyperparameters together (heads divide the width, patches tile the image, at least
         // one patch stays visible, the warm-up ends before training does) are the model's own: they are
@@ -187,9 +178,9 @@ public static partial class StudySpecValidator
         }
 
         string text = $"{{ min: {SpecFormat.Value(min)}, max: {SpecFormat.Value(max)}, scale: {scale.ToString().ToLowerInvariant()} }}";
-        if (parameter.Type == HyperparameterType.Boolean)
+        if (parameter.Type == HyperparameterType.Choice)
         {
-            problems.Add(new(field, text, "takes true/false values (a list or a single value), not a range"));
+            problems.Add(new(field, text, $"takes names ({string.Join(", ", parameter.Choices)}) as a list or a single value, not a range"));
             return;
         }
 
@@ -215,16 +206,22 @@ public static partial class StudySpecValidator
         }
     }
 
-    private static void ValueRule(List<SpecProblem> problems, SearchSpace space, string name, Func<double, bool> rule, string message)
+    /// <summary>The rule one value of <paramref name="parameter"/> must meet on its own (its declaration's).</summary>
+    private static void ValueRule(List<SpecProblem> problems, SearchSpace space, Hyperparameter parameter)
     {
-        var parameter = Hyperparameters.All.First(p => p.Name == name);
+        var (name, message) = (parameter.Name, parameter.Rule);
+        if (parameter.Type == HyperparameterType.Choice && parameter.Range(space) is not null)
+        {
+            return;
+        }
+
         if (parameter.Range(space) is { } range && range.Min > range.Max)
         {
             return;
         }
 
         string field = SpecKeys.Join(SpecKeys.SearchSpace, name);
-        var broken = (parameter.PossibleValues(space) ?? []).Distinct().Where(v => !rule(v)).ToList();
+        var broken = (parameter.PossibleValues(space) ?? []).Distinct().Where(v => !parameter.IsValid(v)).ToList();
         foreach (double value in broken.Take(MaxCombinationProblems))
         {
             problems.Add(new(field, parameter.FormatValue(value), message));

@@ -165,7 +165,9 @@ public static class EncoderExport
             ["pretraining"] = new JsonObject
             {
                 ["mask_ratio"] = config.MaskRatio,
-                ["norm_pix_loss"] = config.NormPixelLoss,
+                ["norm_pix_loss"] = config.Loss == ReconstructionLoss.MseNormPix,
+                ["loss"] = MaeChoiceNames.Of(config.Loss),
+                ["masking"] = MaeChoiceNames.Of(config.Masking),
                 ["decoder_embed_dim"] = config.DecoderEmbedDim,
                 ["decoder_depth"] = config.DecoderDepth,
                 ["decoder_num_heads"] = config.DecoderHeads,

@@ -38,7 +38,7 @@ public static class EncoderInspection
         using var noise = new Generator((ulong)seed, CPU);
         var input = Batch(images, count, c);
         var (prediction, mask) = model.Reconstruct(input, noise);
-        if (c.NormPixelLoss)
+        if (c.Loss == ReconstructionLoss.MseNormPix)
         {
             var target = model.Patchify(input);
             var mean = target.mean([-1], keepdim: true);

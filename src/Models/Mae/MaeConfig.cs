@@ -18,8 +18,15 @@ public sealed record MaeConfig
     public double MlpRatio { get; init; } = 4.0;
     public double MaskRatio { get; init; } = 0.75;
 
-    /// <summary>Loss against per-patch normalised pixels (MAE's norm_pix_loss).</summary>
-    public bool NormPixelLoss { get; init; } = true;
+    /// <summary>Which patches are hidden (the count is always <see cref="MaeConfigValidation.KeptPatchCount"/> kept).</summary>
+    public MaskingKind Masking { get; init; } = MaskingKind.Random;
+
+    /// <summary>Informed masking only: the temperature of the preference for high-variance patches (small:
+    /// almost always the most varied patches; large: close to random masking).</summary>
+    public double MaskingTemperature { get; init; } = 1.0;
+
+    /// <summary>What a reconstruction is scored against: per-patch normalised pixels by default (MAE's norm_pix_loss).</summary>
+    public ReconstructionLoss Loss { get; init; } = ReconstructionLoss.MseNormPix;
 
     /// <summary>Prepend a learned CLS token to the encoder (facebookresearch/mae does; the benchmark
     /// reference does not, which is why its 914,240 parameters have none). Off by default.</summary>

@@ -62,6 +62,13 @@ public static class MaeConfigValidation
                     $"MaskRatio {config.MaskRatio} over {patches} patches keeps {kept}; at least one patch must be kept and one masked."));
         }
 
+        if (!Enum.IsDefined(config.Masking))
+            problems.Add(new(nameof(MaeConfig.Masking), $"Masking {config.Masking} is not a masking this model knows."));
+        if (!(config.MaskingTemperature > 0) || double.IsInfinity(config.MaskingTemperature))
+            problems.Add(new(nameof(MaeConfig.MaskingTemperature), $"MaskingTemperature must be a positive number, got {config.MaskingTemperature}."));
+        if (!Enum.IsDefined(config.Loss))
+            problems.Add(new(nameof(MaeConfig.Loss), $"Loss {config.Loss} is not a reconstruction loss this model knows."));
+
         return problems;
     }
 
@@ -82,11 +89,16 @@ public static class MaeConfigValidation
     /// <summary>Pixel values per patch: p·p·C.</summary>
     public static int PatchPixels(this MaeConfig config) => config.PatchSize * config.PatchSize * config.Channels;
 
-    /// <summary>Visible patches per image: round(L·(1 − mask ratio)).</summary>
+    /// <summary>Visible patches per image: <see cref="KeptCount"/> of L patches.</summary>
     public static int KeptPatchCount(this MaeConfig config) => KeptCount(config.PatchCount(), config.MaskRatio);
 
-    internal static int KeptCount(int patches, double maskRatio) =>
-        (int)Math.Round(patches * (1 - maskRatio), MidpointRounding.AwayFromZero);
+    /// <summary>
+    /// The one rule for how many of <paramref name="patches"/> stay visible at <paramref name="maskRatio"/>:
+    /// floor(L·(1 − ratio)), in double arithmetic exactly as upstream MAE's <c>len_keep = int(L * (1 - mask_ratio))</c>
+    /// (so 16 patches at 0.9 keep 1, and 10 at 0.9 keep 0 because 1 − 0.9 is just below 0.1). The model masks
+    /// with it and <see cref="Problems"/> refuses a ratio that keeps none or masks none.
+    /// </summary>
+    public static int KeptCount(int patches, double maskRatio) => (int)Math.Floor(patches * (1 - maskRatio));
 
     internal static int MlpHidden(int dim, double ratio) => (int)(dim * ratio);
 }

@@ -30,7 +30,7 @@ public static class MaeMemory
         ArgumentNullException.ThrowIfNull(config);
         double patches = (double)config.ImageSize / config.PatchSize * (config.ImageSize / (double)config.PatchSize);
         var cls = config.UseClsToken ? 1 : 0;
-        var encoderTokens = (patches * (1 - config.MaskRatio)) + cls;
+        var encoderTokens = MaeConfigValidation.KeptCount((int)patches, config.MaskRatio) + cls;
         var decoderTokens = patches + cls;
         var perImage = config.Depth * BlockActivations(encoderTokens, config.EmbedDim, config.Heads, config.MlpRatio)
             + config.DecoderDepth * BlockActivations(decoderTokens, config.DecoderEmbedDim, config.DecoderHeads, config.MlpRatio)

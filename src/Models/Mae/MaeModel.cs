@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace LensSweep.Models.Mae;
 
 /// <summary>The tensors of one masked pass (shapes for batch B, L patches, M = L − K masked, p²·C pixels per patch).</summary>
-/// <param name="Loss">Scalar: MSE over masked patches only.</param>
+/// <param name="Loss">Scalar: the configured reconstruction loss over masked patches only.</param>
 /// <param name="Prediction">[B, M, p²·C] reconstructions of the masked patches, in the order of <paramref name="MaskedIds"/>
-/// (normalised pixels when NormPixelLoss). Visible patches are not reconstructed: the loss never reads them.</param>
+/// (normalised pixels for MseNormPix). Visible patches are not reconstructed: the loss never reads them.</param>
 /// <param name="Mask">[B, L]: 0 for a visible patch, 1 for a masked one.</param>
 /// <param name="MaskedIds">[B, M]: which patch each row of <paramref name="Prediction"/> is.</param>
 public sealed record MaeOutput(Tensor Loss, Tensor Prediction, Tensor Mask, Tensor MaskedIds);
@@ -96,15 +96,22 @@ public sealed class MaeModel : nn.Module
     }
 
     /// <summary>
-    /// MAE's per-sample random masking: argsort of uniform noise, keep the first round(L·(1−ratio)).
+    /// MAE's per-sample random masking: argsort of uniform noise, keep the first <see cref="KeptCount"/>.
     /// Noise is drawn on the CPU from <paramref name="noise"/> so a run is reproducible on any device.
     /// </summary>
     /// <returns>Visible tokens [B, K, D], mask [B, L] (1 = masked), and ids_restore [B, L].</returns>
-    public (Tensor Visible, Tensor Mask, Tensor IdsRestore) RandomMasking(Tensor tokens, Generator noise)
+    public (Tensor Visible, Tensor Mask, Tensor IdsRestore) RandomMasking(Tensor tokens, Generator noise) =>
+        MaskTokens(tokens, PatchMasking.Random(tokens.shape[0], tokens.shape[1], noise));
+
+    /// <summary>Keeps, per image, the <see cref="KeptCount"/> tokens of lowest <paramref name="scores"/> [B, L]
+    /// (see <see cref="PatchMasking"/>) and masks the rest.</summary>
+    /// <returns>Visible tokens [B, K, D], mask [B, L] (1 = masked), and ids_restore [B, L].</returns>
+    public (Tensor Visible, Tensor Mask, Tensor IdsRestore) MaskTokens(Tensor tokens, Tensor scores)
     {
-        var (batch, length, dim) = (tokens.shape[0], tokens.shape[1], tokens.shape[2]);
-        var uniform = rand([batch, length], generator: noise).to(tokens.device);
-        var idsShuffle = uniform.argsort(1);
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(scores);
+        var (batch, dim) = (tokens.shape[0], tokens.shape[2]);
+        var idsShuffle = scores.to(tokens.device).argsort(1);
         var idsRestore = idsShuffle.argsort(1);
         var idsKeep = idsShuffle.narrow(1, 0, KeptCount);
         var visible = tokens.gather(1, idsKeep.unsqueeze(-1).expand(batch, KeptCount, dim));
@@ -112,6 +119,12 @@ public sealed class MaeModel : nn.Module
         var mask = idsRestore.ge(KeptCount).to(ScalarType.Float32);
         return (visible, mask, idsRestore);
     }
+
+    /// <summary>The configured masking (<see cref="MaeConfig.Masking"/>) of the embedded <paramref name="tokens"/> of <paramref name="images"/>.</summary>
+    private (Tensor Visible, Tensor Mask, Tensor IdsRestore) Masking(Tensor images, Tensor tokens, Generator noise) =>
+        Config.Masking == MaskingKind.Random
+            ? RandomMasking(tokens, noise)
+            : MaskTokens(tokens, PatchMasking.Scores(Config.Masking, Patchify(images), Config.GridSize(), KeptCount, Config.MaskingTemperature, noise));
 
     /// <summary>
     /// Masked pretraining pass: encoder on visible patches, decoder, loss on masked patches. The decoder's last
@@ -121,13 +134,13 @@ public sealed class MaeModel : nn.Module
     public MaeOutput Forward(Tensor images, Generator noise)
     {
         CheckImages(images);
-        var (visible, mask, idsRestore) = RandomMasking(EmbedPatches(images), noise);
+        var (visible, mask, idsRestore) = Masking(images, EmbedPatches(images), noise);
         // A patch's rank in the shuffle is its restore index; ranks K.. are the masked ones.
         var maskedIds = idsRestore.argsort(1).narrow(1, KeptCount, PatchCount - KeptCount);
         var prediction = Decode(Encode(visible), idsRestore, maskedIds);
         var target = Patchify(images);
         target = NormalisedTarget(target.gather(1, maskedIds.unsqueeze(-1).expand(-1, -1, target.shape[2])));
-        return new MaeOutput((prediction - target).square().mean(), prediction, mask, maskedIds);
+        return new MaeOutput(Error(prediction - target).mean(), prediction, mask, maskedIds);
     }
 
     /// <summary>Masked pass that reconstructs every patch, visible ones too (for looking at what the model
@@ -135,7 +148,7 @@ public sealed class MaeModel : nn.Module
     public (Tensor Prediction, Tensor Mask) Reconstruct(Tensor images, Generator noise)
     {
         CheckImages(images);
-        var (visible, mask, idsRestore) = RandomMasking(EmbedPatches(images), noise);
+        var (visible, mask, idsRestore) = Masking(images, EmbedPatches(images), noise);
         return (Decode(Encode(visible), idsRestore, null), mask);
     }
 
@@ -230,10 +243,10 @@ public sealed class MaeModel : nn.Module
         return nn.functional.avg_pool2d(grid, side / regionGrid).flatten(1);
     }
 
-    /// <summary>Per-patch MSE averaged over pixels, then over masked patches only: sum(loss·mask)/sum(mask).</summary>
+    /// <summary>Per-patch error (<see cref="MaeConfig.Loss"/>) averaged over pixels, then over masked patches only: sum(loss·mask)/sum(mask).</summary>
     public Tensor Loss(Tensor images, Tensor prediction, Tensor mask)
     {
-        var perPatch = (prediction - NormalisedTarget(Patchify(images))).square().mean([-1]);
+        var perPatch = Error(prediction - NormalisedTarget(Patchify(images))).mean([-1]);
         return (perPatch * mask).sum() / mask.sum();
     }
 
@@ -241,14 +254,17 @@ public sealed class MaeModel : nn.Module
     /// <c>recon_loss</c> evaluation and its interval.</summary>
     public Tensor PerImageLoss(Tensor images, Tensor prediction, Tensor mask)
     {
-        var perPatch = (prediction - NormalisedTarget(Patchify(images))).square().mean([-1]);
+        var perPatch = Error(prediction - NormalisedTarget(Patchify(images))).mean([-1]);
         return (perPatch * mask).sum([1]) / mask.sum([1]);
     }
 
-    /// <summary>Patch pixels as the loss compares them: per-patch normalised when NormPixelLoss.</summary>
+    /// <summary>The pixel-wise error the loss averages: absolute for L1, squared for the two MSEs.</summary>
+    private Tensor Error(Tensor difference) => Config.Loss == ReconstructionLoss.L1 ? difference.abs() : difference.square();
+
+    /// <summary>Patch pixels as the loss compares them: per-patch normalised for <see cref="ReconstructionLoss.MseNormPix"/>.</summary>
     private Tensor NormalisedTarget(Tensor patches)
     {
-        if (!Config.NormPixelLoss) return patches;
+        if (Config.Loss != ReconstructionLoss.MseNormPix) return patches;
         var mean = patches.mean([-1], keepdim: true);
         var variance = patches.var(-1, unbiased: true, keepdim: true);
         return (patches - mean) / (variance + 1e-6).sqrt();

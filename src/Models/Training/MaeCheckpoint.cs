@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LensSweep.Models.Mae;
 
 namespace LensSweep.Models.Training;
@@ -80,7 +81,7 @@ public static class MaeCheckpoint
             var version = reader.ReadInt32();
             if (version is < 1 or > FormatVersion)
                 throw new InvalidDataException($"MAE checkpoint format version {version} is not supported; this build reads versions 1 to {FormatVersion}.");
-            var model = JsonSerializer.Deserialize<MaeConfig>(reader.ReadString())
+            var model = ReadModelConfig(reader.ReadString())
                         ?? throw new InvalidDataException("MAE checkpoint has an empty model config.");
             var optimizer = JsonSerializer.Deserialize<OptimizerConfig>(reader.ReadString())
                             ?? throw new InvalidDataException("MAE checkpoint has an empty optimiser config.");
@@ -100,6 +101,20 @@ public static class MaeCheckpoint
         {
             throw new InvalidDataException("MAE checkpoint header holds a config that cannot be read.", e);
         }
+    }
+
+    /// <summary>The model config as written; a checkpoint from before the loss was a choice holds
+    /// <c>NormPixelLoss</c> instead of <c>Loss</c>, and false there was plain MSE.</summary>
+    private static MaeConfig? ReadModelConfig(string json)
+    {
+        if (JsonNode.Parse(json) is JsonObject node && node.Remove("NormPixelLoss", out var normPixelLoss) && !node.ContainsKey(nameof(MaeConfig.Loss)))
+        {
+            var loss = normPixelLoss?.GetValue<bool>() == false ? ReconstructionLoss.Mse : ReconstructionLoss.MseNormPix;
+            node[nameof(MaeConfig.Loss)] = loss.ToString();
+            return node.Deserialize<MaeConfig>();
+        }
+
+        return JsonSerializer.Deserialize<MaeConfig>(json);
     }
 
     /// <summary>Reads the header of a checkpoint stream (the stream is left open, positioned after it).</summary>

@@ -31,7 +31,7 @@ internal sealed record TinyStudy(string Name, int ImagesPerClass = 100, int Mask
                 "patch_size": 8,
                 "embed_dim": [16, 32],
                 "depth": 1, "heads": 2, "decoder_dim": 16, "decoder_depth": 1, "decoder_heads": 2,
-                "learning_rate": 1e-3, "weight_decay": 0.05, "batch_size": 16, "warmup_epochs": 1, "norm_pixel_loss": true
+                "learning_rate": 1e-3, "weight_decay": 0.05, "batch_size": 16, "warmup_epochs": 1, "loss": "mse_norm_pix"
               },
               "search": { "kind": "grid" },
               "scheduler": { "kind": "asha", "min_epochs": 1, "max_epochs": {{MaxEpochs}}, "eta": 2, "metric": "val_auc", "mode": "max" },

@@ -40,6 +40,38 @@ public sealed class ConfigurationChecksTests
     }
 
     [Fact]
+    public void A_mask_ratio_that_keeps_no_patch_is_refused_at_mask_ratio()
+    {
+        // 64×64 in 16-pixel patches is 16 patches; floor(16 · 0.05) keeps none.
+        var spec = Valid with
+        {
+            Dataset = Valid.Dataset with { ImageSize = 64 },
+            SearchSpace = Valid.SearchSpace with { PatchSize = ParameterDomain.Fixed(16), MaskRatio = ParameterDomain.Fixed(0.95) },
+        };
+
+        var problem = Single(spec);
+
+        Assert.Equal(("search_space.mask_ratio", "mask_ratio=0.95, patch_size=16"), (problem.Field, problem.Value));
+        Assert.Contains("keeps 0; at least one patch must be kept and one masked", problem.Rule);
+    }
+
+    [Fact]
+    public void A_mask_ratio_the_spec_accepts_trains_with_the_kept_count_the_model_uses()
+    {
+        // mask_ratio 0.01 at patch 16 once passed here (floored) and failed every trial (the model rounded 15.84 to 16
+        // kept, none masked). Both now floor: 15 kept, 1 masked.
+        var spec = Valid with
+        {
+            Dataset = Valid.Dataset with { ImageSize = 64 },
+            SearchSpace = Valid.SearchSpace with { PatchSize = ParameterDomain.Fixed(16), MaskRatio = ParameterDomain.Fixed(0.01), EmbedDim = ParameterDomain.Fixed(32) },
+        };
+
+        Assert.Empty(StudySpecValidator.Validate(spec));
+        using var model = new LensSweep.Models.Mae.MaeModel(spec.ExpandConfigurations().Single().ToMaeConfig(64), seed: 0);
+        Assert.Equal((16, 15), (model.PatchCount, model.KeptCount));
+    }
+
+    [Fact]
     public void A_weight_decay_that_zeroes_every_weight_is_refused()
     {
         var problem = Single(Valid with { SearchSpace = Valid.SearchSpace with { WeightDecay = ParameterDomain.Fixed(1e308) } });

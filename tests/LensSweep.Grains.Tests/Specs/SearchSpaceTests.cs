@@ -11,13 +11,13 @@ public sealed class SearchSpaceTests
     [Fact]
     public void Grid_is_the_cartesian_product_with_the_last_hyperparameter_varying_fastest()
     {
-        var space = new SearchSpace { MaskRatio = ParameterDomain.Of(0.5, 0.75), PatchSize = ParameterDomain.Of(8, 16), NormPixelLoss = ParameterDomain.Of(true, false) };
+        var space = new SearchSpace { MaskRatio = ParameterDomain.Of(0.5, 0.75), PatchSize = ParameterDomain.Of(8, 16) }.WithChoices("loss", "mse_norm_pix", "mse");
 
         var trials = space.Expand(Grid, seed: 0);
 
         Assert.Equal(
-            [(0.5, 8, true), (0.5, 8, false), (0.5, 16, true), (0.5, 16, false), (0.75, 8, true), (0.75, 8, false), (0.75, 16, true), (0.75, 16, false)],
-            trials.Select(t => (t.MaskRatio, t.PatchSize, t.NormPixelLoss)));
+            [(0.5, 8, "mse_norm_pix"), (0.5, 8, "mse"), (0.5, 16, "mse_norm_pix"), (0.5, 16, "mse"), (0.75, 8, "mse_norm_pix"), (0.75, 8, "mse"), (0.75, 16, "mse_norm_pix"), (0.75, 16, "mse")],
+            trials.Select(t => (t.MaskRatio, t.PatchSize, Hyperparameters.Loss.Format(t))));
     }
 
     [Fact]
@@ -115,6 +115,6 @@ public sealed class SearchSpaceTests
         var trial = new TrialConfig { MaskRatio = 0.6, PatchSize = 4 };
 
         Assert.StartsWith("mask_ratio=0.6 patch_size=4 embed_dim=128", trial.ToString());
-        Assert.Equal(("patch_size", 4.0), (trial.ToParameters()[1].Key, trial.ToParameters()[1].Value));
+        Assert.Equal(("patch_size", 4.0), (trial.ToParameters()[1].Name, trial.ToParameters()[1].Value));
     }
 }

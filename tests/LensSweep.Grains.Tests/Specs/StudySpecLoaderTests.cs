@@ -11,6 +11,7 @@ public sealed class StudySpecLoaderTests
     [Theory]
     [InlineData("examples/quick.json", 4)]
     [InlineData("examples/scaling.json", 60)]
+    [InlineData("examples/masking.json", 9)]
     public void Example_specs_load_cleanly(string path, int trials)
     {
         var result = StudySpecLoader.LoadFile(SpecTestData.RepositoryFile(path));
@@ -18,6 +19,15 @@ public sealed class StudySpecLoaderTests
         Assert.Empty(result.Problems);
         Assert.True(result.IsValid);
         Assert.Equal(trials, result.Spec!.ExpandTrials().Count);
+    }
+
+    [Fact]
+    public void Every_example_spec_passes_the_validator()
+    {
+        var examples = Directory.GetFiles(Path.GetDirectoryName(SpecTestData.RepositoryFile("examples/quick.json"))!, "*.json");
+
+        Assert.NotEmpty(examples);
+        Assert.All(examples, path => Assert.Empty(StudySpecLoader.LoadFile(path).Problems));
     }
 
     [Fact]

@@ -109,10 +109,11 @@ public sealed class StudySpecValidatorTests
     }
 
     [Fact]
-    public void A_mask_ratio_the_model_rounds_to_one_visible_patch_is_accepted()
+    public void A_mask_ratio_that_floors_to_one_visible_patch_is_accepted()
     {
-        // 4 patches at 0.8 keep round(0.8) = 1: the model trains it, so the spec check must not refuse it.
-        var spec = Valid with { SearchSpace = Valid.SearchSpace with { MaskRatio = ParameterDomain.Fixed(0.8), PatchSize = ParameterDomain.Fixed(16) } };
+        // 4 patches at 0.75 keep floor(1.0) = 1: the model trains it, so the spec check must not refuse it
+        // (0.8 keeps floor(0.8) = 0 since the kept count floors as upstream MAE, and is refused).
+        var spec = Valid with { SearchSpace = Valid.SearchSpace with { MaskRatio = ParameterDomain.Fixed(0.75), PatchSize = ParameterDomain.Fixed(16) } };
 
         Assert.Empty(StudySpecValidator.Validate(spec));
     }
@@ -226,18 +227,18 @@ public sealed class StudySpecValidatorTests
     }
 
     [Fact]
-    public void Range_over_a_boolean_is_reported()
+    public void Range_over_a_named_choice_is_reported()
     {
         var spec = Valid with
         {
             Search = new() { Kind = SearchKind.Random, Count = 3 },
-            SearchSpace = Valid.SearchSpace with { NormPixelLoss = ParameterDomain.Between<bool>(0, 1) },
+            SearchSpace = Hyperparameters.Loss.WithDomain(Valid.SearchSpace, 0, 1, RangeScale.Uniform),
         };
 
         var problem = Single(spec);
 
-        Assert.Equal("search_space.norm_pixel_loss", problem.Field);
-        Assert.StartsWith("takes true/false values", problem.Rule);
+        Assert.Equal("search_space.loss", problem.Field);
+        Assert.StartsWith("takes names (mse, mse_norm_pix, l1)", problem.Rule);
     }
 
     [Theory]

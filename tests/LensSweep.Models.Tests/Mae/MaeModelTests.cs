@@ -30,8 +30,9 @@ public sealed class MaeModelTests
     [Theory]
     [InlineData(0.75, 4)]
     [InlineData(0.5, 8)]
-    [InlineData(0.9, 2)]   // 16·0.1 = 1.6 rounds to 2
-    public void Masking_keeps_round_L_times_one_minus_ratio_patches(double ratio, int kept)
+    [InlineData(0.9, 1)]   // 16·0.1 = 1.6 floors to 1, as upstream's int(L * (1 - mask_ratio))
+    [InlineData(0.6, 6)]   // 16·0.4 = 6.4
+    public void Masking_keeps_floor_L_times_one_minus_ratio_patches(double ratio, int kept)
     {
         using var scope = NewDisposeScope();
         using var model = new MaeModel(TinyModels.Config with { MaskRatio = ratio }, seed: 0);

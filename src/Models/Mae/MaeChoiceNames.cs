@@ -1,0 +1,16 @@
+namespace LensSweep.Models.Mae;
+
+/// <summary>The snake_case names of the MAE's named choices, as a study spec, the CLI and exported metadata
+/// write them: the one table between those names and the enums.</summary>
+public static class MaeChoiceNames
+{
+    public static readonly IReadOnlyList<(string Name, MaskingKind Value)> Maskings =
+        [("random", MaskingKind.Random), ("block", MaskingKind.Block), ("informed", MaskingKind.Informed)];
+
+    public static readonly IReadOnlyList<(string Name, ReconstructionLoss Value)> Losses =
+        [("mse", ReconstructionLoss.Mse), ("mse_norm_pix", ReconstructionLoss.MseNormPix), ("l1", ReconstructionLoss.L1)];
+
+    public static string Of(MaskingKind masking) => Maskings.First(m => m.Value == masking).Name;
+
+    public static string Of(ReconstructionLoss loss) => Losses.First(l => l.Value == loss).Name;
+}
