@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using LensSweep.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -51,6 +52,10 @@ public sealed class ClusterConnection : IAsyncDisposable
             // Orleans' own 5 s limit on opening a connection is what a busy machine missed.
             client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = target.ConnectTimeout);
             client.UseConnectionRetryFilter(retry.ShouldRetryAsync);
+            if (target.Tls is { } tls)
+            {
+                client.UseLensSweepTls(tls);
+            }
         });
         var host = builder.Build();
 
