@@ -140,7 +140,7 @@ public static class TlsCertificates
                     : X509Certificate2.CreateFromPemFile(path, keyPath);
                 return null;
             }
-            catch (CryptographicException)
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
             {
                 return encrypted
                     ? $"{key(nameof(tls.Password))} does not decrypt the private key in {keyWhere}, or that key does not belong to the certificate in {where}"
