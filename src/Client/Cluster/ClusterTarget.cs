@@ -37,11 +37,10 @@ public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, strin
     /// <summary>The gateways as the user would write them for <c>--cluster</c>.</summary>
     public string GatewayList => string.Join(',', Gateways);
 
-    /// <summary>For messages: "127.0.0.1:30000 (cluster lenssweep)" or several gateways, and a non-default service id.</summary>
+    /// <summary>For messages: "127.0.0.1:30000 (cluster lenssweep)" or several gateways, a non-default service id, and TLS when on.</summary>
     public override string ToString() =>
-        ServiceId == DefaultServiceId
-            ? $"{string.Join(", ", Gateways)} (cluster {ClusterId})"
-            : $"{string.Join(", ", Gateways)} (cluster {ClusterId}, service {ServiceId})";
+        (ServiceId == DefaultServiceId ? $"{string.Join(", ", Gateways)} (cluster {ClusterId}" : $"{string.Join(", ", Gateways)} (cluster {ClusterId}, service {ServiceId}")
+        + (Tls is null ? ")" : ", TLS)");
 
     /// <summary>How long connecting was given, e.g. "30 s".</summary>
     public string ConnectTimeoutText => string.Create(CultureInfo.InvariantCulture, $"{ConnectTimeout.TotalSeconds:0.#} s");
