@@ -88,6 +88,12 @@ ensure_test_services() {
     as_root sh -c 'command -v systemctl >/dev/null && systemctl disable --now redis-server >/dev/null 2>&1 || true'
     as_root sh -c 'service redis-server stop >/dev/null 2>&1 || true'
   fi
+  # The TLS tests run infra/tls/make-dev-certs.sh, as a compose user would.
+  if ! command -v openssl >/dev/null 2>&1; then
+    as_root true || { echo "[setup] openssl missing; run as root: apt-get install -y openssl" >&2; exit 1; }
+    say "installing openssl"
+    apt_install openssl
+  fi
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     as_root true || { echo "[setup] the PostgreSQL server is missing; run as root: apt-get install -y postgresql" >&2; exit 1; }
     say "installing postgresql"

@@ -1,6 +1,7 @@
 using System.Net;
 using LensSweep.Client.Cluster;
 using LensSweep.Grains.Hosting;
+using LensSweep.Silo.Security;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -30,8 +31,10 @@ internal sealed class TestSilo : IAsyncDisposable
     /// <see cref="Gateway"/>, so a relay on the advertised port can stand between the console and the silo.</param>
     /// <param name="folder">State and artifacts; silos of one cluster share it. Null: a new folder this silo deletes.</param>
     /// <param name="addTrainer">The trainer; <see cref="InstantTrainer"/> when null.</param>
+    /// <param name="tls">TLS on the silo and gateway ports, as lenssweep-silo sets it up; null: plain TCP.</param>
     public static async Task<TestSilo> StartAsync(
-        string? clusterId = null, IPEndPoint? primary = null, string? folder = null, int? gatewayBehind = null, Action<ISiloBuilder>? addTrainer = null)
+        string? clusterId = null, IPEndPoint? primary = null, string? folder = null, int? gatewayBehind = null, Action<ISiloBuilder>? addTrainer = null,
+        TlsMaterial? tls = null)
     {
         var ports = LoopbackPorts.Take(2);
         var stateFolder = folder ?? Directory.CreateTempSubdirectory("lenssweep-silo-").FullName;
@@ -46,6 +49,11 @@ internal sealed class TestSilo : IAsyncDisposable
                     o.GatewayPort = advertised;
                     o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, ports[1]);
                 });
+            }
+
+            if (tls is not null)
+            {
+                silo.UseLensSweepTls(tls);
             }
 
             silo.AddLensSweepEngine(o =>

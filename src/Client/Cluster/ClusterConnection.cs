@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using LensSweep.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -51,6 +52,10 @@ public sealed class ClusterConnection : IAsyncDisposable
             // Orleans' own 5 s limit on opening a connection is what a busy machine missed.
             client.Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = target.ConnectTimeout);
             client.UseConnectionRetryFilter(retry.ShouldRetryAsync);
+            if (target.Tls is { } tls)
+            {
+                client.UseLensSweepTls(tls);
+            }
         });
         var host = builder.Build();
 
@@ -85,7 +90,13 @@ public sealed class ClusterConnection : IAsyncDisposable
         $"no LensSweep cluster at {target} ({reason})",
         $"Start a silo there with 'lenssweep-silo', point at other gateways with --cluster host:port[,host:port…] (or {ClusterAddress.EnvironmentVariable}), "
         + $"give the silos' ids with --cluster-id/--service-id (or {ClusterTarget.ClusterIdVariable}/{ClusterTarget.ServiceIdVariable}), "
+        + TlsRemedy(target)
         + "wait longer with --connect-timeout, or run the study on this machine with 'lenssweep run <spec>'.");
+
+    /// <summary>A TLS mismatch looks like no answer at all (the handshake is refused), so the remedy names the TLS options too.</summary>
+    private static string TlsRemedy(ClusterTarget target) => target.Tls is null
+        ? "if the silos speak TLS give --tls-ca (and --tls-cert where they require a client certificate), "
+        : "check that the silos speak TLS, that --tls-ca is the authority of their certificate and, where they require one, that --tls-cert is issued by an authority they trust, ";
 
     private static async Task<IPEndPoint[]> ResolveAsync(ClusterTarget target, ClusterAddress address, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LensSweep.Silo.Hosting;
+using LensSweep.Silo.Security;
 
 namespace LensSweep.Client.Cluster;
 
@@ -8,7 +9,8 @@ namespace LensSweep.Client.Cluster;
 /// cluster and service ids the silos were started with, and the connect timeout.
 /// </summary>
 /// <param name="Gateways">At least one; the client fails over between them for as long as one answers.</param>
-public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, string ClusterId, string ServiceId, TimeSpan ConnectTimeout)
+/// <param name="Tls">The certificate and authorities of a TLS connection; null: plain TCP.</param>
+public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, string ClusterId, string ServiceId, TimeSpan ConnectTimeout, TlsMaterial? Tls = null)
 {
     /// <summary>Read when <c>--cluster-id</c> is not given; the variable lenssweep-silo reads its cluster id from.</summary>
     public const string ClusterIdVariable = SiloConfiguration.EnvironmentPrefix + "CLUSTERID";
@@ -35,11 +37,10 @@ public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, strin
     /// <summary>The gateways as the user would write them for <c>--cluster</c>.</summary>
     public string GatewayList => string.Join(',', Gateways);
 
-    /// <summary>For messages: "127.0.0.1:30000 (cluster lenssweep)" or several gateways, and a non-default service id.</summary>
+    /// <summary>For messages: "127.0.0.1:30000 (cluster lenssweep)" or several gateways, a non-default service id, and TLS when on.</summary>
     public override string ToString() =>
-        ServiceId == DefaultServiceId
-            ? $"{string.Join(", ", Gateways)} (cluster {ClusterId})"
-            : $"{string.Join(", ", Gateways)} (cluster {ClusterId}, service {ServiceId})";
+        (ServiceId == DefaultServiceId ? $"{string.Join(", ", Gateways)} (cluster {ClusterId}" : $"{string.Join(", ", Gateways)} (cluster {ClusterId}, service {ServiceId}")
+        + (Tls is null ? ")" : ", TLS)");
 
     /// <summary>How long connecting was given, e.g. "30 s".</summary>
     public string ConnectTimeoutText => string.Create(CultureInfo.InvariantCulture, $"{ConnectTimeout.TotalSeconds:0.#} s");

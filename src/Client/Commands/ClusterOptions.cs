@@ -7,7 +7,7 @@ namespace LensSweep.Client.Commands;
 /// <summary>
 /// The options every cluster command takes, in one place so each command reads them the same way:
 /// <c>--cluster</c> (one gateway or several), <c>--cluster-id</c>, <c>--service-id</c> and <c>--connect-timeout</c>.
-/// Each falls back on its environment variable, then on the silo's own default.
+/// Each falls back on its environment variable, then on the silo's own default. The TLS options are <see cref="Tls"/>.
 /// </summary>
 /// <param name="environment">Reads an environment variable (<see cref="CliServices.Environment"/>).</param>
 internal sealed class ClusterOptions(Func<string, string?> environment)
@@ -43,7 +43,9 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         (int)ClusterTarget.DefaultConnectTimeout.TotalSeconds,
         helpName: "SECONDS"));
 
-    /// <summary>Adds all four to <paramref name="command"/>; they are recursive, so its subcommands take them too.</summary>
+    public ClusterTlsOptions Tls { get; } = new(environment);
+
+    /// <summary>Adds them all to <paramref name="command"/>; they are recursive, so its subcommands take them too.</summary>
     public T AddTo<T>(T command)
         where T : Command
     {
@@ -51,14 +53,16 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         command.Add(ClusterId);
         command.Add(ServiceId);
         command.Add(ConnectTimeout);
-        return command;
+        return Tls.AddTo(command);
     }
 
+    /// <exception cref="CliInputException">The TLS settings cannot be used.</exception>
     public ClusterTarget Read(ParseResult parseResult) => new(
         parseResult.GetRequiredValue(Gateways),
         parseResult.GetRequiredValue(ClusterId),
         parseResult.GetRequiredValue(ServiceId),
-        TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)));
+        TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)),
+        Tls.Read(parseResult));
 
     private static Option<string> Id(Func<string, string?> environment, string name, string variable, string defaultValue, string description) => new(name)
     {

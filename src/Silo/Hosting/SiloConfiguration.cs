@@ -33,7 +33,15 @@ public static class SiloConfiguration
         ["--http-bind"] = "Http:BindAddress",
         ["--dashboard"] = "Dashboard:Enabled",
         ["--grace-period"] = "Shutdown:GracePeriod",
+        ["--tls"] = "Tls:Enabled",
+        ["--tls-cert"] = "Tls:CertificatePath",
+        ["--tls-key"] = "Tls:KeyPath",
+        ["--tls-ca"] = "Tls:CaPath",
+        ["--tls-require-client-cert"] = "Tls:RequireClientCertificate",
     };
+
+    /// <summary>A TLS setting's key as the silo's messages name it ("Tls:CertificatePath").</summary>
+    public static string TlsKey(string property) => $"Tls:{property}";
 
     /// <summary>Sections read by the framework rather than by the silo options, settable as --Section:Key value too.</summary>
     public static IReadOnlyList<string> FrameworkSections { get; } = ["Logging", "Orleans"];

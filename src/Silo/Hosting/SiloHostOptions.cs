@@ -1,3 +1,5 @@
+using LensSweep.Silo.Security;
+
 namespace LensSweep.Silo.Hosting;
 
 /// <summary>
@@ -25,6 +27,9 @@ public sealed class SiloHostOptions
     public DeviceOptions Devices { get; set; } = new();
 
     public NetworkOptions Network { get; set; } = new();
+
+    /// <summary>TLS on the silo and gateway ports (Orleans.Connections.Security).</summary>
+    public TransportTlsOptions Tls { get; set; } = new();
 
     public HttpEndpointOptions Http { get; set; } = new();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using LensSweep.Silo.Devices;
+using LensSweep.Silo.Security;
 using LensSweep.Silo.Storage;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
         if (!options.Devices.Slots.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) && DeviceSlots.TryParse(options.Devices.Slots, out var slotProblem) is null)
             problems.Add($"Devices:Slots '{options.Devices.Slots}' {slotProblem}");
         CheckNetwork(problems, options.Network, options.Http);
+        problems.AddRange(TlsCertificates.SettingProblems(options.Tls, TlsRole.Silo, SiloConfiguration.TlsKey));
         if (options.Shutdown.GracePeriod <= TimeSpan.Zero)
             problems.Add($"Shutdown:GracePeriod is {options.Shutdown.GracePeriod}; it must be positive (e.g. 00:02:00)");
         if (options.Engine.ReconcilePeriod <= TimeSpan.Zero)

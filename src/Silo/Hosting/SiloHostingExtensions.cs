@@ -1,11 +1,13 @@
 using System.Net;
 using LensSweep.Silo.Devices;
 using LensSweep.Silo.Health;
+using LensSweep.Silo.Security;
 using LensSweep.Silo.Shutdown;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 
@@ -24,18 +26,22 @@ public static class SiloHostingExtensions
         var options = SiloConfiguration.Read(builder.Configuration);
         var detection = ResolveSlots(options.Devices.Slots);
         var slots = detection.Slots;
+        var tls = LoadTls(options.Tls);
 
         builder.Services.AddOptions<SiloHostOptions>().Bind(builder.Configuration).PostConfigure(SiloConfiguration.Normalize).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.Shutdown.GracePeriod);
         builder.Services.Configure<KestrelServerOptions>(k => k.Listen(IPAddress.Parse(options.Http.BindAddress), options.Http.Port));
         builder.Services.AddSingleton(detection);
+        builder.Services.AddHostedService(sp => new TlsStartupLog(tls, options.Membership.Kind != MembershipOptions.Localhost, sp.GetRequiredService<ILogger<TlsStartupLog>>()));
         builder.Services.AddSingleton<SiloReadiness>();
         builder.Services.AddHostedService<SiloStartupLog>();
 
         builder.UseOrleans(silo =>
         {
             silo.UseLensSweepMembership(options);
+            if (tls is not null)
+                silo.UseLensSweepTls(tls);
             silo.AddLensSweepStores(options);
             silo.AddLensSweepDeviceSlots(slots);
             silo.Services.AddSingleton<ISiloDrain, EngineSiloDrain>();
@@ -50,6 +56,14 @@ public static class SiloHostingExtensions
         // After Orleans, so the drain's "stopping" phase runs before Orleans' hosted service begins to stop.
         builder.Services.AddHostedService<SiloDrainService>();
         return builder;
+    }
+
+    /// <summary>The certificate and authorities, read and checked now: a missing file or an expired certificate stops the start with one line.</summary>
+    /// <exception cref="SiloStartupException">The certificate or the authorities cannot be used.</exception>
+    private static TlsMaterial? LoadTls(TransportTlsOptions settings)
+    {
+        var tls = TlsCertificates.Load(settings, TlsRole.Silo, SiloConfiguration.TlsKey, DateTimeOffset.UtcNow, out var problems);
+        return problems.Count > 0 ? throw new SiloStartupException(problems) : tls;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using LensSweep.Silo.Hosting;
+using LensSweep.Silo.Security;
 using LensSweep.Silo.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
@@ -112,5 +113,68 @@ public sealed class ComposeManifestTests
                 Assert.True(File.Exists(Path.Combine(context, "LensSweep.sln")), $"{key}: the build context is not the repository root");
             }
         }
+    }
+
+    /// <summary>The host folder mounted read-only at the folder holding every TLS file the service's settings name.</summary>
+    private static string TlsFolderSource(string service, TransportTlsOptions tls)
+    {
+        var folders = new[] { tls.CertificatePath, tls.KeyPath, tls.CaPath }.Select(p => Path.GetDirectoryName(p!)!).Distinct().ToList();
+        var folder = Assert.Single(folders);
+        var mount = Assert.Single(
+            Services.SeqAt(service, "volumes").Select(v => ((YamlScalarNode)v).Value!.Split(':')),
+            parts => parts[1] == folder);
+        Assert.Equal("ro", mount.ElementAtOrDefault(2));
+        return mount[0];
+    }
+
+    [Fact]
+    public void The_silos_speak_tls_and_require_a_client_certificate_with_the_certificate_folder_mounted_where_their_settings_point()
+    {
+        foreach (var silo in SiloNames)
+        {
+            var tls = SiloSettings.FromEnvironment(Environment(silo)).Tls;
+
+            Assert.True(tls.Enabled && tls.RequireClientCertificate, $"{silo}: TLS is off or does not require a client certificate");
+            Assert.Equal("./tls/dev", TlsFolderSource(silo, tls));
+        }
+    }
+
+    [Fact]
+    public void The_console_presents_the_certificate_the_silos_trust()
+    {
+        var console = SiloSettings.FromEnvironment(Environment("console")).Tls;
+        var silo = SiloSettings.FromEnvironment(Environment(SiloNames.First())).Tls;
+
+        Assert.True(console.Enabled);
+        Assert.Equal((silo.CertificatePath, silo.KeyPath, silo.CaPath), (console.CertificatePath, console.KeyPath, console.CaPath));
+        Assert.Equal("./tls/dev", TlsFolderSource("console", console));
+    }
+
+    [Fact]
+    public void The_development_certificate_script_writes_what_a_silo_and_the_console_accept()
+    {
+        using var folder = new TempFolder();
+        using (var script = System.Diagnostics.Process.Start("bash", [Path.Combine(RepoRoot.Path, "infra", "tls", "make-dev-certs.sh"), folder.Path]))
+        {
+            Assert.True(script.WaitForExit(60_000), "make-dev-certs.sh did not finish");
+            Assert.Equal(0, script.ExitCode);
+        }
+        var silo = SiloSettings.FromEnvironment(Environment(SiloNames.First())).Tls;
+        string Here(string? path) => Path.Combine(folder.Path, Path.GetFileName(path!));
+        var settings = new TransportTlsOptions { Enabled = true, CertificatePath = Here(silo.CertificatePath), KeyPath = Here(silo.KeyPath), CaPath = Here(silo.CaPath) };
+
+        foreach (var role in new[] { TlsRole.Silo, TlsRole.Client })
+        {
+            var tls = TlsCertificates.Load(settings, role, SiloConfiguration.TlsKey, DateTimeOffset.UtcNow, out var problems);
+            Assert.Empty(problems);
+            Assert.True(tls!.Trusts(tls.Certificate!, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors), "the certificate does not chain to ca.crt");
+        }
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("lenssweep-devcerts-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -58,6 +58,15 @@ public sealed partial class DockerfileTests
         Assert.Subset(ignored, new HashSet<string> { "**/bin/", "**/obj/", ".git/" });
     }
 
+    [Fact]
+    public void The_build_context_leaves_out_the_development_tls_certificates_the_compose_file_mounts()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(RepoRoot.Path, ".dockerignore")).Select(l => l.Trim()).ToHashSet();
+
+        Assert.Contains("infra/tls/dev/", ignored);
+        Assert.Contains("./tls/dev:/etc/lenssweep/tls:ro", File.ReadAllText(Path.Combine(RepoRoot.Path, "infra", "docker-compose.yml")), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Dockerfiles))]
     public void The_image_runs_as_a_non_root_user(string dockerfile)

@@ -229,4 +229,21 @@ public sealed class KubernetesManifestTests
     {
         Assert.DoesNotContain(Resources, r => r.Text("kind") is "Role" or "ClusterRole" or "RoleBinding" or "ClusterRoleBinding");
     }
+
+    [Theory]
+    [MemberData(nameof(DeploymentNames))]
+    public void Silo_pods_speak_tls_with_the_lenssweep_tls_secret_mounted_read_only_where_their_settings_point(string deployment)
+    {
+        var tls = SiloOptions(deployment).Tls;
+        var pod = PodSpec(deployment);
+
+        Assert.True(tls.Enabled && tls.RequireClientCertificate, "TLS is off or does not require a client certificate");
+        var folder = Assert.Single(new[] { tls.CertificatePath, tls.KeyPath, tls.CaPath }.Select(p => Path.GetDirectoryName(p!)).Distinct());
+        var mount = Assert.Single(Container(deployment).SeqAt("volumeMounts"), m => m.Text("mountPath") == folder);
+        Assert.Equal("true", mount.Text("readOnly"));
+        var volume = Assert.Single(pod.SeqAt("volumes"), v => v.Text("name") == mount.Text("name"));
+        Assert.Equal("lenssweep-tls", volume.Text("secret", "secretName"));
+        // The key names cert-manager (and kubectl create secret tls, with ca.crt added) give the files.
+        Assert.Equal(["ca.crt", "tls.crt", "tls.key"], new[] { tls.CaPath, tls.CertificatePath, tls.KeyPath }.Select(Path.GetFileName).Order());
+    }
 }
