@@ -1,0 +1,129 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace LensSweep.Silo.Storage;
+
+/// <summary>What one migration run did.</summary>
+/// <param name="Copied">States written through the official provider.</param>
+/// <param name="AlreadyPresent">States the official provider already held (a re-run, or a grain that wrote since): left as they are.</param>
+/// <param name="Unrecognised">Blob names that are not "{grain type}/{grain key}/{state name}": left alone, listed for the operator.</param>
+public sealed record GrainStateMigrationReport(int Copied, int AlreadyPresent, IReadOnlyList<string> Unrecognised);
+
+/// <summary>
+/// Moves grain state written by LensSweep's former hand-written Azure Blob provider into the official provider's layout.
+/// Both wrote the same bytes (the Orleans binary serializer's output for the state); only the blob names differ: the
+/// old provider named a blob "{grain type}/{grain key}/{state name}", the official one names it its own way. So each old
+/// blob is read as bytes and written back through the official provider itself, which picks the name; nothing here
+/// restates the official layout. The old container is only read: delete it once the cluster runs on the new one.
+/// Run it with every silo stopped.
+/// </summary>
+public static class LegacyGrainStateMigration
+{
+    /// <summary>The container the hand-written provider used by default.</summary>
+    public const string LegacyContainer = "lenssweep-state";
+
+    private const string ProviderName = "lenssweep-migration";
+
+    /// <summary>The state name and grain of an old blob name, or null when the name is not one the old provider wrote.</summary>
+    public static (string StateName, GrainId Grain)? ParseLegacyBlobName(string blobName)
+    {
+        var first = blobName.IndexOf('/', StringComparison.Ordinal);
+        var last = blobName.LastIndexOf('/');
+        if (first <= 0 || last <= first + 1 || last == blobName.Length - 1)
+            return null;
+        return (blobName[(last + 1)..], GrainId.Create(blobName[..first], blobName[(first + 1)..last]));
+    }
+
+    /// <exception cref="ArgumentException">The settings are not valid, or the two containers are the same.</exception>
+    public static async Task<GrainStateMigrationReport> RunAsync(AzureStorageAccount account, string fromContainer, string toContainer, CancellationToken cancellationToken)
+    {
+        if (string.Equals(fromContainer, toContainer, StringComparison.Ordinal))
+            throw new ArgumentException($"the old and the new grain state container are both '{toContainer}': give the official provider its own container ({account.Section}:Container)");
+        var source = AzureBlobConnection.OpenContainer(account, fromContainer);
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSerializer()
+            .AddAzureBlobGrainStorage(ProviderName, AzureBlobGrainState.Configure(account, toContainer, _ => new StoredBytesSerializer()));
+        await using var provider = services.BuildServiceProvider();
+        var target = (AzureBlobGrainStorage)provider.GetRequiredKeyedService<IGrainStorage>(ProviderName);
+        // The provider opens its container in the silo lifecycle; outside a silo, that lifecycle is this one start.
+        var start = new StartOnly();
+        target.Participate(start);
+        await start.RunAsync(cancellationToken).ConfigureAwait(false);
+        return await CopyAsync(source, target, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<GrainStateMigrationReport> CopyAsync(BlobContainerClient source, IGrainStorage target, CancellationToken cancellationToken)
+    {
+        int copied = 0, present = 0;
+        var unrecognised = new List<string>();
+        await foreach (var item in source.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ParseLegacyBlobName(item.Name) is not var (stateName, grain))
+            {
+                unrecognised.Add(item.Name);
+                continue;
+            }
+            var state = new GrainState<StoredBytes>();
+            await target.ReadStateAsync(stateName, grain, state).ConfigureAwait(false);
+            if (state.RecordExists)
+            {
+                present++;
+                continue;
+            }
+            var content = await source.GetBlobClient(item.Name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            state.State = new StoredBytes { Content = content.Value.Content };
+            await target.WriteStateAsync(stateName, grain, state).ConfigureAwait(false);
+            copied++;
+        }
+        return new GrainStateMigrationReport(copied, present, unrecognised);
+    }
+
+    /// <summary>A state's serialized bytes, carried through the provider unchanged.</summary>
+    private sealed class StoredBytes
+    {
+        public BinaryData? Content { get; set; }
+    }
+
+    /// <summary>Hands the stored bytes to the provider as they are: the old and the new layout hold the same serialized state.</summary>
+    private sealed class StoredBytesSerializer : IGrainStorageSerializer
+    {
+        public BinaryData Serialize<T>(T? input) =>
+            (input as StoredBytes)?.Content ?? throw new InvalidOperationException("the migration writes only stored bytes");
+
+        public T Deserialize<T>(BinaryData input) => (T)(object)new StoredBytes { Content = input };
+    }
+
+    /// <summary>A silo lifecycle that only starts, in stage order: enough for a storage provider to initialise.</summary>
+    private sealed class StartOnly : ISiloLifecycle
+    {
+        private readonly List<(int Stage, ILifecycleObserver Observer)> _observers = [];
+
+        public int HighestCompletedStage { get; private set; }
+
+        public int LowestStoppedStage => int.MaxValue;
+
+        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
+        {
+            _observers.Add((stage, observer));
+            return new Unsubscribe(() => _observers.Remove((stage, observer)));
+        }
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            foreach (var (stage, observer) in _observers.OrderBy(o => o.Stage).ToList())
+            {
+                await observer.OnStart(cancellationToken).ConfigureAwait(false);
+                HighestCompletedStage = stage;
+            }
+        }
+
+        private sealed class Unsubscribe(Action action) : IDisposable
+        {
+            public void Dispose() => action();
+        }
+    }
+}
