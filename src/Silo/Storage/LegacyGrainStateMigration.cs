@@ -48,11 +48,7 @@ public static class LegacyGrainStateMigration
             .AddSerializer()
             .AddAzureBlobGrainStorage(ProviderName, AzureBlobGrainState.Configure(account, toContainer, _ => new StoredBytesSerializer()));
         await using var provider = services.BuildServiceProvider();
-        var target = (AzureBlobGrainStorage)provider.GetRequiredKeyedService<IGrainStorage>(ProviderName);
-        // The provider opens its container in the silo lifecycle; outside a silo, that lifecycle is this one start.
-        var start = new StartOnly();
-        target.Participate(start);
-        await start.RunAsync(cancellationToken).ConfigureAwait(false);
+        var target = await StandaloneGrainStorage.StartAsync(provider, ProviderName, cancellationToken).ConfigureAwait(false);
         return await CopyAsync(source, target, cancellationToken).ConfigureAwait(false);
     }
 
@@ -95,35 +91,5 @@ public static class LegacyGrainStateMigration
             (input as StoredBytes)?.Content ?? throw new InvalidOperationException("the migration writes only stored bytes");
 
         public T Deserialize<T>(BinaryData input) => (T)(object)new StoredBytes { Content = input };
-    }
-
-    /// <summary>A silo lifecycle that only starts, in stage order: enough for a storage provider to initialise.</summary>
-    private sealed class StartOnly : ISiloLifecycle
-    {
-        private readonly List<(int Stage, ILifecycleObserver Observer)> _observers = [];
-
-        public int HighestCompletedStage { get; private set; }
-
-        public int LowestStoppedStage => int.MaxValue;
-
-        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
-        {
-            _observers.Add((stage, observer));
-            return new Unsubscribe(() => _observers.Remove((stage, observer)));
-        }
-
-        public async Task RunAsync(CancellationToken cancellationToken)
-        {
-            foreach (var (stage, observer) in _observers.OrderBy(o => o.Stage).ToList())
-            {
-                await observer.OnStart(cancellationToken).ConfigureAwait(false);
-                HighestCompletedStage = stage;
-            }
-        }
-
-        private sealed class Unsubscribe(Action action) : IDisposable
-        {
-            public void Dispose() => action();
-        }
     }
 }
