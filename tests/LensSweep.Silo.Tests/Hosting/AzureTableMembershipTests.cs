@@ -111,6 +111,25 @@ public sealed class AzureTableMembershipTests(AzuriteFixture azurite)
         Assert.Equal($"Membership: Azure Table at http://127.0.0.1:{deadPort}/{AzuriteCommand.Account} is unreachable", Assert.Single(error.Problems));
     }
 
+    [Fact]
+    public async Task A_service_uri_without_an_azure_identity_fails_at_start_with_one_line_saying_so()
+    {
+        var deadPort = FreePort.Next();
+        // No workload identity, managed identity, AZURE_* variables or Azure CLI login on a test machine.
+        string[] args =
+        [
+            "--membership", "azuretable", "--Membership:ServiceUri", $"https://127.0.0.1:{deadPort}/{AzuriteCommand.Account}",
+            "--advertise", "127.0.0.1", "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString(),
+            "--http-port", FreePort.Next().ToString(), "--slots", "none",
+        ];
+
+        var error = await Assert.ThrowsAsync<SiloStartupException>(() => SiloApp.CreateAsync(args));
+
+        Assert.Equal($"Membership: Azure Table at https://127.0.0.1:{deadPort}/{AzuriteCommand.Account} could not be signed in to: "
+            + "no Azure identity is available to DefaultAzureCredential (set up workload identity or a managed identity, "
+            + "or give a connection string instead of a service URI)", Assert.Single(error.Problems));
+    }
+
     private static async Task<int> WaitForActiveCountAsync(IClusterMembershipService membership, int expected, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
