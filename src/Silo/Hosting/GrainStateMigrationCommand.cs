@@ -10,7 +10,7 @@ namespace LensSweep.Silo.Hosting;
 /// </summary>
 public static class GrainStateMigrationCommand
 {
-    public const string Verb = "migrate-grain-state";
+    public const string Verb = LegacyGrainStateMigration.MigrateVerb;
 
     private const string FromContainerFlag = "--from-container";
 

@@ -37,7 +37,7 @@ public static class SiloPreflight
         if (options.GrainState.Kind == StoreOptions.Redis && !(options.Membership.Kind == MembershipOptions.Redis && stateRedis == options.Membership.ConnectionString))
             checks.Add(CheckRedisAsync("GrainState", stateRedis!));
         if (options.GrainState.Kind == StoreOptions.AzureBlob)
-            checks.Add(CheckBlobAsync("GrainState", options.GrainState.AzureAccount("GrainState"), options.GrainState.Container, cancellationToken));
+            checks.Add(CheckGrainStateBlobAsync(options.GrainState, cancellationToken));
         if (options.Artifacts.Kind == StoreOptions.AzureBlob)
             checks.Add(CheckBlobAsync("Artifacts", options.Artifacts.AzureAccount("Artifacts"), options.Artifacts.Container, cancellationToken));
         var problems = (await Task.WhenAll(checks).ConfigureAwait(false)).OfType<string>().ToList();
@@ -125,6 +125,27 @@ public static class SiloPreflight
         catch (Exception e) when (AzureProblem(e) is { } problem)
         {
             return $"{section}: Azure Blob at {where} {problem("create or open the container")}";
+        }
+    }
+
+    /// <summary>The grain state container is reachable, and no state of the former provider is left behind unmigrated.</summary>
+    private static async Task<string?> CheckGrainStateBlobAsync(StoreOptions store, CancellationToken cancellationToken)
+    {
+        var account = store.AzureAccount("GrainState");
+        if (await CheckBlobAsync("GrainState", account, store.Container, cancellationToken).ConfigureAwait(false) is { } unreachable)
+            return unreachable;
+        var service = AzureBlobConnection.OpenService(account);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AzureTimeout);
+        try
+        {
+            return await LegacyGrainStateMigration.UnmigratedStateProblemAsync(service, store.Container, timeout.Token).ConfigureAwait(false) is { } problem
+                ? $"GrainState: Azure Blob at {AzureStorageAccount.Describe(service.Uri)}: {problem}"
+                : null;
+        }
+        catch (Exception e) when (AzureProblem(e) is { } azureProblem)
+        {
+            return $"GrainState: Azure Blob at {AzureStorageAccount.Describe(service.Uri)} {azureProblem("list the grain state containers")}";
         }
     }
 

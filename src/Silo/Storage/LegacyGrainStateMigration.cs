@@ -37,6 +37,50 @@ public static class LegacyGrainStateMigration
         return (blobName[(last + 1)..], GrainId.Create(blobName[..first], blobName[(first + 1)..last]));
     }
 
+    /// <summary>
+    /// A blob the old provider wrote and the official one did not: the official provider's names end in ".json"
+    /// ("{state name}-{grain id}.json"), which no engine state name does.
+    /// </summary>
+    public static bool IsLegacyBlobName(string blobName) =>
+        !blobName.EndsWith(".json", StringComparison.Ordinal) && ParseLegacyBlobName(blobName) is not null;
+
+    /// <summary>
+    /// Why a silo on <paramref name="container"/> would silently lose studies, or null: the container holds blobs in the
+    /// old layout, or it holds none while the old default container still does (state that was never migrated).
+    /// Reads at most one short page of each container.
+    /// </summary>
+    public static async Task<string?> UnmigratedStateProblemAsync(BlobServiceClient service, string container, CancellationToken cancellationToken)
+    {
+        var own = await FirstBlobsAsync(service.GetBlobContainerClient(container), cancellationToken).ConfigureAwait(false);
+        if (own.FirstOrDefault(IsLegacyBlobName) is { } mixed)
+            return $"container {container} holds grain state in the former LensSweep provider's layout ('{mixed}'), which the official provider cannot read: "
+                + $"set GrainState:Container to a new container and run `lenssweep-silo {MigrateVerb} --from-container {container}` (infra/README.md)";
+        if (own.Count > 0 || container == LegacyContainer)
+            return null;
+        var legacy = await FirstBlobsAsync(service.GetBlobContainerClient(LegacyContainer), cancellationToken).ConfigureAwait(false);
+        return legacy.Any(IsLegacyBlobName)
+            ? $"container {container} is empty but {LegacyContainer} holds grain state of the former LensSweep provider: run `lenssweep-silo {MigrateVerb}` "
+                + $"before starting the silos, or delete {LegacyContainer} to start without those studies (infra/README.md)"
+            : null;
+    }
+
+    /// <summary>The command that runs the migration (`lenssweep-silo migrate-grain-state`).</summary>
+    public const string MigrateVerb = "migrate-grain-state";
+
+    private static async Task<List<string>> FirstBlobsAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var page in container.GetBlobsAsync(cancellationToken: cancellationToken).AsPages(pageSizeHint: 20).ConfigureAwait(false))
+                return [.. page.Values.Select(b => b.Name)];
+            return [];
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return [];
+        }
+    }
+
     /// <exception cref="ArgumentException">The settings are not valid, or the two containers are the same.</exception>
     public static async Task<GrainStateMigrationReport> RunAsync(AzureStorageAccount account, string fromContainer, string toContainer, CancellationToken cancellationToken)
     {

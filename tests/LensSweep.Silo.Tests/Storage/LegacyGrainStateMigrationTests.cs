@@ -57,6 +57,13 @@ public sealed class LegacyGrainStateMigrationTests(AzuriteFixture azurite) : IAs
         Assert.Equal(("lease", Trial), parsed);
     }
 
+    [Fact]
+    public void A_blob_name_of_the_official_provider_is_not_taken_for_the_old_layout()
+    {
+        Assert.False(LegacyGrainStateMigration.IsLegacyBlobName("lease-trial/study-1/trial-3.json"));
+        Assert.True(LegacyGrainStateMigration.IsLegacyBlobName("trial/study-1/trial-3/lease"));
+    }
+
     [Theory]
     [InlineData("lease")]
     [InlineData("trial/lease")]
@@ -145,6 +152,68 @@ public sealed class LegacyGrainStateMigrationTests(AzuriteFixture azurite) : IAs
         Assert.Equal(2, exit);
         Assert.Equal("lenssweep-silo migrate-grain-state: GrainState:Kind is 'local'; the migration moves Azure Blob grain state, so it must be azureblob", error.ToString().Trim());
     }
+
+    private string[] SiloArgs(string container) =>
+    [
+        "--grain-state", "azureblob", "--GrainState:ConnectionString", azurite.ConnectionString, "--GrainState:Container", container,
+        "--silo-port", FreePort.Next().ToString(), "--gateway-port", FreePort.Next().ToString(), "--http-port", FreePort.Next().ToString(),
+        "--cluster-id", $"test-{Guid.NewGuid():N}", "--slots", "none", "--Logging:LogLevel:Default", "Warning",
+    ];
+
+    private string BlobEndpoint => $"http://127.0.0.1:{azurite.Ports.Blob}/{AzuriteCommand.Account}";
+
+    [SkippableFact]
+    public async Task A_silo_on_a_container_in_the_old_layout_fails_at_start_saying_to_migrate()
+    {
+        var container = AzuriteFixture.NewContainerName("mixed");
+        await WriteLegacyAsync(container, "lease", Trial, new LeaseRecord { Epoch = 1 });
+
+        var error = await Assert.ThrowsAsync<SiloStartupException>(() => SiloApp.CreateAsync(SiloArgs(container)));
+
+        Assert.Equal($"GrainState: Azure Blob at {BlobEndpoint}: container {container} holds grain state in the former LensSweep provider's layout "
+            + "('trial/study-1/trial-3/lease'), which the official provider cannot read: set GrainState:Container to a new container and run "
+            + $"`lenssweep-silo migrate-grain-state --from-container {container}` (infra/README.md)", Assert.Single(error.Problems));
+    }
+
+    [SkippableFact]
+    public async Task A_silo_on_an_empty_container_fails_at_start_while_the_old_default_container_holds_unmigrated_state()
+    {
+        var container = AzuriteFixture.NewContainerName("fresh");
+        await WriteLegacyAsync(LegacyGrainStateMigration.LegacyContainer, "lease", Trial, new LeaseRecord { Epoch = 1 });
+        try
+        {
+            var error = await Assert.ThrowsAsync<SiloStartupException>(() => SiloApp.CreateAsync(SiloArgs(container)));
+
+            Assert.Equal($"GrainState: Azure Blob at {BlobEndpoint}: container {container} is empty but lenssweep-state holds grain state of the former "
+                + "LensSweep provider: run `lenssweep-silo migrate-grain-state` before starting the silos, or delete lenssweep-state to start without "
+                + "those studies (infra/README.md)", Assert.Single(error.Problems));
+        }
+        finally
+        {
+            await DeleteLegacyDefaultAsync();
+        }
+    }
+
+    [SkippableFact]
+    public async Task After_the_migration_the_silo_starts_on_the_new_container_beside_the_old_one()
+    {
+        var container = AzuriteFixture.NewContainerName("migrated");
+        await WriteLegacyAsync(LegacyGrainStateMigration.LegacyContainer, "lease", Trial, new LeaseRecord { Epoch = 1 });
+        try
+        {
+            await LegacyGrainStateMigration.RunAsync(Account, LegacyGrainStateMigration.LegacyContainer, container, CancellationToken.None);
+
+            await using var app = await SiloApp.CreateAsync(SiloArgs(container));
+        }
+        finally
+        {
+            await DeleteLegacyDefaultAsync();
+        }
+    }
+
+    /// <summary>The old default container is shared by every test on this Azurite: leave none behind.</summary>
+    private Task DeleteLegacyDefaultAsync() =>
+        new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(LegacyGrainStateMigration.LegacyContainer).DeleteIfExistsAsync();
 
     public async ValueTask DisposeAsync()
     {
