@@ -7,6 +7,8 @@ if (args is ["--help"] or ["-h"])
     Console.Out.Write(SiloConfiguration.Usage());
     return 0;
 }
+if (args is [GrainStateMigrationCommand.Verb, .. var migrationArgs])
+    return await GrainStateMigrationCommand.RunAsync(migrationArgs, Console.Out, Console.Error);
 try
 {
     await using var app = await SiloApp.CreateAsync(args, silo => silo.AddLensSweepTorchTrainer());

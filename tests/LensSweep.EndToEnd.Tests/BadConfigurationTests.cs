@@ -52,11 +52,11 @@ public sealed class BadConfigurationTests
     {
         await using var scenario = new Scenario();
         await scenario.StartAzuriteAsync();
-        var port = new Uri(scenario.AzuriteConnectionString!.Split("BlobEndpoint=")[1].TrimEnd(';')).Port;
+        var port = scenario.AzuritePorts!.Blob;
         var wrongKey = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Secret.PadRight(64, 'x')));
 
         var silo = await RunToExitAsync(scenario, ["--artifacts", "azureblob", "--slots", "none"],
-            new() { ["LENSSWEEP_ARTIFACTS__CONNECTIONSTRING"] = Scenario.AzuriteConnection(port, wrongKey) });
+            new() { ["LENSSWEEP_ARTIFACTS__CONNECTIONSTRING"] = AzuriteCommand.ConnectionString(scenario.AzuritePorts, wrongKey) });
 
         AssertOneLineFailure(silo, $"lenssweep-silo: Artifacts: Azure Blob at http://127.0.0.1:{port}/{Scenario.AzuriteAccount}/lenssweep-artifacts rejected the credentials");
         Assert.DoesNotContain(wrongKey, string.Join('\n', silo.Process.Lines), StringComparison.Ordinal);

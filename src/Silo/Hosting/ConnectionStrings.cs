@@ -48,9 +48,9 @@ internal static class ConnectionStrings
     public static string DescribePostgres(NpgsqlConnectionStringBuilder postgres) => $"{postgres.Host}:{postgres.Port}/{postgres.Database}";
 
     /// <summary>Where a store lives, for the start-up log.</summary>
-    public static string DescribeStore(StoreOptions store, string? redisConnectionString) => store.Kind switch
+    public static string DescribeStore(string section, StoreOptions store, string? redisConnectionString) => store.Kind switch
     {
-        StoreOptions.AzureBlob => AzureBlobConnection.Describe(AzureBlobConnection.OpenContainer(store.ConnectionString, store.Container)),
+        StoreOptions.AzureBlob => AzureBlobConnection.Describe(AzureBlobConnection.OpenContainer(store.AzureAccount(section), store.Container)),
         StoreOptions.Redis => TryParseRedis(redisConnectionString) is { } redis ? $"redis {DescribeRedis(redis)}" : "redis",
         _ => System.IO.Path.GetFullPath(store.Path),
     };

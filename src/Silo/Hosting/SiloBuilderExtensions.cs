@@ -45,8 +45,13 @@ public static class SiloBuilderExtensions
                 silo.UseAdoNetClustering(o => { o.Invariant = PostgresInvariant; o.ConnectionString = membership.ConnectionString; });
                 silo.UseAdoNetReminderService(o => { o.Invariant = PostgresInvariant; o.ConnectionString = membership.ConnectionString; });
                 break;
+            case MembershipOptions.AzureTable:
+                var tables = AzureTableConnection.OpenService(membership.AzureAccount());
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
+                break;
             default:
-                throw new SiloStartupException([$"Membership:Kind is '{membership.Kind}'; expected localhost, redis or postgres"]);
+                throw new SiloStartupException([$"Membership:Kind is '{membership.Kind}'; expected localhost, redis, postgres or azuretable"]);
         }
         silo.Configure<ClusterOptions>(o => { o.ClusterId = options.ClusterId; o.ServiceId = options.ServiceId; });
         if (string.IsNullOrWhiteSpace(network.AdvertisedAddress))
@@ -75,7 +80,7 @@ public static class SiloBuilderExtensions
                 });
                 break;
             case StoreOptions.AzureBlob:
-                silo.AddAzureBlobGrainStorage(name, o => { o.ConnectionString = options.GrainState.ConnectionString; o.ContainerName = options.GrainState.Container; });
+                silo.Services.AddLensSweepAzureBlobGrainStorage(name, options.GrainState.AzureAccount("GrainState"), options.GrainState.Container);
                 break;
             case StoreOptions.Redis:
                 var redis = ConfigurationOptions.Parse(ConnectionStrings.RedisForGrainState(options)!);
@@ -88,7 +93,7 @@ public static class SiloBuilderExtensions
                 break;
         }
         if (options.Artifacts.Kind == StoreOptions.AzureBlob)
-            silo.Services.AddAzureBlobArtifactStore(o => { o.ConnectionString = options.Artifacts.ConnectionString; o.ContainerName = options.Artifacts.Container; });
+            silo.Services.AddAzureBlobArtifactStore(options.Artifacts.AzureAccount("Artifacts"), options.Artifacts.Container);
         else
             silo.AddLocalFolderArtifactStore(o => o.Folder = Path.GetFullPath(options.Artifacts.Path));
         return silo;

@@ -53,12 +53,20 @@ public static class SiloConfiguration
     /// <exception cref="SiloStartupException">A flag is unknown or has no value.</exception>
     public static IHostApplicationBuilder AddLensSweepSiloConfiguration(this IHostApplicationBuilder builder, string[] args)
     {
+        builder.Configuration.AddLensSweepSiloSources(args);
+        return builder;
+    }
+
+    /// <summary>The LENSSWEEP_ environment variables and the command line, after rejecting unknown flags.</summary>
+    /// <exception cref="SiloStartupException">A flag is unknown or has no value.</exception>
+    public static IConfigurationBuilder AddLensSweepSiloSources(this IConfigurationBuilder configuration, string[] args)
+    {
         var problems = FlagProblems(args);
         if (problems.Count > 0)
             throw new SiloStartupException(problems);
-        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.Configuration.AddCommandLine(args, Flags.ToDictionary(f => f.Key, f => f.Value));
-        return builder;
+        configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configuration.AddCommandLine(args, Flags.ToDictionary(f => f.Key, f => f.Value));
+        return configuration;
     }
 
     /// <summary>Binds and validates the options; every problem at once, one line each.</summary>
@@ -90,6 +98,7 @@ public static class SiloConfiguration
 
     public static string Usage() =>
         "usage: lenssweep-silo [--flag value]...\n" +
+        $"       lenssweep-silo {GrainStateMigrationCommand.Verb} [--from-container NAME] [--flag value]...   (grain state of the old Azure Blob provider, see infra/README.md)\n" +
         string.Concat(Flags.Select(f => $"  {f.Key,-20} {f.Value}\n")) +
         "  --Section:Key value  any other option: " + string.Join(", ", OptionKeys) + "\n" +
         $"environment: {EnvironmentPrefix}<SECTION>__<KEY>, e.g. {EnvironmentPrefix}MEMBERSHIP__CONNECTIONSTRING (connection strings belong here, not in flags)\n";

@@ -20,7 +20,7 @@ public sealed class SiloHostOptions
 
     public MembershipOptions Membership { get; set; } = new();
 
-    public StoreOptions GrainState { get; set; } = new() { Container = "lenssweep-state", Path = "data/state" };
+    public StoreOptions GrainState { get; set; } = new() { Container = Storage.AzureBlobGrainState.DefaultContainer, Path = "data/state" };
 
     public StoreOptions Artifacts { get; set; } = new() { Container = "lenssweep-artifacts", Path = "data/artifacts" };
 
@@ -46,12 +46,19 @@ public sealed class MembershipOptions
     public const string Localhost = "localhost";
     public const string Redis = "redis";
     public const string Postgres = "postgres";
+    public const string AzureTable = "azuretable";
 
-    /// <summary>localhost (one machine, in-memory reminders) | redis | postgres.</summary>
+    /// <summary>localhost (one machine, in-memory reminders) | redis | postgres | azuretable.</summary>
     public string Kind { get; set; } = Localhost;
 
-    /// <summary>Redis ("host:6379,password=…") or PostgreSQL ("Host=…;Database=…") connection string. A secret.</summary>
+    /// <summary>Redis ("host:6379,password=…"), PostgreSQL ("Host=…;Database=…") or Azure Storage connection string. A secret.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>azuretable, instead of a connection string: https://ACCOUNT.table.core.windows.net, signed in with the pod's Azure identity.</summary>
+    public string? ServiceUri { get; set; }
+
+    /// <summary>The Azure account for azuretable membership and reminders.</summary>
+    public Storage.AzureStorageAccount AzureAccount() => new(ConnectionString, ServiceUri, "Membership");
 
     /// <summary>localhost only: the first silo's "127.0.0.1:11111", for a second silo on the same machine.</summary>
     public string? PrimarySiloEndpoint { get; set; }
@@ -60,6 +67,9 @@ public sealed class MembershipOptions
 /// <summary>Where a store keeps its data: grain state (local | azureblob | redis) or artifacts (local | azureblob).</summary>
 public sealed class StoreOptions
 {
+    /// <summary>The Azure account these settings name, for the store under <paramref name="section"/> ("GrainState", "Artifacts").</summary>
+    public Storage.AzureStorageAccount AzureAccount(string section) => new(ConnectionString, ServiceUri, section);
+
     public const string Local = "local";
     public const string AzureBlob = "azureblob";
     public const string Redis = "redis";
@@ -71,6 +81,9 @@ public sealed class StoreOptions
 
     /// <summary>azureblob: an Azure Storage connection string; redis: a Redis connection string (default: the membership one). A secret.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>azureblob, instead of a connection string: https://ACCOUNT.blob.core.windows.net, signed in with the pod's Azure identity.</summary>
+    public string? ServiceUri { get; set; }
 
     /// <summary>azureblob: the blob container.</summary>
     public string Container { get; set; } = "lenssweep";

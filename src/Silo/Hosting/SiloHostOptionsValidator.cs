@@ -60,8 +60,12 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
                 else if (ConnectionStrings.TryParsePostgres(membership.ConnectionString) is null)
                     problems.Add("Membership:ConnectionString is not a valid PostgreSQL connection string (expected Host=…;Database=…)");
                 break;
+            case MembershipOptions.AzureTable:
+                if (AzureTableConnection.Problem(membership.AzureAccount()) is { } tableProblem)
+                    problems.Add(tableProblem);
+                break;
             default:
-                problems.Add($"Membership:Kind is '{membership.Kind}'; expected {MembershipOptions.Localhost}, {MembershipOptions.Redis} or {MembershipOptions.Postgres}");
+                problems.Add($"Membership:Kind is '{membership.Kind}'; expected {MembershipOptions.Localhost}, {MembershipOptions.Redis}, {MembershipOptions.Postgres} or {MembershipOptions.AzureTable}");
                 break;
         }
     }
@@ -79,10 +83,8 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
                 problems.Add($"{section}:Path is empty; a local store needs a folder");
                 break;
             case StoreOptions.AzureBlob:
-                if (string.IsNullOrWhiteSpace(store.ConnectionString))
-                    problems.Add($"{section}:ConnectionString is required when {section}:Kind is azureblob");
-                else if (!AzureBlobConnection.IsValid(store.ConnectionString))
-                    problems.Add($"{section}:ConnectionString is not a valid Azure Storage connection string");
+                if (AzureBlobConnection.Problem(store.AzureAccount(section)) is { } accountProblem)
+                    problems.Add(accountProblem);
                 if (AzureBlobConnection.ContainerNameProblem(store.Container) is { } containerProblem)
                     problems.Add($"{section}:Container: {containerProblem}");
                 break;

@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Identity;
 using LensSweep.Silo.Storage;
 using Npgsql;
 using StackExchange.Redis;
@@ -28,14 +29,17 @@ public static class SiloPreflight
             case MembershipOptions.Postgres:
                 checks.Add(CheckPostgresAsync("Membership", options.Membership.ConnectionString!, cancellationToken));
                 break;
+            case MembershipOptions.AzureTable:
+                checks.Add(CheckTablesAsync("Membership", options.Membership.AzureAccount(), cancellationToken));
+                break;
         }
         var stateRedis = ConnectionStrings.RedisForGrainState(options);
         if (options.GrainState.Kind == StoreOptions.Redis && !(options.Membership.Kind == MembershipOptions.Redis && stateRedis == options.Membership.ConnectionString))
             checks.Add(CheckRedisAsync("GrainState", stateRedis!));
         if (options.GrainState.Kind == StoreOptions.AzureBlob)
-            checks.Add(CheckBlobAsync("GrainState", options.GrainState, cancellationToken));
+            checks.Add(CheckGrainStateBlobAsync(options.GrainState, cancellationToken));
         if (options.Artifacts.Kind == StoreOptions.AzureBlob)
-            checks.Add(CheckBlobAsync("Artifacts", options.Artifacts, cancellationToken));
+            checks.Add(CheckBlobAsync("Artifacts", options.Artifacts.AzureAccount("Artifacts"), options.Artifacts.Container, cancellationToken));
         var problems = (await Task.WhenAll(checks).ConfigureAwait(false)).OfType<string>().ToList();
         if (problems.Count > 0)
             throw new SiloStartupException(problems);
@@ -46,6 +50,8 @@ public static class SiloPreflight
     {
         MembershipOptions.Redis => ConnectionStrings.TryParseRedis(options.Membership.ConnectionString) is { } r ? ConnectionStrings.DescribeRedis(r) : "",
         MembershipOptions.Postgres => ConnectionStrings.TryParsePostgres(options.Membership.ConnectionString) is { } p ? ConnectionStrings.DescribePostgres(p) : "",
+        MembershipOptions.AzureTable => AzureTableConnection.Problem(options.Membership.AzureAccount()) is null
+            ? AzureTableConnection.Describe(AzureTableConnection.OpenService(options.Membership.AzureAccount())) : "",
         _ => "",
     };
 
@@ -105,28 +111,77 @@ public static class SiloPreflight
         }
     }
 
-    private static async Task<string?> CheckBlobAsync(string section, StoreOptions store, CancellationToken cancellationToken)
+    private static async Task<string?> CheckBlobAsync(string section, AzureStorageAccount account, string containerName, CancellationToken cancellationToken)
     {
-        var container = AzureBlobConnection.OpenContainer(store.ConnectionString, store.Container, $"{section}:ConnectionString");
+        var container = AzureBlobConnection.OpenContainer(account, containerName);
         var where = AzureBlobConnection.Describe(container);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        timeout.CancelAfter(AzureTimeout);
         try
         {
             await container.CreateIfNotExistsAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
             return null;
         }
-        catch (RequestFailedException e) when (e.Status is 401 or 403)
+        catch (Exception e) when (AzureProblem(e) is { } problem)
         {
-            return $"{section}: Azure Blob at {where} rejected the credentials ({e.ErrorCode})";
-        }
-        catch (RequestFailedException e)
-        {
-            return $"{section}: Azure Blob at {where} refused to create or open the container ({e.Status} {e.ErrorCode})";
-        }
-        catch (Exception e) when (e is OperationCanceledException or AggregateException or HttpRequestException)
-        {
-            return $"{section}: Azure Blob at {where} is unreachable";
+            return $"{section}: Azure Blob at {where} {problem("create or open the container")}";
         }
     }
+
+    /// <summary>The grain state container is reachable, and no state of the former provider is left behind unmigrated.</summary>
+    private static async Task<string?> CheckGrainStateBlobAsync(StoreOptions store, CancellationToken cancellationToken)
+    {
+        var account = store.AzureAccount("GrainState");
+        if (await CheckBlobAsync("GrainState", account, store.Container, cancellationToken).ConfigureAwait(false) is { } unreachable)
+            return unreachable;
+        var service = AzureBlobConnection.OpenService(account);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AzureTimeout);
+        try
+        {
+            return await LegacyGrainStateMigration.UnmigratedStateProblemAsync(service, store.Container, timeout.Token).ConfigureAwait(false) is { } problem
+                ? $"GrainState: Azure Blob at {AzureStorageAccount.Describe(service.Uri)}: {problem}"
+                : null;
+        }
+        catch (Exception e) when (AzureProblem(e) is { } azureProblem)
+        {
+            return $"GrainState: Azure Blob at {AzureStorageAccount.Describe(service.Uri)} {azureProblem("list the grain state containers")}";
+        }
+    }
+
+    /// <summary>Creates (or finds) the membership and reminder tables, as the providers will at start.</summary>
+    private static async Task<string?> CheckTablesAsync(string section, AzureStorageAccount account, CancellationToken cancellationToken)
+    {
+        var tables = AzureTableConnection.OpenService(account);
+        var where = AzureTableConnection.Describe(tables);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AzureTimeout);
+        try
+        {
+            foreach (var table in AzureTableConnection.OrleansTables)
+                await tables.CreateTableIfNotExistsAsync(table, timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (AzureProblem(e) is { } problem)
+        {
+            return $"{section}: Azure Table at {where} {problem($"create or open the tables {string.Join(" and ", AzureTableConnection.OrleansTables)}")}";
+        }
+    }
+
+    private static readonly TimeSpan AzureTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>What an Azure call's failure says to an operator, completed with what was attempted; null for a failure that is not Azure's.</summary>
+    private static Func<string, string>? AzureProblem(Exception e) => e switch
+    {
+        CredentialUnavailableException => _ => "could not be signed in to: no Azure identity is available to DefaultAzureCredential "
+            + "(set up workload identity or a managed identity, or give a connection string instead of a service URI)",
+        AuthenticationFailedException => _ => $"could not be signed in to: the Azure identity was refused ({FirstLine(e.Message)})",
+        RequestFailedException { Status: 401 or 403 } r => _ => $"rejected the credentials ({r.ErrorCode})",
+        RequestFailedException { Status: 0 } => _ => "is unreachable",
+        RequestFailedException r => attempt => $"refused to {attempt} ({r.Status} {r.ErrorCode})",
+        OperationCanceledException or AggregateException or HttpRequestException => _ => "is unreachable",
+        _ => null,
+    };
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

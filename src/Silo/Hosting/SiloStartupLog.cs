@@ -16,8 +16,8 @@ internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, 
             o.ClusterId,
             o.ServiceId,
             $"{o.Membership.Kind} {SiloPreflight.DescribeMembership(o)}".Trim(),
-            $"{o.GrainState.Kind} {ConnectionStrings.DescribeStore(o.GrainState, ConnectionStrings.RedisForGrainState(o))}",
-            $"{o.Artifacts.Kind} {ConnectionStrings.DescribeStore(o.Artifacts, null)}",
+            $"{o.GrainState.Kind} {ConnectionStrings.DescribeStore("GrainState", o.GrainState, ConnectionStrings.RedisForGrainState(o))}",
+            $"{o.Artifacts.Kind} {ConnectionStrings.DescribeStore("Artifacts", o.Artifacts, null)}",
             devices.Slots.ToString(),
             $"{o.Http.BindAddress}:{o.Http.Port}");
         if (devices.Note is { } note)

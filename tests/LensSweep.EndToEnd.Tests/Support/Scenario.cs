@@ -12,9 +12,7 @@ namespace LensSweep.EndToEnd.Tests.Support;
 /// </summary>
 internal sealed partial class Scenario : IAsyncDisposable
 {
-    // Azurite's fixed, publicly documented development account; not a secret.
-    public const string AzuriteAccount = "devstoreaccount1";
-    public const string AzuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public const string AzuriteAccount = AzuriteCommand.Account;
 
     /// <summary>How often a study re-checks its leases: short, so a dead silo's trials resume within seconds of its death being declared.</summary>
     private const string ReconcilePeriod = "00:00:05";
@@ -24,7 +22,7 @@ internal sealed partial class Scenario : IAsyncDisposable
     private int _cliRuns;
     private PostgresServer? _postgres;
 
-    /// <summary>What silos use for membership and reminders: whichever of Redis and PostgreSQL was started last.</summary>
+    /// <summary>What silos use for membership and reminders: whichever of Redis, PostgreSQL and Azure Table was chosen last.</summary>
     private (string Kind, string ConnectionString)? _membership;
 
     public Scenario()
@@ -39,6 +37,8 @@ internal sealed partial class Scenario : IAsyncDisposable
     public string? PostgresConnectionString { get; private set; }
 
     public string? AzuriteConnectionString { get; private set; }
+
+    public AzuritePorts? AzuritePorts { get; private set; }
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
 
@@ -73,23 +73,29 @@ internal sealed partial class Scenario : IAsyncDisposable
         _membership = ("postgres", PostgresConnectionString);
     }
 
-    /// <summary>Starts Azurite's blob service (installed into .tools/azurite by `bash scripts/setup.sh --tests`).</summary>
+    /// <summary>
+    /// Starts Azurite's blob and table services (installed into .tools/azurite by `bash scripts/setup.sh --tests`).
+    /// Where it is not installed, a [SkippableFact] skips with the reason (a plain [Fact] fails with it).
+    /// </summary>
     public async Task StartAzuriteAsync()
     {
-        var azurite = Path.Combine(RepoRoot.Path, ".tools", "azurite", "node_modules", ".bin", "azurite-blob");
-        if (!File.Exists(azurite))
-            throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `bash scripts/setup.sh --tests` in {RepoRoot.Path}");
-        var port = FreePort.Next();
+        var notInstalled = AzuriteCommand.NotInstalled();
+        Skip.If(notInstalled is not null, notInstalled);
+        var ports = LensSweep.Silo.Tests.Support.AzuritePorts.Free();
         var data = Directory.CreateDirectory(Path.Combine(Folder, "azurite")).FullName;
-        var process = Track(ChildProcess.Start("azurite", azurite,
-            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--location", data, "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"], Folder));
-        if (!await FreePort.WaitUntilOpenAsync(port, TimeSpan.FromSeconds(30), () => !process.HasExited))
-            throw new InvalidOperationException($"Azurite did not open port {port}\n{process.Tail()}");
-        AzuriteConnectionString = AzuriteConnection(port, AzuriteKey);
+        var process = Track(ChildProcess.Start("azurite", AzuriteCommand.Executable, AzuriteCommand.Arguments(ports, data), Folder));
+        foreach (var port in new[] { ports.Blob, ports.Table })
+        {
+            if (!await FreePort.WaitUntilOpenAsync(port, TimeSpan.FromSeconds(30), () => !process.HasExited))
+                throw new InvalidOperationException($"Azurite did not open port {port}\n{process.Tail()}");
+        }
+        AzuritePorts = ports;
+        AzuriteConnectionString = AzuriteCommand.ConnectionString(ports);
     }
 
-    public static string AzuriteConnection(int port, string key) =>
-        $"DefaultEndpointsProtocol=http;AccountName={AzuriteAccount};AccountKey={key};BlobEndpoint=http://127.0.0.1:{port}/{AzuriteAccount};";
+    /// <summary>Membership and reminders on Azurite's table service (start Azurite first).</summary>
+    public void UseAzureTableMembership() =>
+        _membership = ("azuretable", AzuriteConnectionString ?? throw new InvalidOperationException("start Azurite first"));
 
     /// <summary>
     /// Starts a silo of the Redis (or PostgreSQL) + Azure Blob cluster with one CPU device slot and waits until it is ready (/readyz).

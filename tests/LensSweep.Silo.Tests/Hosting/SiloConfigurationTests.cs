@@ -56,13 +56,14 @@ public sealed class SiloConfigurationTests
     }
 
     [Theory]
-    [InlineData("Membership:Kind", "zookeeper", "Membership:Kind is 'zookeeper'; expected localhost, redis or postgres")]
+    [InlineData("Membership:Kind", "zookeeper", "Membership:Kind is 'zookeeper'; expected localhost, redis, postgres or azuretable")]
     [InlineData("Membership:Kind", "redis", "Membership:ConnectionString is required when Membership:Kind is redis")]
     [InlineData("Membership:Kind", "postgres", "Membership:ConnectionString is required when Membership:Kind is postgres")]
     [InlineData("Membership:PrimarySiloEndpoint", "silo-one", "Membership:PrimarySiloEndpoint 'silo-one' is not an address:port")]
     [InlineData("GrainState:Kind", "s3", "GrainState:Kind is 's3'; expected local or azureblob or redis")]
     [InlineData("Artifacts:Kind", "redis", "Artifacts:Kind is 'redis'; expected local or azureblob")]
-    [InlineData("GrainState:Kind", "azureblob", "GrainState:ConnectionString is required when GrainState:Kind is azureblob")]
+    [InlineData("GrainState:Kind", "azureblob", "GrainState:ConnectionString or GrainState:ServiceUri is required")]
+    [InlineData("Membership:Kind", "azuretable", "Membership:ConnectionString or Membership:ServiceUri is required")]
     [InlineData("GrainState:Kind", "redis", "GrainState:ConnectionString is required when GrainState:Kind is redis and membership is not Redis")]
     [InlineData("Devices:Slots", "gpu:0", "Devices:Slots 'gpu:0' has 'gpu:0'; each slot is cuda:N or cpu:N")]
     [InlineData("Devices:Slots", "cuda:0,cuda:0", "Devices:Slots 'cuda:0,cuda:0' lists cuda:0 twice")]
@@ -101,6 +102,39 @@ public sealed class SiloConfigurationTests
 
         Assert.Equal($"{section}:ConnectionString is not a valid Azure Storage connection string", problem);
         Assert.DoesNotContain("hunter2", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GrainState", "blob")]
+    [InlineData("Membership", "table")]
+    public void A_service_uri_signed_in_with_the_azure_identity_is_accepted_without_a_connection_string(string section, string service)
+    {
+        var kind = section == "Membership" ? ("Membership:Kind", "azuretable") : ("GrainState:Kind", "azureblob");
+
+        var options = Read(kind, ($"{section}:ServiceUri", $"https://lenssweep.{service}.core.windows.net"));
+
+        var account = section == "Membership" ? options.Membership.AzureAccount() : options.GrainState.AzureAccount(section);
+        Assert.True(account.UsesCredential);
+    }
+
+    [Fact]
+    public void A_connection_string_and_a_service_uri_together_are_refused()
+    {
+        var problem = Assert.Single(Problems(("Membership:Kind", "azuretable"), ("Membership:ConnectionString", AzuriteStyle),
+            ("Membership:ServiceUri", "https://lenssweep.table.core.windows.net")));
+
+        Assert.StartsWith("Membership:ConnectionString and Membership:ServiceUri are both set; give one", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://lenssweep.blob.core.windows.net")]
+    [InlineData("https://lenssweep.blob.core.windows.net/?sv=2024&sig=secret")]
+    [InlineData("lenssweep.blob.core.windows.net")]
+    public void A_service_uri_that_is_not_plain_https_is_refused(string uri)
+    {
+        var problem = Assert.Single(Problems(("Artifacts:Kind", "azureblob"), ("Artifacts:ServiceUri", uri)));
+
+        Assert.StartsWith($"Artifacts:ServiceUri '{uri}' is not an https URI without a query", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class SiloProcessTests
 
         Assert.Equal(2, silo.ExitCode);
         Assert.Equal(
-            ["lenssweep-silo: Membership:Kind is 'zookeeper'; expected localhost, redis or postgres",
+            ["lenssweep-silo: Membership:Kind is 'zookeeper'; expected localhost, redis, postgres or azuretable",
              "lenssweep-silo: Devices:Slots 'gpu:0' has 'gpu:0'; each slot is cuda:N or cpu:N with N a device index (0, 1, …)"],
             lines);
         Assert.Equal("", await stdout);

@@ -18,6 +18,17 @@ public sealed class ComposeManifestTests
 
     private static Dictionary<string, string> Environment(string service) => Services.MapAt(service, "environment").Pairs();
 
+    /// <summary>docker-compose.azuretable.yml, which compose merges over the base key by key.</summary>
+    private static readonly YamlMappingNode AzureTableOverride = Yaml.Load(Path.Combine(RepoRoot.Path, "infra", "docker-compose.azuretable.yml"));
+
+    private static Dictionary<string, string> EnvironmentWithAzureTable(string service)
+    {
+        var environment = Environment(service);
+        foreach (var (key, value) in AzureTableOverride.MapAt("services", service, "environment").Pairs())
+            environment[key] = value;
+        return environment;
+    }
+
     [Fact]
     public void The_cluster_has_redis_azurite_two_silos_and_the_console()
     {
@@ -140,6 +151,18 @@ public sealed class ComposeManifestTests
     }
 
     [Fact]
+    public void Under_the_azure_table_override_each_silo_is_valid_with_membership_on_the_azurite_account_of_its_grain_state()
+    {
+        foreach (var silo in SiloNames)
+        {
+            var options = SiloSettings.FromEnvironment(EnvironmentWithAzureTable(silo));
+
+            Assert.Equal(MembershipOptions.AzureTable, options.Membership.Kind);
+            Assert.Equal(options.GrainState.ConnectionString, options.Membership.ConnectionString);
+        }
+    }
+
+    [Fact]
     public void The_console_presents_the_certificate_the_silos_trust()
     {
         var console = SiloSettings.FromEnvironment(Environment("console")).Tls;
@@ -176,5 +199,28 @@ public sealed class ComposeManifestTests
         public string Path { get; } = Directory.CreateTempSubdirectory("lenssweep-devcerts-").FullName;
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+
+    [Fact]
+    public void The_override_changes_only_silos_of_the_base_file()
+    {
+        var overridden = AzureTableOverride.MapAt("services").Children.Keys.Select(k => ((YamlScalarNode)k).Value!);
+
+        Assert.Equal(SiloNames.Order(), overridden.Order());
+    }
+
+    [Fact]
+    public void Azurite_serves_blob_and_table_on_the_ports_the_connection_strings_name()
+    {
+        var command = Services.SeqAt("azurite", "command").Select(a => ((YamlScalarNode)a).Value!).ToList();
+        var connection = Environment(SiloNames.First())["LENSSWEEP_GRAINSTATE__CONNECTIONSTRING"];
+
+        Assert.Equal("azurite", command[0]);
+        foreach (var (service, port) in new[] { ("blob", "10000"), ("table", "10002") })
+        {
+            Assert.Equal(port, command[command.IndexOf($"--{service}Port") + 1]);
+            Assert.Equal("0.0.0.0", command[command.IndexOf($"--{service}Host") + 1]);
+            Assert.Contains($"http://azurite:{port}/devstoreaccount1", connection, StringComparison.Ordinal);
+        }
     }
 }

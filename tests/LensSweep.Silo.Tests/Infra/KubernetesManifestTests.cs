@@ -29,38 +29,10 @@ public sealed class KubernetesManifestTests
 
     private static Dictionary<string, string> PodLabels(string deployment) => Deployment(deployment).MapAt("spec", "template", "metadata", "labels").Pairs();
 
-    private static Dictionary<string, string> SecretValues(string secretName) =>
-        Assert.Single(Resources, r => r.Text("kind") == "Secret" && r.Text("metadata", "name") == secretName).MapAt("stringData").Pairs();
+    private static Dictionary<string, string> SecretValues(string secretName) => KubernetesPods.SecretValues(Resources, secretName);
 
-    /// <summary>The environment a silo pod starts with: the ConfigMaps it imports, then its own env, secrets and pod fields filled in.</summary>
-    private static Dictionary<string, string> PodEnvironment(string deployment)
-    {
-        var environment = new Dictionary<string, string>();
-        var container = Container(deployment);
-        foreach (var source in container.SeqAt("envFrom"))
-        {
-            var name = source.Text("configMapRef", "name");
-            var configMap = Assert.Single(Resources, r => r.Text("kind") == "ConfigMap" && r.Text("metadata", "name") == name);
-            foreach (var (key, value) in configMap.MapAt("data").Pairs())
-                environment[key] = value;
-        }
-        foreach (var variable in container.SeqAt("env"))
-        {
-            var name = variable.Text("name");
-            if (variable.Get("value") is YamlScalarNode literal)
-                environment[name] = literal.Value ?? "";
-            else if (variable.Get("valueFrom")?.Get("secretKeyRef") is { } secretRef)
-                environment[name] = SecretValues(secretRef.Text("name"))[secretRef.Text("key")];
-            else
-                environment[name] = variable.Text("valueFrom", "fieldRef", "fieldPath") switch
-                {
-                    "status.podIP" => "10.1.2.3",
-                    "metadata.name" => "lenssweep-silo-gpu-7d9f8-x2k4q",
-                    var other => throw new Xunit.Sdk.XunitException($"{name} reads pod field {other}, which this test does not know"),
-                };
-        }
-        return environment;
-    }
+    /// <summary>The environment a silo pod starts with (see <see cref="KubernetesPods.Environment"/>).</summary>
+    private static Dictionary<string, string> PodEnvironment(string deployment) => KubernetesPods.Environment(Resources, deployment);
 
     private static SiloHostOptions SiloOptions(string deployment) => SiloSettings.FromEnvironment(PodEnvironment(deployment));
 

@@ -4,50 +4,69 @@ using System.Text;
 namespace LensSweep.Silo.Tests.Support;
 
 /// <summary>
-/// A real Azurite blob service on 127.0.0.1 and a free port, with its data in a temporary folder; killed on dispose.
-/// Installed by `bash scripts/setup.sh --tests` into .tools/azurite of the repository.
+/// A real Azurite (blob and table) on 127.0.0.1 and free ports, with its data in a temporary folder; killed on dispose.
+/// Where Azurite cannot start, the tests that need it skip with the reason (they are [SkippableFact]s and read
+/// <see cref="ConnectionString"/>, which skips them).
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    // Azurite's fixed, publicly documented development account; not a secret.
-    private const string DevAccount = "devstoreaccount1";
-    private const string DevKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     private Process? _process;
     private readonly StringBuilder _output = new();
     private string? _dataDir;
+    private string? _connectionString;
 
-    public string ConnectionString { get; private set; } = "";
+    /// <summary>Why Azurite is not running, or null when it is.</summary>
+    public string? Unavailable { get; private set; }
 
-    public int Port { get; private set; }
+    /// <summary>The connection string to blob and table; skips the calling test where Azurite could not start.</summary>
+    public string ConnectionString
+    {
+        get
+        {
+            Skip.If(Unavailable is not null, Unavailable);
+            return _connectionString!;
+        }
+    }
+
+    public AzuritePorts Ports { get; private set; } = AzuritePorts.Free();
 
     public async Task InitializeAsync()
     {
-        var azurite = Path.Combine(RepoRoot.Path, ".tools", "azurite", "node_modules", ".bin", "azurite-blob");
-        if (!File.Exists(azurite))
-            throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `bash scripts/setup.sh --tests` in {RepoRoot.Path}");
-        Port = FreePort.Next();
+        if (AzuriteCommand.NotInstalled() is { } notInstalled)
+        {
+            Unavailable = notInstalled;
+            return;
+        }
         _dataDir = Directory.CreateTempSubdirectory("lenssweep-azurite-").FullName;
-        var start = new ProcessStartInfo(azurite)
+        var start = new ProcessStartInfo(AzuriteCommand.Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", _dataDir, "--skipApiVersionCheck", "--loose", "--silent" })
+        foreach (var arg in AzuriteCommand.Arguments(Ports, _dataDir))
             start.ArgumentList.Add(arg);
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {azurite}");
+        _process = Process.Start(start);
+        if (_process is null)
+        {
+            Unavailable = $"could not start {AzuriteCommand.Executable}";
+            return;
+        }
         _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        if (!await FreePort.WaitUntilOpenAsync(Port, TimeSpan.FromSeconds(30), () => !_process.HasExited))
+        foreach (var port in new[] { Ports.Blob, Ports.Table })
         {
-            string output;
-            lock (_output) output = _output.ToString();
-            throw new InvalidOperationException($"Azurite did not open port {Port} within 30 s (exited: {_process.HasExited}). Output:\n{output}");
+            if (!await FreePort.WaitUntilOpenAsync(port, TimeSpan.FromSeconds(30), () => !_process.HasExited))
+            {
+                string output;
+                lock (_output) output = _output.ToString();
+                Unavailable = $"Azurite did not open port {port} within 30 s (exited: {_process.HasExited}). Output:\n{output}";
+                return;
+            }
         }
-        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};BlobEndpoint=http://127.0.0.1:{Port}/{DevAccount};";
+        _connectionString = AzuriteCommand.ConnectionString(Ports);
     }
 
     public Task DisposeAsync()
