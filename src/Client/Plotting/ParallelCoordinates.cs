@@ -21,6 +21,9 @@ public static class ParallelCoordinates
     private const int Height = 540;
     private const int NumericTicks = 5;
 
+    /// <summary>An axis with at most this many tried values labels each of them.</summary>
+    private const int FewValues = 6;
+
     public static Figure Draw(StudyResults results)
     {
         ArgumentNullException.ThrowIfNull(results);
@@ -82,19 +85,21 @@ public static class ParallelCoordinates
     }
 
     /// <summary>Where a value sits on its vertical axis: 0 at the bottom, 1 at the top; one value alone sits in the middle.</summary>
-    private sealed record AxisPlacement(StudyAxis Axis, double Low, double High)
+    /// <param name="Tried">The distinct values the trials tried, placed, ascending.</param>
+    private sealed record AxisPlacement(StudyAxis Axis, double Low, double High, IReadOnlyList<double> Tried)
     {
         public static AxisPlacement Of(StudyAxis axis, IReadOnlyList<double> codes)
         {
-            var placed = codes.Select(c => Place(axis, c)).ToList();
+            var placed = codes.Select(c => Place(axis, c)).Distinct().Order().ToList();
             return axis.Kind == AxisKind.Categorical
-                ? new AxisPlacement(axis, 0, axis.Choices.Count - 1)
-                : new AxisPlacement(axis, placed.Min(), placed.Max());
+                ? new AxisPlacement(axis, 0, axis.Choices.Count - 1, placed)
+                : new AxisPlacement(axis, placed[0], placed[^1], placed);
         }
 
         public double Position(double code) => High > Low ? (Place(Axis, code) - Low) / (High - Low) : 0.5;
 
-        /// <summary>Labels along the axis: every choice, the decades of a log axis (and its ends), or evenly spaced numbers.</summary>
+        /// <summary>Labels along the axis: every choice; a few tried values each; otherwise the ends of the axis with the
+        /// decades between (log) or evenly spaced numbers between.</summary>
         public IEnumerable<(double Position, string Label)> Ticks()
         {
             if (Axis.Kind == AxisKind.Categorical)
@@ -107,11 +112,18 @@ public static class ParallelCoordinates
                 return [(0.5, Number(Axis.IsLog ? Math.Pow(10, Low) : Low))];
             }
 
+            if (Tried.Count <= FewValues)
+            {
+                return Tried.Select(v => (Position(Axis.IsLog ? Math.Pow(10, v) : v), Number(Axis.IsLog ? Math.Pow(10, v) : v)));
+            }
+
             if (Axis.IsLog)
             {
+                // Decades too close to an end would print over the end's label.
                 var decades = Enumerable.Range((int)Math.Ceiling(Low), Math.Max(0, (int)Math.Floor(High) - (int)Math.Ceiling(Low) + 1))
-                    .Select(e => ((e - Low) / (High - Low), AxisScale.DecadeLabel(e)));
-                return decades.Count() >= 2 ? decades : [(0.0, Number(Math.Pow(10, Low))), (1.0, Number(Math.Pow(10, High)))];
+                    .Select(e => (Position: (e - Low) / (High - Low), Label: AxisScale.DecadeLabel(e)))
+                    .Where(d => d.Position is > 0.06 and < 0.94);
+                return decades.Prepend((0.0, Number(Math.Pow(10, Low)))).Append((1.0, Number(Math.Pow(10, High))));
             }
 
             var values = Enumerable.Range(0, NumericTicks).Select(k => Low + ((High - Low) * k / (NumericTicks - 1)));
