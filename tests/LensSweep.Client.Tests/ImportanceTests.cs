@@ -97,7 +97,7 @@ public sealed class ImportanceTests : IDisposable
     {
         var svg = PlotFile.ToSvg(ParallelCoordinates.Draw(WithChoices()));
 
-        foreach (var label in new[] { "mask_ratio", "embed_dim", "learning_rate (log)", "objective", "val_auc (colour)", "ijepa", "mae", "6 trials at rung 0" })
+        foreach (var label in new[] { "mask_ratio", "embed_dim", "learning_rate (log)", "objective", "val_auc (colour)", "ijepa", "mae", "6 trials at rung 0 (1 epoch)" })
         {
             Assert.Contains(label, svg);
         }
@@ -141,7 +141,7 @@ public sealed class ImportanceTests : IDisposable
 
         Assert.True(code == ExitCodes.Success, $"exit {code}\n{stdout}\n{stderr}");
         var table = stdout[stdout.IndexOf(ImportanceTable.Heading, StringComparison.Ordinal)..];
-        Assert.Contains("rung 0, 12 trials", table);
+        Assert.Contains("rung 0 (1 epoch), 12 trials", table);
         Assert.True(table.IndexOf("mask_ratio", StringComparison.Ordinal) < table.IndexOf("embed_dim", StringComparison.Ordinal), table);
         Assert.True(table.IndexOf("embed_dim", StringComparison.Ordinal) < table.IndexOf("learning_rate", StringComparison.Ordinal), table);
         Assert.True(Colours(Path.Combine(output, "parallel.png")) > 20, "the plot looks blank");

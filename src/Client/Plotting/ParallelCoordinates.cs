@@ -38,7 +38,7 @@ public static class ParallelCoordinates
                 .ToList()
             : [];
         var width = Math.Max(MinWidth, AxisSpacing * (axes.Count + 1));
-        plot.Title(lines.Count == 0 ? Title : string.Create(CultureInfo.InvariantCulture, $"{Title}: {lines.Count} trials at rung {rung}"));
+        plot.Title(lines.Count == 0 ? Title : string.Create(CultureInfo.InvariantCulture, $"{Title}: {lines.Count} trials at {StudyImportance.RungName(results, rung!.Value)}"));
         if (lines.Count == 0)
         {
             plot.Add.Annotation("no finished rungs yet");

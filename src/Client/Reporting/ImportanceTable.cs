@@ -27,7 +27,7 @@ public static class ImportanceTable
 
         var table = new Table()
             .Border(TableBorder.Rounded)
-            .Title(string.Create(CultureInfo.InvariantCulture, $"[bold]{Heading}[/] for {metric} · rung {estimate.Rung}, {estimate.ScoredTrials} trials"))
+            .Title(string.Create(CultureInfo.InvariantCulture, $"[bold]{Heading}[/] for {metric} · {StudyImportance.RungName(results, estimate.Rung!.Value)}, {estimate.ScoredTrials} trials"))
             .Caption(Caption(importance));
         table.AddColumn("hyperparameter");
         table.AddColumn(new TableColumn("share of variance").RightAligned());

@@ -26,6 +26,13 @@ public sealed record StudyImportance(IReadOnlyList<StudyAxis> Axes, ImportanceEs
     public static int? ScoringRung(StudyResults results) =>
         HyperparameterImportance.ScoringRung(results.Trials.Select(Scores));
 
+    /// <summary>How to name a rung for people: "rung 0 (2 epochs)", the epochs its trials had trained when scored there.</summary>
+    public static string RungName(StudyResults results, int rung)
+    {
+        var epochs = results.Trials.SelectMany(t => t.Rungs).Where(r => r.Rung == rung).Select(r => r.Epochs).DefaultIfEmpty().Max();
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"rung {rung} ({epochs} {(epochs == 1 ? "epoch" : "epochs")})");
+    }
+
     /// <summary>A trial's score at <paramref name="rung"/>; null when it has none there.</summary>
     public static double? ScoreAt(TrialTrajectory trial, int rung) => HyperparameterImportance.ScoreAt(Scores(trial), rung);
 

@@ -11,6 +11,7 @@ public sealed class StudySpecLoaderTests
     [Theory]
     [InlineData("examples/quick.json", 4)]
     [InlineData("examples/scaling.json", 60)]
+    [InlineData("examples/importance.json", 24)]
     public void Example_specs_load_cleanly(string path, int trials)
     {
         var result = StudySpecLoader.LoadFile(SpecTestData.RepositoryFile(path));
