@@ -82,6 +82,8 @@ public static class HyperparameterImportance
                 string.Create(CultureInfo.InvariantCulture, $"{scored.Count} trials have a score{where}; hyperparameter importance needs at least {ImportanceOptions.MinimumTrials} (a forest fitted on fewer explains noise)"));
         }
 
+        // The bootstrap draws rows by index: a fixed row order makes the numbers independent of the order trials come in.
+        scored = [.. scored.OrderBy(t => t.Score!.Value).ThenBy(t => t.Values, RowOrder.Instance)];
         var columns = axes.Select((axis, i) => Column.Of(axis, scored.Select(t => t.Values[i]).ToList())).ToArray();
         var x = scored.Select(t => columns.Select((c, i) => c.Place(t.Values[i])).ToArray()).ToArray();
         var y = scored.Select(t => t.Score!.Value).ToArray();
@@ -156,6 +158,28 @@ public static class HyperparameterImportance
         }
 
         return forest;
+    }
+
+    /// <summary>Rows of values, compared value by value.</summary>
+    private sealed class RowOrder : IComparer<IReadOnlyList<double>>
+    {
+        public static readonly RowOrder Instance = new();
+
+        public int Compare(IReadOnlyList<double>? x, IReadOnlyList<double>? y)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+            {
+                var c = x[i].CompareTo(y[i]);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+
+            return x.Count.CompareTo(y.Count);
+        }
     }
 
     /// <summary>One axis as the forest sees it: numeric values on their scale, or choices as indexes.</summary>

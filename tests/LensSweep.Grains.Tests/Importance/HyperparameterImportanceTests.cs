@@ -95,6 +95,17 @@ public sealed class HyperparameterImportanceTests
     }
 
     [Fact]
+    public void The_order_the_trials_come_in_does_not_change_the_numbers()
+    {
+        var trials = Table(40, [X, Y], (v, r) => v[0] + (0.5 * v[1]) + (0.1 * r.NextDouble()));
+
+        var forward = HyperparameterImportance.Estimate([X, Y], trials, MetricMode.Max);
+        var backward = HyperparameterImportance.Estimate([X, Y], [.. Enumerable.Reverse(trials)], MetricMode.Max);
+
+        Assert.Equal(forward.Parameters, backward.Parameters);
+    }
+
+    [Fact]
     public void Main_effects_and_interactions_add_up_to_the_whole_variance()
     {
         // x·y is mostly an interaction around the centre of the square: main effects cannot explain all of it.
