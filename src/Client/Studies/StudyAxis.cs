@@ -41,7 +41,7 @@ public sealed record StudyAxis(string Name, AxisKind Kind, IReadOnlyList<string>
 
     /// <summary>The value a <see cref="Code"/> stands for, as the console prints it.</summary>
     public string Label(double code) =>
-        Kind == AxisKind.Categorical ? Choices[(int)code] : code.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+        Kind == AxisKind.Categorical ? Choices[(int)code] : code.ToString("G4", System.Globalization.CultureInfo.InvariantCulture).ToLowerInvariant();
 
     private int IndexOf(string choice)
     {
