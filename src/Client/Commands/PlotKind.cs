@@ -5,4 +5,5 @@ internal enum PlotKind
 {
     Scaling,
     Trajectories,
+    Parallel,
 }

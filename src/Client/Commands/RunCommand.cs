@@ -16,7 +16,7 @@ namespace LensSweep.Client.Commands;
 internal static class RunCommand
 {
     public static readonly IReadOnlyList<string> OutputFiles =
-        ["leaderboard.json", "leaderboard.csv", "history.json", "history.csv", "scaling.png", "scaling.svg", "trajectories.png", "trajectories.svg"];
+        ["leaderboard.json", "leaderboard.csv", "history.json", "history.csv", "scaling.png", "scaling.svg", "trajectories.png", "trajectories.svg", "parallel.png", "parallel.svg"];
 
     public static Command Create(IEmbeddedClusterLauncher launcher, int cores, HelpExamples examples)
     {
@@ -78,7 +78,7 @@ internal static class RunCommand
         return command;
     }
 
-    /// <summary>Writes the leaderboard and both figures into the run's folder.</summary>
+    /// <summary>Writes the leaderboard, the history and the three figures into the run's folder.</summary>
     public static void WriteReports(StudyResults results, string folder)
     {
         var leaderboard = Leaderboard.Rank(results);
@@ -96,10 +96,12 @@ internal static class RunCommand
 
         var scaling = ScalingPicture.Draw(results);
         var trajectories = TrajectoryPlot.Draw(results);
+        var parallel = ParallelCoordinates.Draw(results);
         foreach (var extension in PlotFile.Extensions)
         {
             PlotFile.Save(scaling, Path.Combine(folder, "scaling" + extension));
             PlotFile.Save(trajectories, Path.Combine(folder, "trajectories" + extension));
+            PlotFile.Save(parallel, Path.Combine(folder, "parallel" + extension));
         }
     }
 

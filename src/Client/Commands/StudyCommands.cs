@@ -125,7 +125,7 @@ internal static class StudyCommands
     {
         var id = CliOptions.StudyId();
         var command = examples.Add(
-            new Command("show", "Show one study: its state, trial counts, best score and top trials.") { id },
+            new Command("show", "Show one study: its state, trial counts, best score, top trials and which hyperparameter matters (fANOVA main effects).") { id },
             "lenssweep study show quick");
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
@@ -146,6 +146,7 @@ internal static class StudyCommands
             console.Ansi.Write(facts);
             console.Ansi.WriteLine();
             console.Ansi.Write(LeaderboardTable.Render(Leaderboard.Rank(results).Top(ShowLeaderboardRows)));
+            console.Ansi.Write(ImportanceTable.Render(results, StudyImportance.Of(results)));
             return ExitCodes.Success;
         });
         return command;
@@ -185,12 +186,13 @@ internal static class StudyCommands
         CliOptions.MustBePlotFile(output);
         var kind = CliOptions.Choice(
             "--kind",
-            "scaling: probe score against each searched hyperparameter and against compute (Pareto front); trajectories: each trial's score per ASHA rung.",
+            "scaling: probe score against each searched hyperparameter and against compute (Pareto front); trajectories: each trial's score per ASHA rung; parallel: every trial as a line across the searched hyperparameters and its score, coloured by score.",
             PlotKind.Scaling);
         var command = examples.Add(
-            new Command("plot", "Plot a study: the scaling picture, or the ASHA trajectories.") { id, output, kind },
+            new Command("plot", "Plot a study: the scaling picture, the ASHA trajectories, or every trial in parallel coordinates.") { id, output, kind },
             "lenssweep study plot quick --out scaling.png",
-            "lenssweep study plot quick --out trajectories.svg --kind trajectories");
+            "lenssweep study plot quick --out trajectories.svg --kind trajectories",
+            "lenssweep study plot quick --out parallel.png --kind parallel");
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var studyId = parseResult.GetRequiredValue(id);
@@ -205,7 +207,12 @@ internal static class StudyCommands
             }
 
             var path = parseResult.GetRequiredValue(output);
-            var figure = parseResult.GetValue(kind) == PlotKind.Trajectories ? TrajectoryPlot.Draw(results) : ScalingPicture.Draw(results);
+            var figure = parseResult.GetValue(kind) switch
+            {
+                PlotKind.Trajectories => TrajectoryPlot.Draw(results),
+                PlotKind.Parallel => ParallelCoordinates.Draw(results),
+                _ => ScalingPicture.Draw(results),
+            };
             PlotFile.Save(figure, path);
             console.Out.WriteLine($"Wrote {path} ({string.Join(", ", figure.PanelTitles)}).");
             return ExitCodes.Success;

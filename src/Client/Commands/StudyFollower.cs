@@ -29,6 +29,7 @@ internal static class StudyFollower
             var results = await RequireResultsAsync(cluster, studyId, null, cancellationToken);
             var leaderboard = Leaderboard.Rank(results);
             console.Ansi.Write(LeaderboardTable.Render(leaderboard.Top(FinalLeaderboardRows)));
+            console.Ansi.Write(ImportanceTable.Render(results, StudyImportance.Of(results)));
             if (last.Study.State == StudyState.Failed)
             {
                 // The table shows only its top rows; when every trial failed, the first reasons are the news.

@@ -30,18 +30,19 @@ public static class ScalingPicture
         figure.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
 
         var scored = results.Trials.Where(t => t.Latest is not null).ToList();
-        for (var i = 0; i < results.SearchedParameters.Count; i++)
+        var axes = StudyAxis.Of(results);
+        for (var i = 0; i < axes.Count; i++)
         {
-            DrawParameterPanel(figure.GetPlot(i), results.SearchedParameters[i], scored, results);
+            DrawParameterPanel(figure.GetPlot(i), axes[i], scored, results);
         }
 
         DrawComputePanel(figure.GetPlot(titles.Count - 1), results);
         return new Figure(figure, columns * PanelWidth, rows * PanelHeight, titles);
     }
 
-    private static void DrawParameterPanel(Plot plot, string parameter, IReadOnlyList<TrialTrajectory> trials, StudyResults results)
+    private static void DrawParameterPanel(Plot plot, StudyAxis axis, IReadOnlyList<TrialTrajectory> trials, StudyResults results)
     {
-        var metric = results.Study.Metric;
+        var (parameter, metric) = (axis.Name, results.Study.Metric);
         plot.Title(PanelTitle(parameter));
         plot.XLabel(parameter);
         plot.YLabel(metric);
@@ -56,14 +57,11 @@ public static class ScalingPicture
             return;
         }
 
-        var numeric = points.All(p => p.Value.Number is not null);
         double[] xs;
-        if (numeric)
+        if (axis.Kind != Grains.Importance.AxisKind.Categorical)
         {
-            var values = points.Select(p => p.Value.Number!.Value).ToList();
-            var log = AxisScale.PrefersLog(parameter, values);
-            xs = values.Select(v => AxisScale.Place(v, log)).ToArray();
-            if (log)
+            xs = points.Select(p => AxisScale.Place(p.Value.Number!.Value, axis.IsLog)).ToArray();
+            if (axis.IsLog)
             {
                 AxisScale.UseLogLabels(plot.Axes.Bottom);
             }
@@ -71,9 +69,8 @@ public static class ScalingPicture
         else
         {
             // Named choices get one evenly spaced position each, labelled with the choice.
-            var choices = points.Select(p => p.Value.ToString()).Distinct().Order(StringComparer.Ordinal).ToList();
-            xs = points.Select(p => (double)choices.IndexOf(p.Value.ToString())).ToArray();
-            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, choices.Count).Select(i => (double)i).ToArray(), choices.ToArray());
+            xs = points.Select(p => axis.Code(p.Value)).ToArray();
+            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, axis.Choices.Count).Select(i => (double)i).ToArray(), [.. axis.Choices]);
         }
 
         var ys = points.Select(p => p.Score).ToArray();

@@ -12,6 +12,8 @@ public sealed class StudySpecLoaderTests
     [InlineData("examples/quick.json", 4)]
     [InlineData("examples/scaling.json", 60)]
     [InlineData("examples/masking.json", 9)]
+    [InlineData("examples/importance.json", 24)]
+    [InlineData("examples/lsst.json", 2)]
     public void Example_specs_load_cleanly(string path, int trials)
     {
         var result = StudySpecLoader.LoadFile(SpecTestData.RepositoryFile(path));
