@@ -47,15 +47,62 @@ public sealed class WatchTests
     }
 
     [Fact]
-    public void Plain_log_reports_the_best_score_so_far()
+    public void Plain_log_reports_the_leaders_latest_rung_score_and_says_that_is_what_it_is()
     {
         var output = new StringWriter();
         var snapshot = SampleStudy.Snapshots()[1];
 
         new PlainWatchLog(output).Write(snapshot);
 
-        Assert.Contains($"best val_auc {snapshot.Study.BestScore:0.0000}", output.ToString());
+        Assert.Contains($"leader (latest rung) val_auc {snapshot.Study.BestScore:0.0000}", output.ToString());
     }
+
+    [Fact]
+    public void A_trials_progress_moves_with_the_steps_of_the_epoch_in_training()
+    {
+        var trial = Training(epoch: 1, target: 4) with { StepsDone = 5, StepsPerEpoch = 10 };
+
+        Assert.Equal(1.5 / 4, trial.Fraction, 6);
+    }
+
+    [Fact]
+    public void The_time_left_to_the_rung_end_follows_the_latest_pace()
+    {
+        var trial = Training(epoch: 1, target: 4) with { StepsDone = 5, StepsPerEpoch = 10, StepsPerSecond = 2 };
+
+        Assert.Equal(TimeSpan.FromSeconds(12.5), trial.Remaining);
+    }
+
+    [Fact]
+    public void Without_a_pace_there_is_no_time_left_to_show() =>
+        Assert.Null(Training(epoch: 1, target: 4).Remaining);
+
+    [Fact]
+    public void Live_view_shows_each_running_trials_loss_throughput_time_left_and_last_score()
+    {
+        var trial = Training(epoch: 1, target: 4) with { StepsDone = 5, StepsPerEpoch = 10, StepsPerSecond = 2, Loss = 0.1234, ImagesPerSecond = 250, Score = 0.78 };
+        var snapshot = SampleStudy.Snapshots()[0] with { Trials = [trial] };
+        var console = new Terminal.CliConsole(new StringWriter(), new StringWriter(), isInteractive: false);
+
+        console.Ansi.Write(WatchRenderer.Render(snapshot));
+
+        var text = console.Out.ToString()!;
+        Assert.Contains("0.1234", text);
+        Assert.Contains("250", text);
+        Assert.Contains("13s", text);
+        Assert.Contains("0.7800", text);
+        Assert.Contains("leader (latest rung)", text);
+    }
+
+    [Theory]
+    [InlineData(42.2, "43s")]
+    [InlineData(185, "3m05s")]
+    [InlineData(3720, "1h02m")]
+    public void Time_left_reads_in_the_largest_units_that_matter(double seconds, string text) =>
+        Assert.Equal(text, WatchRenderer.Eta(TimeSpan.FromSeconds(seconds)));
+
+    private static TrialProgress Training(int epoch, int target) =>
+        new("quick/0", TrialState.Running, 0, epoch, target, null, "cpu:0", []);
 
     [Fact]
     public async Task Study_watch_exits_0_when_the_study_completes_and_prints_its_leaderboard()

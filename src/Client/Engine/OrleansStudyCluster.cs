@@ -176,7 +176,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             EngineMapping.Summary(status),
             status.Slots.Count(s => s.Trial is not null),
             Math.Max(slotsTotal, status.Slots.Count),
-            running.Select(info => Progress(info, trials)).ToList());
+            running.Select(info => Progress(info, trials, status.Slots.FirstOrDefault(s => s.Trial == info.Trial)?.LastScore)).ToList());
     }
 
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
@@ -197,16 +197,24 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 
     public ValueTask DisposeAsync() => disconnect();
 
-    /// <summary>A running trial's bar: epochs done against the epoch its rung ends at.</summary>
-    private static TrialProgress Progress(TrialInfo info, StudyTrials? trials) => new(
+    /// <summary>A running trial's bar: epochs and steps done against the epoch its rung ends at, with its pace.</summary>
+    /// <param name="lastScore">Its score at the last rung it reported (from the study's slot list).</param>
+    private static TrialProgress Progress(TrialInfo info, StudyTrials? trials, double? lastScore) => new(
         TrialKeys.GrainKey(info.StudyId, info.Trial),
         EngineMapping.State(info.Status),
         info.Rung,
         info.Progress?.Epoch ?? info.EpochsDone,
         info.RungEndEpoch,
-        null,
+        lastScore is { } score && double.IsFinite(score) ? score : null,
         info.Slot?.Device,
-        trials?.SearchedParameters(info.Trial) ?? []);
+        trials?.SearchedParameters(info.Trial) ?? [])
+    {
+        StepsDone = info.Progress?.StepsDone ?? 0,
+        StepsPerEpoch = info.Progress?.StepsPerEpoch ?? 0,
+        Loss = info.Progress?.Loss,
+        ImagesPerSecond = info.Progress?.ImagesPerSecond ?? 0,
+        StepsPerSecond = info.Progress?.StepsPerSecond ?? 0,
+    };
 
     private ISweepGrain Sweep(string studyId) => grains.GetGrain<ISweepGrain>(studyId);
 

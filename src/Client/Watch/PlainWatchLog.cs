@@ -60,7 +60,7 @@ public sealed class PlainWatchLog(TextWriter output)
         var c = study.Trials;
         var best = study.BestScore?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-";
         return $"{study.StudyId} {Naming.Of(study.State)}: waiting {c.Waiting}, running {c.Running}, paused {c.Paused}, "
-            + $"stopped {c.Stopped}, completed {c.Completed}, failed {c.Failed}; best {study.Metric} {best}; "
+            + $"stopped {c.Stopped}, completed {c.Completed}, failed {c.Failed}; {WatchRenderer.LeaderLabel} {study.Metric} {best}; "
             + $"slots {snapshot.SlotsBusy}/{snapshot.SlotsTotal} busy";
     }
 }

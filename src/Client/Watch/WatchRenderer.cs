@@ -23,6 +23,9 @@ public static class WatchRenderer
         table.AddColumn(new TableColumn("rung").RightAligned());
         table.AddColumn(new TableColumn("epoch").RightAligned());
         table.AddColumn("progress");
+        table.AddColumn(new TableColumn("loss").RightAligned());
+        table.AddColumn(new TableColumn("img/s").RightAligned());
+        table.AddColumn(new TableColumn("ETA").RightAligned());
         table.AddColumn(new TableColumn("last score").RightAligned());
         table.AddColumn("configuration");
         foreach (var trial in running)
@@ -33,6 +36,9 @@ public static class WatchRenderer
                 trial.Rung.ToString(CultureInfo.InvariantCulture),
                 trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}",
                 trial.TargetEpochs > 0 ? Bar(trial.Fraction) : "[blue]training[/]",
+                trial.Loss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
+                trial.ImagesPerSecond > 0 ? trial.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) : "–",
+                trial.Remaining is { } left ? Eta(left) : "–",
                 trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
                 Markup.Escape(Describe(trial.Parameters)));
         }
@@ -55,7 +61,7 @@ public static class WatchRenderer
     {
         var study = snapshot.Study;
         var best = study.BestScore?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–";
-        var line = $"[bold]{Markup.Escape(study.StudyId)}[/] · {StateMarkup(study.State)} · best {Markup.Escape(study.Metric)} [bold]{best}[/] · slots {snapshot.SlotsBusy}/{snapshot.SlotsTotal} busy";
+        var line = $"[bold]{Markup.Escape(study.StudyId)}[/] · {StateMarkup(study.State)} · {LeaderLabel} {Markup.Escape(study.Metric)} [bold]{best}[/] · slots {snapshot.SlotsBusy}/{snapshot.SlotsTotal} busy";
         return snapshot.Reconnecting ? $"{line} · [yellow]{Markup.Escape(PlainWatchLog.ReconnectingLine)}[/]" : line;
     }
 
@@ -72,6 +78,17 @@ public static class WatchRenderer
         StudyState.Running => "[blue]running[/]",
         _ => "[grey]pending[/]",
     };
+
+    /// <summary>
+    /// What the headline's score is: the leaderboard's first row, ranked on each trial's latest rung. It is not
+    /// the best score ever seen, so it can fall when the leader is promoted and scores lower at its next rung.
+    /// </summary>
+    public const string LeaderLabel = "leader (latest rung)";
+
+    /// <summary>e.g. "42s", "3m05s", "1h02m".</summary>
+    public static string Eta(TimeSpan left) => left.TotalHours >= 1
+        ? $"{(int)left.TotalHours}h{left.Minutes:00}m"
+        : left.TotalMinutes >= 1 ? $"{(int)left.TotalMinutes}m{left.Seconds:00}s" : $"{Math.Ceiling(left.TotalSeconds):0}s";
 
     private static string Bar(double fraction)
     {

@@ -53,7 +53,9 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
     public IReadOnlyList<SlotUse> Slots(IEnumerable<SlotLease> leases)
     {
         var boundTo = trials.Where(t => t.Value.LeaseId is not null && t.Value.Status.IsActive()).ToDictionary(t => t.Value.LeaseId!.Value, t => t.Key);
-        return leases.Select(l => new SlotUse(l.Slot, boundTo.TryGetValue(l.Id, out var trial) ? trial : null)).ToList();
+        return leases.Select(l => boundTo.TryGetValue(l.Id, out var trial)
+            ? new SlotUse(l.Slot, trial) { LastScore = trials[trial].Scores is { Count: > 0 } scores ? scores[^1] : null }
+            : new SlotUse(l.Slot, null)).ToList();
     }
 
     /// <summary>The leaderboard's first scored entry, found in one pass (status is asked for often).</summary>

@@ -17,7 +17,7 @@ public sealed partial class SweepGrain
     [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Study {Study} lost slot {Slot}: its silo is gone")]
     private static partial void LogSlotLost(ILogger logger, string study, string slot);
 
-    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Study {Study} requeued trial {Trial}; it resumes from epoch {Epoch}")]
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Study {Study} requeued trial {Trial}; it resumes from its newest checkpoint, at or after epoch {Epoch} (the last its study recorded)")]
     private static partial void LogRequeued(ILogger logger, string study, int trial, int epoch);
 
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Study {Study} could not reach trial {Trial} (attempt {Attempt}); the reconcile pass repeats it")]

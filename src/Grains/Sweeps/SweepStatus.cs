@@ -27,7 +27,12 @@ public sealed record TrialCounts(
 
 /// <summary>A slot the study holds, and the trial on it (null while it is between trials).</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.SlotUse")]
-public sealed record SlotUse([property: Id(0)] DeviceSlot Slot, [property: Id(1)] int? Trial);
+public sealed record SlotUse([property: Id(0)] DeviceSlot Slot, [property: Id(1)] int? Trial)
+{
+    /// <summary>The trial's score at the last rung it reported; null before its first rung ends.</summary>
+    [Id(2)]
+    public double? LastScore { get; init; }
+}
 
 /// <summary>A study at a glance.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.SweepStatus")]

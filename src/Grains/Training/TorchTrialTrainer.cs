@@ -58,7 +58,13 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         var pace = new EpochPace(work.Config.BatchSize);
         var report = new InlineProgress<TrainProgress>(p =>
         {
-            progress.Report(new TrialProgress(p.Epoch, p.Loss));
+            progress.Report(new TrialProgress(p.Epoch, p.Loss)
+            {
+                StepsDone = p.Step + 1,
+                StepsPerEpoch = p.StepsPerEpoch,
+                ImagesPerSecond = p.ImagesPerSecond,
+                StepsPerSecond = p.ImagesPerSecond / work.Config.BatchSize,
+            });
             if (pace.Observe(p.Epoch, p.Step, p.StepsPerEpoch, p.ImagesPerSecond) is { } epoch)
                 EngineMetrics.RecordEpoch(work.StudyId, work.Device, epoch);
         });

@@ -74,4 +74,21 @@ public sealed record TrialWork(
 
 /// <summary>Progress inside a call: the epoch being trained and the latest training loss.</summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.TrialProgress")]
-public sealed record TrialProgress([property: Id(0)] int Epoch, [property: Id(1)] double Loss);
+public sealed record TrialProgress([property: Id(0)] int Epoch, [property: Id(1)] double Loss)
+{
+    /// <summary>Steps of <see cref="Epoch"/> done (0 from a trainer that reports epochs only).</summary>
+    [Id(2)]
+    public int StepsDone { get; init; }
+
+    /// <summary>Steps an epoch has; 0 when unknown.</summary>
+    [Id(3)]
+    public int StepsPerEpoch { get; init; }
+
+    /// <summary>Training throughput of the latest step; 0 when unknown.</summary>
+    [Id(4)]
+    public double ImagesPerSecond { get; init; }
+
+    /// <summary>Steps per second at that throughput; 0 when unknown. With the steps left it gives an ETA.</summary>
+    [Id(5)]
+    public double StepsPerSecond { get; init; }
+}

@@ -232,6 +232,12 @@ public sealed partial class TrialGrain(
                 return;
             }
 
+            if (resumedFrom is not null)
+            {
+                // The sweep's requeue message knows only the last rung it recorded; this names the real position.
+                LogResuming(logger, _studyId, _trial, assignment.Attempt, state.State.EpochsDone, state.State.StepInEpoch, resumedFrom);
+            }
+
             while (true)
             {
                 var s = state.State;
@@ -474,6 +480,9 @@ public sealed partial class TrialGrain(
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Information, Message = "Trial {Study}/{Trial} attempt {Attempt} does not start: this silo is draining and hands its slot back")]
     private static partial void LogNotStartedDraining(ILogger logger, string study, int trial, int attempt);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Information, Message = "Trial {Study}/{Trial} attempt {Attempt} resumes from epoch {Epoch} step {Step} (checkpoint {Key})")]
+    private static partial void LogResuming(ILogger logger, string study, int trial, int attempt, int epoch, int step, string key);
 
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "Could not delete superseded checkpoint {Key}")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string key);

@@ -31,6 +31,26 @@ public sealed class StudyBookTests
     }
 
     [Fact]
+    public void A_held_slot_carries_its_trials_score_at_the_last_rung_it_reported()
+    {
+        var driver = new BookDriver(Plan(trials: 4, maxConcurrent: 2), slots: 2, seed: 3);
+        var bound = new List<SlotUse>();
+        for (var i = 0; i < 50 && !bound.Any(s => s.LastScore is not null) && driver.Book.State.Phase == SweepPhase.Running; i++)
+        {
+            driver.Batch();
+            bound = [.. driver.Book.Standings.Slots(driver.Book.State.Leases).Where(s => s.Trial is not null)];
+            Assert.All(bound, s =>
+            {
+                var scores = driver.Book.Table.All[s.Trial!.Value].Scores;
+                Assert.Equal(scores.Count > 0 ? scores[^1] : null, s.LastScore);
+            });
+            driver.FinishOne();
+        }
+
+        Assert.Contains(bound, s => s.LastScore is not null);
+    }
+
+    [Fact]
     public void A_book_rebuilt_from_its_persisted_state_after_every_batch_decides_the_same()
     {
         // 600 trials: the journal passes 256 records, so the rebuilt books also load compacted tables.
