@@ -60,6 +60,23 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspect_lists_every_unreadable_file_with_its_reason_and_exits_2()
+    {
+        await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "3", "--size", "16");
+        var broken = new[] { Path.Combine(_folder, "cdm", "1.npy"), Path.Combine(_folder, "axion", "2.npy") };
+        foreach (var path in broken)
+        {
+            await File.WriteAllBytesAsync(path, [1, 2, 3]);
+        }
+
+        var (code, _, error) = await CliHarness.RunAsync("data", "inspect", _folder);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("2 files", error);
+        Assert.All(broken, path => Assert.Contains(path, error));
+    }
+
+    [Fact]
     public async Task Inspect_with_an_image_size_names_the_fit_that_brings_the_images_there()
     {
         await CliHarness.RunAsync("data", "simulate", "--out", _folder, "--count", "1", "--size", "16");

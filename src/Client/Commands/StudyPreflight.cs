@@ -94,7 +94,8 @@ internal static class StudyPreflight
         }
         catch (CliInputException e)
         {
-            problems.Add(new(field, path, e.Message));
+            // Each unreadable file is a problem of its own, so the report lists them all.
+            problems.AddRange(e.Details.Count > 0 ? e.Details.Select(d => new SpecProblem(field, path, d)) : [new(field, path, e.Message)]);
             return null;
         }
 

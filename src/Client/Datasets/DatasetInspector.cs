@@ -39,10 +39,11 @@ public static class DatasetInspector
         catch (DatasetException e)
         {
             throw new CliInputException(
-                $"cannot read {e.Path}: {e.Problem}",
+                e.Files.Count > 1 ? $"{e.Files.Count} files in {folder} cannot be read:" : $"cannot read {e.Path}: {e.Problem}",
                 chosen == DatasetKind.Lsst
-                    ? "An LSST folder holds {lens,nonlens}/ with five DX_L|N_########_b.fits band files per object; fix or remove the file named."
-                    : "A DeepLense folder holds one sub-folder per class ({no_sub,cdm,axion}/) of same-shaped .npy images; fix or remove the file named.");
+                    ? "An LSST folder holds {lens,nonlens}/ with five DX_L|N_########_b.fits band files per object; fix or remove the files named."
+                    : "A DeepLense folder holds one sub-folder per class ({no_sub,cdm,axion}/) of same-shaped .npy images; fix or remove the files named.",
+                e.Files.Count > 1 ? Listed(e.Files) : null);
         }
 
         var dataset = raw.Dataset;
@@ -75,4 +76,12 @@ public static class DatasetInspector
             raw.SkippedFiles,
             raw.SkippedFileExamples);
     }
+
+    /// <summary>Most files listed in a report; the rest are counted.</summary>
+    public const int MaxListedFiles = 50;
+
+    /// <summary>"path: problem" per unreadable file, the first <see cref="MaxListedFiles"/> of them and a count of the rest.</summary>
+    public static IReadOnlyList<string> Listed(IReadOnlyList<DatasetException> files) =>
+        [.. files.Take(MaxListedFiles).Select(f => $"{f.Path}: {f.Problem}"),
+         .. files.Count > MaxListedFiles ? [$"… and {files.Count - MaxListedFiles} more"] : Array.Empty<string>()];
 }

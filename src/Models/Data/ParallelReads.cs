@@ -1,16 +1,20 @@
 namespace LensSweep.Models.Data;
 
-/// <summary>Reads many small files across cores; the first <see cref="DatasetException"/> stops the rest and is rethrown as is.</summary>
+/// <summary>
+/// Reads many small files across cores. A file that fails does not stop the others: every
+/// <see cref="DatasetException"/> is kept and thrown together at the end (<see cref="DatasetException.Of"/>),
+/// so a report lists every unreadable file, not only the first.
+/// </summary>
 internal static class ParallelReads
 {
     public static void Run(int count, Action<int> read, string stage, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
     {
-        DatasetException? failure = null;
+        var failures = new System.Collections.Concurrent.ConcurrentBag<DatasetException>();
         var done = 0;
         var step = Math.Max(1, count / 100);
         var options = new ParallelOptions { CancellationToken = cancellationToken };
         progress?.Report(new LoadProgress(stage, 0, count));
-        Parallel.For(0, count, options, (i, state) =>
+        Parallel.For(0, count, options, i =>
         {
             try
             {
@@ -18,9 +22,7 @@ internal static class ParallelReads
             }
             catch (DatasetException e)
             {
-                Interlocked.CompareExchange(ref failure, e, null);
-                state.Stop();
-                return;
+                failures.Add(e);
             }
 
             var now = Interlocked.Increment(ref done);
@@ -30,9 +32,9 @@ internal static class ParallelReads
             }
         });
 
-        if (failure is not null)
+        if (!failures.IsEmpty)
         {
-            throw failure;
+            throw DatasetException.Of(failures);
         }
     }
 }

@@ -148,6 +148,36 @@ public sealed class DeepLenseReaderTests : IDisposable
     }
 
     [Fact]
+    public void Every_unreadable_file_is_named_with_its_own_problem_not_only_the_first()
+    {
+        DeepLenseWriter.Write(Simulated(), _temp.Path);
+        var broken = new[] { _temp.Combine("cdm", "1.npy"), _temp.Combine("axion", "2.npy"), _temp.Combine("no_sub", "0.npy") };
+        foreach (var path in broken)
+        {
+            File.WriteAllBytes(path, [0x93, (byte)'N', (byte)'U', 0]);
+        }
+
+        var error = Assert.Throws<DatasetException>(() => DeepLenseReader.Read(_temp.Path));
+
+        Assert.Equal(broken.Order(StringComparer.Ordinal), error.Files.Select(f => f.Path));
+        Assert.All(error.Files, f => Assert.False(string.IsNullOrWhiteSpace(f.Problem)));
+        Assert.Contains("3 files cannot be read", error.Problem);
+    }
+
+    [Fact]
+    public void A_single_unreadable_file_is_the_error_itself()
+    {
+        DeepLenseWriter.Write(Simulated(), _temp.Path);
+        var broken = _temp.Combine("cdm", "1.npy");
+        File.WriteAllBytes(broken, [1, 2, 3]);
+
+        var error = Assert.Throws<DatasetException>(() => DeepLenseReader.Read(_temp.Path));
+
+        Assert.Equal(broken, error.Path);
+        Assert.Same(error, Assert.Single(error.Files));
+    }
+
+    [Fact]
     public void An_empty_class_folder_is_named()
     {
         _temp.CreateFolder("no_sub");

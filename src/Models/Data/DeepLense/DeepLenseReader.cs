@@ -54,7 +54,7 @@ public static class DeepLenseReader
             files.AddRange(ClassSubset.Take(npy, imagesPerClass, seed, label).Select(f => (f, label)));
         }
 
-        var layout = LayoutOf(files[0].Path, NpyFile.Read(files[0].Path));
+        var layout = FirstLayout(files.Select(f => f.Path).ToList(), progress, cancellationToken);
         var images = new float[checked((long)files.Count * layout.Pixels)];
         var extras = new double[files.Count];
         ParallelReads.Run(files.Count, i =>
@@ -64,7 +64,7 @@ public static class DeepLenseReader
             var own = LayoutOf(path, array);
             if (!own.SameImageShape(layout))
             {
-                throw new DatasetException(path, $"image is {own.Describe()} but {Path.GetFileName(files[0].Path)} is {layout.Describe()}; every image must have the same shape");
+                throw new DatasetException(path, $"image is {own.Describe()} but the first readable image is {layout.Describe()}; every image must have the same shape");
             }
 
             own.CopyTo(array.Data, images.AsSpan(i * layout.Pixels, layout.Pixels));
@@ -80,6 +80,28 @@ public static class DeepLenseReader
 
     /// <summary>The folder's truth.csv, with the axion mass pickled beside an image (DeepLense's axion files)
     /// filling that column where the file has none; null when neither says anything.</summary>
+    /// <summary>
+    /// The shape of the first file that reads. Files that do not are passed over here; the full read lists them
+    /// all. When none reads, every file is tried so that the error names each one.
+    /// </summary>
+    private static ImageLayout FirstLayout(IReadOnlyList<string> paths, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var path in paths)
+        {
+            try
+            {
+                return LayoutOf(path, NpyFile.Read(path));
+            }
+            catch (DatasetException)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        ParallelReads.Run(paths.Count, i => LayoutOf(paths[i], NpyFile.Read(paths[i])), "read .npy", progress, cancellationToken);
+        throw new InvalidOperationException("unreachable: every file failed to read above");
+    }
+
     private static LensTruths? Truths(string root, IReadOnlyList<string> files, double[] extras)
     {
         var columns = TruthFile.Read(root, files)?.Columns.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal)

@@ -97,7 +97,7 @@ public static partial class LsstReader
             chosen.AddRange(ClassSubset.Take(ofClass, imagesPerClass, seed, label).Select(o => (o, label)));
         }
 
-        var first = BandImage.Read(chosen[0].Object.BandFiles[0]!, Bands[0]);
+        var first = FirstCutout(chosen.Select(c => c.Object.BandFiles[0]!).ToList(), progress, cancellationToken);
         var plane = first.Height * first.Width;
         var pixels = Bands.Count * plane;
         var images = new float[checked((long)chosen.Count * pixels)];
@@ -109,7 +109,7 @@ public static partial class LsstReader
                 var image = BandImage.Read(o.BandFiles[b]!, Bands[b]);
                 if (image.Height != first.Height || image.Width != first.Width)
                 {
-                    throw new DatasetException(o.BandFiles[b]!, $"cutout is {image.Height}×{image.Width} but {Path.GetFileName(chosen[0].Object.BandFiles[0])} is {first.Height}×{first.Width}; every cutout must have the same size");
+                    throw new DatasetException(o.BandFiles[b]!, $"cutout is {image.Height}×{image.Width} but the first readable one is {first.Height}×{first.Width}; every cutout must have the same size");
                 }
 
                 image.Pixels.CopyTo(images.AsSpan(i * pixels + b * plane, plane));
@@ -118,6 +118,25 @@ public static partial class LsstReader
 
         var dataset = new LensDataset(images, chosen.Select(c => c.Label).ToArray(), chosen.Count, Bands.Count, first.Height, first.Width, classNames.ToArray());
         return new RawLoad(dataset, skipped.Count, skipped.Take(10).ToArray(), new double[chosen.Count].Select(_ => double.NaN).ToArray());
+    }
+
+    /// <summary>The first g-band cutout that reads (its size is every cutout's); when none does, every file is tried so the error names each.</summary>
+    private static BandImage FirstCutout(IReadOnlyList<string> paths, IProgress<LoadProgress>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var path in paths)
+        {
+            try
+            {
+                return BandImage.Read(path, Bands[0]);
+            }
+            catch (DatasetException)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+
+        ParallelReads.Run(paths.Count, i => BandImage.Read(paths[i], Bands[0]), "read LSST objects", progress, cancellationToken);
+        throw new InvalidOperationException("unreachable: every file failed to read above");
     }
 
     private static int IndexOfBand(string band)
