@@ -30,8 +30,9 @@ public static class Cli
             root.Add(RunCommand.Create(embedded, services.ProcessorCount, examples));
         }
 
-        if (services.Cluster is { } cluster)
+        if (services.Cluster is { } joined)
         {
+            var cluster = new Cluster.RunFolderConnector(joined, services.Embedded);
             root.Add(StudyCommands.Create(cluster, services.Environment, examples));
             root.Add(LeaderboardCommand.Create(cluster, services.Environment, examples));
             root.Add(ClusterCommands.Create(cluster, services.Environment, examples));

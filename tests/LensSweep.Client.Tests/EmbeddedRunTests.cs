@@ -74,4 +74,42 @@ public sealed class EmbeddedRunTests : IDisposable
         Assert.Equal(callsAfterFirst, InstantTrainer.Calls);
         Assert.Equal(firstLeaderboard, await File.ReadAllTextAsync(Path.Combine(_folder, "leaderboard.json")));
     }
+
+    [Fact]
+    public async Task A_finished_runs_folder_is_read_by_study_show_and_leaderboard_with_run()
+    {
+        var services = new CliServices
+        {
+            Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()),
+            Cluster = new OrleansClusterConnector(),
+        };
+        var (ran, _, _) = await CliHarness.RunAsync(services, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--slots", "2");
+        var calls = InstantTrainer.Calls;
+
+        var (shown, output, error) = await CliHarness.RunAsync(services, "study", "show", "quick", "--run", _folder);
+        var (listed, json, _) = await CliHarness.RunAsync(services, "leaderboard", "quick", "--run", _folder, "--format", "json");
+
+        Assert.Equal(ExitCodes.Success, ran);
+        Assert.True(shown == ExitCodes.Success, $"exit {shown}\n{output}\n{error}");
+        Assert.Contains("quick/", output);
+        Assert.Equal(ExitCodes.Success, listed);
+        using var leaderboard = JsonDocument.Parse(json);
+        Assert.Equal(4, leaderboard.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.Equal(calls, InstantTrainer.Calls);
+    }
+
+    [Fact]
+    public async Task A_run_folder_without_a_run_in_it_exits_2_naming_it()
+    {
+        var services = new CliServices
+        {
+            Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()),
+            Cluster = new OrleansClusterConnector(),
+        };
+
+        var (code, _, error) = await CliHarness.RunAsync(services, "study", "list", "--run", _folder);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"--run '{_folder}' holds no embedded run", error);
+    }
 }

@@ -10,7 +10,7 @@ namespace LensSweep.Client.Cluster;
 /// </summary>
 /// <param name="Gateways">At least one; the client fails over between them for as long as one answers.</param>
 /// <param name="Tls">The certificate and authorities of a TLS connection; null: plain TCP.</param>
-public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, string ClusterId, string ServiceId, TimeSpan ConnectTimeout, TlsMaterial? Tls = null)
+public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, string ClusterId, string ServiceId, TimeSpan ConnectTimeout, TlsMaterial? Tls = null, string? RunFolder = null)
 {
     /// <summary>Read when <c>--cluster-id</c> is not given; the variable lenssweep-silo reads its cluster id from.</summary>
     public const string ClusterIdVariable = SiloConfiguration.EnvironmentPrefix + "CLUSTERID";

@@ -45,6 +45,13 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
 
     public ClusterTlsOptions Tls { get; } = new(environment);
 
+    public Option<string?> RunFolder { get; } = new("--run")
+    {
+        Description = "Read an embedded run's folder (the --out of 'lenssweep run') instead of a cluster: its study, leaderboard, history and plots, from the state it saved. Nothing trains while it is open.",
+        HelpName = "DIR",
+        Recursive = true,
+    };
+
     /// <summary>Adds them all to <paramref name="command"/>; they are recursive, so its subcommands take them too.</summary>
     public T AddTo<T>(T command)
         where T : Command
@@ -53,6 +60,7 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         command.Add(ClusterId);
         command.Add(ServiceId);
         command.Add(ConnectTimeout);
+        command.Add(RunFolder);
         return Tls.AddTo(command);
     }
 
@@ -62,7 +70,8 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         parseResult.GetRequiredValue(ClusterId),
         parseResult.GetRequiredValue(ServiceId),
         TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)),
-        Tls.Read(parseResult));
+        Tls.Read(parseResult),
+        parseResult.GetValue(RunFolder));
 
     private static Option<string> Id(Func<string, string?> environment, string name, string variable, string defaultValue, string description) => new(name)
     {

@@ -61,7 +61,7 @@ internal static class RunCommand
                     console.Out.WriteLine($"Study {studySpec.Name} already {Naming.Of(started.State)} in {folder}; nothing is trained again, and its results are written there anew.");
                 }
 
-                var exitCode = await StudyFollower.FollowAsync(cluster, studySpec.Name, console, cancellationToken);
+                var exitCode = await StudyFollower.FollowAsync(cluster, studySpec.Name, console, cancellationToken, runFolder: folder);
                 var results = await StudyFollower.RequireResultsAsync(cluster, studySpec.Name, null, cancellationToken);
                 WriteReports(results, folder);
                 console.Out.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to {folder}");

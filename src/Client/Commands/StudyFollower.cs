@@ -20,8 +20,9 @@ internal static class StudyFollower
         await cluster.GetResultsAsync(studyId, cancellationToken) ?? throw UnknownStudy(studyId, address);
 
     /// <summary>Watches a study until it finishes, then prints its leaderboard.</summary>
+    /// <param name="runFolder">An embedded run's folder: the hints then read it with <c>--run</c>, as no cluster outlives the run.</param>
     /// <returns>The exit code the study's outcome calls for.</returns>
-    public static async Task<int> FollowAsync(IStudyCluster cluster, string studyId, CliConsole console, CancellationToken cancellationToken)
+    public static async Task<int> FollowAsync(IStudyCluster cluster, string studyId, CliConsole console, CancellationToken cancellationToken, string? runFolder = null)
     {
         var last = await StudyWatcher.WatchAsync(cluster.WatchAsync(studyId, cancellationToken), console, cancellationToken);
         if (last?.IsFinished == true)
@@ -40,17 +41,18 @@ internal static class StudyFollower
             }
         }
 
-        return Outcome(studyId, last?.Study.State, console);
+        return Outcome(studyId, last?.Study.State, console, runFolder);
     }
 
-    public static int Outcome(string studyId, StudyState? state, CliConsole console)
+    public static int Outcome(string studyId, StudyState? state, CliConsole console, string? runFolder = null)
     {
+        var reading = runFolder is null ? string.Empty : $" --run {runFolder}";
         switch (state)
         {
             case StudyState.Completed:
                 return ExitCodes.Success;
             case StudyState.Failed:
-                console.WriteProblem($"study '{studyId}' failed", $"See which trials failed with 'lenssweep study show {studyId}'.");
+                console.WriteProblem($"study '{studyId}' failed", $"See which trials failed with 'lenssweep study show {studyId}{reading}'.");
                 return ExitCodes.Failed;
             case StudyState.Cancelled:
                 console.WriteProblem($"study '{studyId}' was cancelled", "Start it again to continue from its last checkpoints.");

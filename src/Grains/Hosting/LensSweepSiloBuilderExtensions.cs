@@ -114,13 +114,13 @@ public static class LensSweepSiloBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         builder.AddLocalFolderGrainStorage(EngineStorage.GrainStorageName, o =>
         {
-            o.Folder = Path.Combine(folder, "state");
+            o.Folder = Path.Combine(folder, EngineStorage.LocalStateFolder);
             o.FlushToDisk = flushToDisk;
             o.RepairDamagedLog = repairDamagedLog;
         });
         builder.AddLocalFolderArtifactStore(o =>
         {
-            o.Folder = Path.Combine(folder, "artifacts");
+            o.Folder = Path.Combine(folder, EngineStorage.LocalArtifactsFolder);
             o.FlushToDisk = flushToDisk;
         });
         return builder;
