@@ -10,7 +10,7 @@ public sealed class StudySpecLoaderTests
 
     [Theory]
     [InlineData("examples/quick.json", 4)]
-    [InlineData("examples/scaling.json", 60)]
+    [InlineData("examples/scaling.json", 180)]
     [InlineData("examples/masking.json", 9)]
     [InlineData("examples/importance.json", 24)]
     [InlineData("examples/lsst.json", 2)]
