@@ -22,16 +22,12 @@ public sealed class EngineOptions
     /// of each rung (fewer trainer calls and writes).</summary>
     public bool CheckpointEveryEpoch { get; set; } = true;
 
-    /// <summary>How long a watcher stays subscribed without renewing (clients re-subscribe well within it).</summary>
-    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
         DeviceSlotNames.Validate(DeviceSlots);
         Positive(ReconcilePeriod, nameof(ReconcilePeriod));
         Positive(SlotPollPeriod, nameof(SlotPollPeriod));
-        Positive(ObserverExpiry, nameof(ObserverExpiry));
     }
 
     private static void Positive(TimeSpan value, string name)

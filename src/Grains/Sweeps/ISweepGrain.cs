@@ -44,11 +44,4 @@ public interface ISweepGrain : IGrainWithStringKey
     /// Returns once the pass is queued.</summary>
     [Alias("RequestReconcile")]
     Task RequestReconcileAsync(string reason);
-
-    /// <summary>Subscribes (or renews) a watcher.</summary>
-    [Alias("Subscribe")]
-    Task SubscribeAsync(ISweepObserver observer);
-
-    [Alias("Unsubscribe")]
-    Task UnsubscribeAsync(ISweepObserver observer);
 }

@@ -34,7 +34,6 @@ public sealed partial class SweepGrain(
     private readonly Queue<(RungReport Report, long Received)> _reports = new();
     private readonly List<TaskCompletionSource> _cancelWaiters = [];
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private ObserverManager<ISweepObserver>? _observers;
     private StudyBook? _book;
     private Task? _pump;
     private IGrainTimer? _slotPoll;
@@ -54,7 +53,6 @@ public sealed partial class SweepGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _observers = new ObserverManager<ISweepObserver>(options.Value.ObserverExpiry, logger);
         if (State.Phase == SweepPhase.Running)
         {
             // Re-activated after a crash or collection: check every lease and trial before going on.
@@ -169,19 +167,6 @@ public sealed partial class SweepGrain(
         return Task.CompletedTask;
     }
 
-    public Task SubscribeAsync(ISweepObserver observer)
-    {
-        ArgumentNullException.ThrowIfNull(observer);
-        _observers!.Subscribe(observer, observer);
-        return Task.CompletedTask;
-    }
-
-    public Task UnsubscribeAsync(ISweepObserver observer)
-    {
-        _observers!.Unsubscribe(observer);
-        return Task.CompletedTask;
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReconcileReminder)
@@ -266,7 +251,7 @@ public sealed partial class SweepGrain(
     {
         var pokes = reconcile ? await ReconcileLeasesAsync() : [];
         var received = new List<long>();
-        var results = ApplyReports(received);
+        ApplyReports(received);
         var assignments = Book.AssignFreeSlots();
         if (Book.WantsSlots)
         {
@@ -285,7 +270,6 @@ public sealed partial class SweepGrain(
         var assigned = assignments.Select(a => a.Trial).ToHashSet();
         await DispatchAsync([.. assignments, .. pokes.Where(p => !assigned.Contains(p.Trial))]);
         RecordLatency(received);
-        Notify(results);
         if (end.Finished)
         {
             await OnFinishedAsync();
@@ -296,19 +280,13 @@ public sealed partial class SweepGrain(
         }
     }
 
-    private List<RungResult> ApplyReports(List<long> received)
+    private void ApplyReports(List<long> received)
     {
-        var results = new List<RungResult>();
         while (_reports.TryDequeue(out var item))
         {
             received.Add(item.Received);
-            if (Book.Apply(item.Report) is { } result)
-            {
-                results.Add(result);
-            }
+            Book.Apply(item.Report);
         }
-
-        return results;
     }
 
     private static void RecordLatency(List<long> received)
@@ -414,7 +392,6 @@ public sealed partial class SweepGrain(
         StopSlotPoll();
         await UnregisterReconcileAsync();
         LogCancelled(logger, StudyId, reason, cancelled.Running.Count);
-        Notify([]);
         foreach (var waiter in _cancelWaiters)
         {
             waiter.TrySetResult();
@@ -475,17 +452,6 @@ public sealed partial class SweepGrain(
         }
 
         await StudyRegistry.Get(GrainFactory).MarkEndedAsync(StudyId, State.FinishedAt ?? DateTimeOffset.UtcNow);
-    }
-
-    private void Notify(IReadOnlyList<RungResult> results)
-    {
-        if (_observers is not { Count: > 0 })
-        {
-            return;
-        }
-
-        var update = new SweepUpdate(Status(), results);
-        _observers.Notify(observer => observer.OnSweepUpdatedAsync(update));
     }
 
     /// <summary>One write at a time: the pump and a cancel never interleave their writes.</summary>

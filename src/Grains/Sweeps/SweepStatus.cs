@@ -114,9 +114,4 @@ public sealed record RungResult(
     [property: Id(4)] TrialStatus Status,
     [property: Id(5)] string? FailureReason);
 
-/// <summary>What changed since a watcher's last notification.</summary>
-[GenerateSerializer, Immutable, Alias("lenssweep.SweepUpdate")]
-public sealed record SweepUpdate(
-    [property: Id(0)] SweepStatus Status,
-    [property: Id(1)] IReadOnlyList<RungResult> Results);
 

@@ -348,30 +348,6 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_watcher_hears_the_study_finish()
-    {
-        const string study = "watched";
-        await using var scope = Engine.StudyScope(study);
-        var finished = new TaskCompletionSource<SweepUpdate>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var results = 0;
-        await using (var watcher = await SweepWatcher.StartAsync(Engine.Client, study, update =>
-        {
-            Interlocked.Add(ref results, update.Results.Count);
-            if (update.Status.Phase == SweepPhase.Finished)
-            {
-                finished.TrySetResult(update);
-            }
-        }))
-        {
-            await Engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2));
-            var last = await finished.Task.WaitAsync(TimeSpan.FromSeconds(20));
-            Assert.Equal(3, last.Status.Counts.Completed);
-        }
-
-        Assert.Equal(3, Volatile.Read(ref results));
-    }
-
-    [Fact]
     public async Task A_sweep_reloaded_from_its_table_and_journal_mid_study_runs_every_trial_once()
     {
         const string study = "reload";
