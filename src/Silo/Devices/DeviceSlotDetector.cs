@@ -38,11 +38,10 @@ public sealed class DeviceSlotDetector(Func<int> cudaDevices, string nvidiaSmi =
     /// </summary>
     public string? ProblemWith(DeviceSlots slots)
     {
-        var cudaSlots = slots.Slots.Where(s => s.StartsWith("cuda:", StringComparison.Ordinal)).ToList();
-        if (cudaSlots.Count == 0)
+        if (slots.CudaDevices.Count == 0)
             return null;
         var usable = cudaDevices();
-        var missing = cudaSlots.Where(s => int.Parse(s["cuda:".Length..], System.Globalization.CultureInfo.InvariantCulture) >= usable).ToList();
+        var missing = slots.CudaDevices.Where(d => d >= usable).Select(d => $"cuda:{d}").ToList();
         if (missing.Count == 0)
             return null;
         var sees = usable == 0

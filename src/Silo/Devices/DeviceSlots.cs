@@ -18,6 +18,12 @@ public sealed record DeviceSlots
 
     public int Count => Slots.Length;
 
+    /// <summary>The CUDA device index of each cuda slot (the slots are normalised by <see cref="TryParse"/>).</summary>
+    public IReadOnlyList<int> CudaDevices =>
+        [.. Slots.Where(s => s.StartsWith(CudaPrefix, StringComparison.Ordinal)).Select(s => int.Parse(s.AsSpan(CudaPrefix.Length), CultureInfo.InvariantCulture))];
+
+    private const string CudaPrefix = "cuda:";
+
     public static DeviceSlots None { get; } = new(ImmutableArray<string>.Empty);
 
     /// <summary>The metadata value: slots joined by commas, empty when there are none.</summary>
