@@ -60,6 +60,24 @@ public sealed class EmbeddedRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_of_a_tpe_spec_proposes_and_ranks_every_configuration()
+    {
+        var services = new CliServices { Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()) };
+        var spec = Path.Combine(StudyCommandTests.RepositoryRoot(), "examples", "tpe.json");
+
+        var (code, output, error) = await CliHarness.RunAsync(services, "run", spec, "--out", _folder, "--slots", "2");
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("Study tpe: 12 trials", output);
+        using var leaderboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "leaderboard.json")));
+        var rows = leaderboard.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(12, rows.Count);
+        var maskRatios = rows.Select(r => r.GetProperty("parameters").GetProperty("mask_ratio").GetDouble()).ToList();
+        Assert.All(maskRatios, m => Assert.InRange(m, 0.4, 0.85));
+        Assert.Equal(12, maskRatios.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Running_again_with_the_same_output_folder_continues_the_stored_study_instead_of_retraining()
     {
         var services = new CliServices { Embedded = new EmbeddedSiloLauncher(silo => silo.AddLensSweepTrainer<InstantTrainer>()) };

@@ -107,7 +107,7 @@ internal static class RunCommand
 
     private static void WriteHeader(StudySpec spec, string folder, CliConsole console)
     {
-        var trials = spec.ExpandTrials().Count;
+        var trials = spec.TrialCount;
         var scheduler = spec.Scheduler;
         var schedule = scheduler.Kind == SchedulerKind.Asha
             ? $"ASHA from {scheduler.MinEpochs} to {scheduler.MaxEpochs} epochs (eta {scheduler.Eta})"

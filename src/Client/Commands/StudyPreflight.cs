@@ -16,7 +16,7 @@ internal static class StudyPreflight
     /// <exception cref="CliInputException">Anything would fail once trials start; each problem is listed.</exception>
     public static void Require(StudySpec spec, string specPath, int slots, CancellationToken cancellationToken)
     {
-        var problems = new List<SpecProblem>(SweepPlan.EngineProblems(spec));
+        var problems = new List<SpecProblem>();
         var shape = StudySpecValidator.ExpectedShape(spec.Dataset);
         if (spec.Dataset.Kind != DatasetKind.Simulated && spec.Dataset.Path is { } path)
         {

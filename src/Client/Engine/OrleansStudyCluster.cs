@@ -125,7 +125,12 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             {
                 // Read inside the retry too: the first call may be the one that finds a listed gateway dead.
                 slotsTotal ??= (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
-                trials ??= await StudyTrials.ReadAsync(sweep, cancellationToken);
+                // Read again while some trial has no configuration yet (a TPE study proposes them as it runs).
+                if (trials is null || trials.Count < (last?.Study.Trials.Total ?? int.MaxValue))
+                {
+                    trials = await StudyTrials.ReadAsync(sweep, cancellationToken) ?? trials;
+                }
+
                 snapshot = await PollAsync(sweep, studyId, slotsTotal.Value, trials, cancellationToken);
                 failures.Recovered();
             }
@@ -221,14 +226,17 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     /// <summary>A study's trial configurations and the hyperparameters that differ between them.</summary>
     private sealed class StudyTrials
     {
-        private readonly IReadOnlyList<TrialConfig> _configs;
+        private readonly IReadOnlyDictionary<int, TrialConfig> _configs;
         private readonly HashSet<string> _searched;
 
-        private StudyTrials(IReadOnlyList<TrialConfig> configs)
+        private StudyTrials(IReadOnlyDictionary<int, TrialConfig> configs)
         {
             _configs = configs;
-            _searched = [.. EngineMapping.Differing(configs.Select(EngineMapping.Parameters))];
+            _searched = [.. EngineMapping.Differing(configs.OrderBy(c => c.Key).Select(c => EngineMapping.Parameters(c.Value)))];
         }
+
+        /// <summary>Trials whose configuration is known.</summary>
+        public int Count => _configs.Count;
 
         /// <returns>Null while the study has no plan yet, so the next poll asks again.</returns>
         public static async Task<StudyTrials?> ReadAsync(ISweepGrain sweep, CancellationToken cancellationToken)
@@ -238,8 +246,8 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
 
         public IReadOnlyList<Hyperparameter> SearchedParameters(int trial) =>
-            trial >= 0 && trial < _configs.Count
-                ? [.. EngineMapping.Parameters(_configs[trial]).Where(p => _searched.Contains(p.Name))]
+            _configs.TryGetValue(trial, out var config)
+                ? [.. EngineMapping.Parameters(config).Where(p => _searched.Contains(p.Name))]
                 : [];
     }
 }

@@ -10,10 +10,8 @@ public static class TrialProposers
     public static ITrialProposer Create(StudySpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Search.Kind == SearchKind.Tpe
-            ? new TpeProposer(
-                new TpeSampler(spec.SearchSpace, new TpeOptions(spec.Search.Startup), spec.Scheduler.Mode, spec.Seed),
-                spec.Search.Count)
+        return AdaptiveSearch.Of(spec) is { } adaptive
+            ? adaptive.Proposer(spec.Scheduler.Mode, spec.Seed)
             : new ExpandedProposer(spec.ExpandConfigurations());
     }
 }

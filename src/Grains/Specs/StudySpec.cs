@@ -74,6 +74,10 @@ public sealed record StudySpec
 
     /// <summary>The study's trials: each configuration <see cref="Repeats"/> times in a row, so trial
     /// <c>n</c> is repeat <c>n % Repeats</c> of configuration <c>n / Repeats</c>.</summary>
+    /// <summary>Trials the study runs in all: its configurations (expanded, or the TPE proposals to come) times
+    /// <see cref="Repeats"/>.</summary>
+    public int TrialCount => (Search.IsAdaptive ? Search.Count : ExpandConfigurations().Count) * Math.Max(1, Repeats);
+
     public IReadOnlyList<TrialConfig> ExpandTrials() =>
         [.. ExpandConfigurations().SelectMany(config => Enumerable.Repeat(config, Math.Max(1, Repeats)))];
 }

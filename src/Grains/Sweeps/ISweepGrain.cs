@@ -28,11 +28,12 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("GetLeaderboard")]
     Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(int top);
 
-    /// <summary>Every trial's configuration, indexed by trial number; empty until the study starts. A
-    /// watcher reads it once to name each running trial and the hyperparameters that tell trials apart,
-    /// before any trial has a score.</summary>
-    [Alias("GetTrialConfigs")]
-    Task<IReadOnlyList<TrialConfig>> GetTrialConfigsAsync();
+    /// <summary>The configuration of every trial that has one, by trial number: every trial of a grid or
+    /// random study, the started ones of a TPE study (the rest are proposed as slots free); empty until the
+    /// study starts. A watcher reads it to name each running trial and the hyperparameters that tell trials
+    /// apart, before any trial has a score, and reads it again when a trial it does not know runs.</summary>
+    [Alias("GetTrialConfigsByTrial")]
+    Task<IReadOnlyDictionary<int, TrialConfig>> GetTrialConfigsAsync();
 
     /// <summary>A trial finished (or failed) a rung. Returns once the report is queued; it is applied,
     /// persisted and acted on in the next batch.</summary>

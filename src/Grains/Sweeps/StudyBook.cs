@@ -1,5 +1,6 @@
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Search;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
 
@@ -18,13 +19,15 @@ public sealed class StudyBook
     private readonly SweepProgressState state;
     private MetricName? metric;
     private IPersistentStudyScheduler scheduler;
+    private ITrialProposer? proposer;
 
-    private StudyBook(SweepPlan plan, SweepProgressState state, SweepTableState table)
+    private StudyBook(SweepPlan plan, SweepProgressState state, SweepTableState table, ITrialProposer? proposer)
     {
         this.plan = plan;
         this.state = state;
+        this.proposer = proposer;
         Table = new TrialTable(state, table);
-        scheduler = StudySchedulers.Restore(plan.Scheduler, SweepProgressState.ToSchedulerSnapshot(plan.Trials.Count, state.NextNewTrial, Table.All), plan.Repeats);
+        scheduler = StudySchedulers.Restore(plan.Scheduler, SweepProgressState.ToSchedulerSnapshot(plan.TrialCount, state.NextNewTrial, Table.All), plan.Repeats);
     }
 
     public TrialTable Table { get; }
@@ -46,19 +49,26 @@ public sealed class StudyBook
 
     public StudyStandings Standings => new(plan, Table.All, scheduler.RungBudgets);
 
-    /// <summary>The book over a study's persisted state (empty for a study that never ran).</summary>
-    public static StudyBook Load(SweepPlan plan, SweepProgressState state, SweepTableState table)
+    /// <summary>The book over a study's persisted state (empty for a study that never ran). A TPE plan's
+    /// configurations come from <paramref name="proposer"/>, by default the plan's own
+    /// (<see cref="AdaptiveSearch.Proposer"/>); tests pass one that records what it was asked.</summary>
+    public static StudyBook Load(SweepPlan plan, SweepProgressState state, SweepTableState table, ITrialProposer? proposer = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(table);
-        return new StudyBook(plan, state, table);
+        return new StudyBook(plan, state, table, proposer);
     }
+
+    /// <summary>Every trial's configuration known so far, by trial: the plan's expanded list, or the proposed ones.</summary>
+    public Dictionary<int, TrialConfig> Configurations() => plan.Adaptive is null
+        ? plan.Trials.Select((config, trial) => (config, trial)).ToDictionary(t => t.trial, t => t.config)
+        : Table.All.Where(t => t.Value.Config is not null).ToDictionary(t => t.Key, t => t.Value.Config!);
 
     /// <summary>The study starts: a fresh scheduler, and the phase is Running.</summary>
     public void Start()
     {
-        scheduler = StudySchedulers.Create(plan.Scheduler, plan.Trials.Count, plan.Repeats);
+        scheduler = StudySchedulers.Create(plan.Scheduler, plan.TrialCount, plan.Repeats);
         state.Phase = SweepPhase.Running;
     }
 
@@ -129,6 +139,7 @@ public sealed class StudyBook
             if (!run.IsPromotion)
             {
                 state.NextNewTrial = Math.Max(state.NextNewTrial, run.Trial + 1);
+                record.Config ??= Propose(run.Trial);
             }
 
             assignments.Add(Bind(run.Trial, record, lease, run.IsPromotion));
@@ -269,9 +280,40 @@ public sealed class StudyBook
 
     private TrialAssignment AssignmentOf(int trial, TrialRecord record, DeviceSlot slot, bool isPromotion)
     {
-        var setup = new TrialSetup(plan.Trials[trial], plan.Dataset, plan.Probe, plan.Scheduler.MaxEpochs, TrialSetup.SeedFor(plan.Seed, trial));
+        var setup = new TrialSetup(plan.ConfigOf(trial, record), plan.Dataset, plan.Probe, plan.Scheduler.MaxEpochs, TrialSetup.SeedFor(plan.Seed, trial));
         return new TrialAssignment(plan.StudyId, trial, record.Attempt, record.Rung, scheduler.RungBudgets[record.Rung], isPromotion, slot, setup);
     }
+
+    /// <summary>A new trial's configuration when the plan proposes them (TPE), null when the plan lists them:
+    /// a repeat takes its configuration's, already proposed for the configuration's first trial to start;
+    /// otherwise the proposer is asked from every configuration's results so far. Recorded before the trial
+    /// is sent, so a rebuilt book never proposes a trial twice.</summary>
+    private TrialConfig? Propose(int trial)
+    {
+        if (plan.Adaptive is not { } adaptive)
+        {
+            return null;
+        }
+
+        var configuration = plan.ConfigurationOf(trial);
+        if (Table.All.FirstOrDefault(t => t.Value.Config is not null && plan.ConfigurationOf(t.Key) == configuration).Value is { } sibling)
+        {
+            return sibling.Config;
+        }
+
+        proposer ??= adaptive.Proposer(plan.Scheduler.Mode, plan.Seed);
+        return proposer.Propose(configuration, ConfigurationResults());
+    }
+
+    /// <summary>Each proposed configuration with its score at every rung, the mean over the repeats that reported it.</summary>
+    private List<TrialResult> ConfigurationResults() =>
+        [.. Table.All.Where(t => t.Value.Config is not null)
+            .GroupBy(t => plan.ConfigurationOf(t.Key))
+            .Select(arm => new TrialResult(
+                arm.Key,
+                arm.First().Value.Config!,
+                [.. Enumerable.Range(0, arm.Max(t => t.Value.Scores.Count))
+                    .Select(rung => arm.Where(t => t.Value.Scores.Count > rung).Average(t => t.Value.Scores[rung]))]))];
 
     private List<SlotLease> FreeLeases()
     {

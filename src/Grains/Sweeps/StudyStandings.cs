@@ -23,7 +23,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
     {
         ArgumentNullException.ThrowIfNull(state);
         return new SweepStatus(
-            plan.StudyId, state.Phase, plan.Trials.Count, Counts(state.Phase == SweepPhase.Cancelled), Slots(state.Leases), Best(),
+            plan.StudyId, state.Phase, plan.TrialCount, Counts(state.Phase == SweepPhase.Cancelled), Slots(state.Leases), Best(),
             plan.Scheduler.Metric, startedAt, state.FinishedAt, state.CancelReason)
         {
             Mode = plan.Scheduler.Mode,
@@ -38,7 +38,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
     {
         var byStatus = trials.Values.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
         int Count(TrialStatus status) => byStatus.GetValueOrDefault(status);
-        var neverStarted = plan.Trials.Count - trials.Count;
+        var neverStarted = plan.TrialCount - trials.Count;
         return new TrialCounts(
             cancelled ? 0 : neverStarted,
             Count(TrialStatus.Running) + Count(TrialStatus.Promoted),
@@ -86,7 +86,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
     private LeaderboardEntry Entry(int trial, TrialRecord record)
     {
         var failed = record.Status == TrialStatus.Failed;
-        return new(trial, plan.Trials[trial], record.Status, Math.Max(record.Scores.Count - 1, 0), record.EpochsDone,
+        return new(trial, plan.ConfigOf(trial, record), record.Status, Math.Max(record.Scores.Count - 1, 0), record.EpochsDone,
             record.Scores.Count > 0 ? record.Scores[^1] : double.NaN, record.LastScores, record.Cost)
         {
             Rungs = [.. record.Scores.Select((score, rung) => new RungPoint(

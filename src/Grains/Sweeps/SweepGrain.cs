@@ -90,7 +90,7 @@ public sealed partial class SweepGrain(
         Book.Start();
         await WriteProgressAsync();
         await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
-        LogStarted(logger, StudyId, plan.Trials.Count, plan.MaxConcurrentTrials);
+        LogStarted(logger, StudyId, plan.TrialCount, plan.MaxConcurrentTrials);
         await StartPixelBaselineAsync(plan);
         _dispatchWanted = true;
         EnsurePump();
@@ -135,8 +135,8 @@ public sealed partial class SweepGrain(
         return Task.FromResult<IReadOnlyList<LeaderboardEntry>>(definition.State.Plan is null ? [] : Book.Standings.Leaderboard().Take(top).ToList());
     }
 
-    public Task<IReadOnlyList<TrialConfig>> GetTrialConfigsAsync() =>
-        Task.FromResult(definition.State.Plan?.Trials ?? []);
+    public Task<IReadOnlyDictionary<int, TrialConfig>> GetTrialConfigsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<int, TrialConfig>>(definition.State.Plan is null ? new Dictionary<int, TrialConfig>() : Book.Configurations());
 
     public Task ReportRungAsync(RungReport report)
     {
@@ -460,7 +460,7 @@ public sealed partial class SweepGrain(
         await _writes.WaitAsync();
         try
         {
-            await Book.Table.WriteAsync(Book.Plan.Trials.Count, progress.WriteStateAsync, table.WriteStateAsync);
+            await Book.Table.WriteAsync(Book.Plan.TrialCount, progress.WriteStateAsync, table.WriteStateAsync);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Search;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Storage;
 using LensSweep.Models.Data;
@@ -7,7 +8,9 @@ namespace LensSweep.Grains.Sweeps;
 
 /// <summary>
 /// What a sweep grain needs to run a study: the spec's settings and its trials, already expanded from the
-/// search space (trial n is <c>Trials[n]</c>). Build it with <see cref="From"/>.
+/// search space (trial n is <c>Trials[n]</c>) for grid and random search, or, for TPE, the
+/// <see cref="Adaptive"/> search the sweep proposes each configuration from when a slot frees (then
+/// <c>Trials</c> is empty and a trial's configuration is in its record). Build it with <see cref="From"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("lenssweep.SweepPlan")]
 public sealed record SweepPlan(
@@ -23,8 +26,24 @@ public sealed record SweepPlan(
     [Id(7)]
     public int Repeats { get; init; } = 1;
 
+    /// <summary>TPE: the search the sweep proposes configurations from, one at a time; null when the
+    /// configurations were expanded up front into <see cref="Trials"/>.</summary>
+    [Id(8)]
+    public AdaptiveSearch? Adaptive { get; init; }
+
+    /// <summary>Trials in all: every repeat of every configuration, expanded or still to be proposed.</summary>
+    public int TrialCount => Adaptive is { } adaptive ? adaptive.Configurations * Math.Max(1, Repeats) : Trials.Count;
+
     /// <summary>The configuration (scheduling arm) a trial belongs to.</summary>
     public int ConfigurationOf(int trial) => trial / Math.Max(1, Repeats);
+
+    /// <summary>A started trial's hyperparameters: proposed into its record (TPE) or expanded into the plan.</summary>
+    public TrialConfig ConfigOf(int trial, TrialRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.Config ?? (trial < Trials.Count ? Trials[trial]
+            : throw new InvalidOperationException($"Trial {trial} of study '{StudyId}' has no configuration yet."));
+    }
 
     /// <summary>The plan for a spec; <paramref name="trials"/> defaults to <see cref="StudySpec.ExpandTrials"/>.
     /// A spec that <see cref="StudySpecValidator"/> finds problems with is refused with an
@@ -38,29 +57,12 @@ public sealed record SweepPlan(
             throw new ArgumentException($"Study spec '{spec.Name}' is not valid: {string.Join("; ", problems)}.", nameof(spec));
         }
 
-        if (trials is null && EngineProblems(spec) is [var unsupported, ..])
-        {
-            throw new ArgumentException($"Study spec '{spec.Name}': {unsupported}.", nameof(spec));
-        }
-
-        return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? spec.ExpandTrials())
+        var adaptive = trials is null ? AdaptiveSearch.Of(spec) : null;
+        return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? (adaptive is null ? spec.ExpandTrials() : []))
         {
             Repeats = spec.Repeats,
+            Adaptive = adaptive,
         };
-    }
-
-    /// <summary>
-    /// What a valid spec asks for that the engine cannot run yet, empty when none: TPE search, until the sweep
-    /// asks an <see cref="ITrialProposer"/> for each configuration when a slot frees (running the spec's
-    /// random draws instead would be a different study under the same name). Checked before anything starts.
-    /// </summary>
-    public static IReadOnlyList<SpecProblem> EngineProblems(StudySpec spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.Search.IsAdaptive
-            ? [new SpecProblem(SpecKeys.Join(SpecKeys.Search, SpecKeys.Kind), spec.Search.Kind.ToString().ToLowerInvariant(),
-                "the engine cannot run tpe search yet (the spec is valid); use \"kind\": \"random\" to run it now")]
-            : [];
     }
 
     /// <summary>Every problem that would stop the sweep grain from running the plan, empty when none.</summary>
@@ -72,9 +74,14 @@ public sealed record SweepPlan(
             problems.Add($"study id '{StudyId}' must be one path segment of letters, digits, '-', '_' and '.', not starting with '.'");
         }
 
-        if (Trials is null || Trials.Count == 0)
+        if (Trials is null || TrialCount == 0)
         {
             problems.Add("the study has no trials (the search space expanded to nothing)");
+        }
+
+        if (Adaptive is not null && Trials is { Count: > 0 })
+        {
+            problems.Add("a study with proposed configurations (tpe) cannot also carry an expanded trial list");
         }
 
         if (Repeats < 1 || (Trials is { Count: > 0 } && Trials.Count % Repeats != 0))
@@ -110,5 +117,6 @@ public sealed record SweepPlan(
         && Probe == other.Probe
         && Seed == other.Seed
         && Repeats == other.Repeats
+        && Adaptive == other.Adaptive
         && Trials.SequenceEqual(other.Trials);
 }

@@ -1,5 +1,6 @@
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
 
 namespace LensSweep.Grains.Sweeps;
@@ -100,4 +101,8 @@ public sealed class TrialRecord
 
     /// <summary>Its encoder's scores at epoch 0, before training: the random-init baseline.</summary>
     [Id(12)] public ProbeScores? InitialScores { get; set; }
+
+    /// <summary>Its hyperparameters when the sweep proposed them as it started (TPE); null when the plan's
+    /// expanded trial list holds them (see <see cref="SweepPlan.ConfigOf"/>).</summary>
+    [Id(13)] public TrialConfig? Config { get; set; }
 }

@@ -38,7 +38,8 @@ public sealed class SweepOnSharedClusterTests(SharedClusterFixture fixture)
         var configs = await Engine.Sweep(study).GetTrialConfigsAsync();
 
         Assert.Empty(before);
-        Assert.Equal(plan.Trials, configs);
+        Assert.Equal(Enumerable.Range(0, plan.Trials.Count), configs.Keys.Order());
+        Assert.Equal(plan.Trials, configs.OrderBy(c => c.Key).Select(c => c.Value));
         await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
     }
 

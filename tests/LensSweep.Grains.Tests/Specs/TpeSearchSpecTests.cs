@@ -120,20 +120,35 @@ public sealed class TpeSearchSpecTests
     }
 
     [Fact]
-    public void The_engine_refuses_a_tpe_study_rather_than_running_random_draws_under_its_name()
+    public void A_tpe_plan_carries_its_search_instead_of_expanded_trials()
     {
-        var error = Assert.Throws<ArgumentException>(() => SweepPlan.From(Tpe()));
+        var spec = Tpe(count: 12) with { Repeats = 2 };
 
-        Assert.Contains("cannot run tpe search yet", error.Message, StringComparison.Ordinal);
+        var plan = SweepPlan.From(spec);
+
+        Assert.Empty(plan.Trials);
+        Assert.Equal(new AdaptiveSearch(spec.SearchSpace, 12, 5), plan.Adaptive);
+        Assert.Equal(24, plan.TrialCount);
+        Assert.Empty(plan.Problems());
     }
 
     [Fact]
-    public void The_engine_names_tpe_search_as_what_it_cannot_run_yet_and_nothing_in_a_random_spec()
+    public void A_random_plan_has_no_adaptive_search()
     {
-        var problem = Assert.Single(SweepPlan.EngineProblems(Tpe()));
+        var plan = SweepPlan.From(SpecTestData.Valid() with { Search = new() { Kind = SearchKind.Random, Count = 3 } });
 
-        Assert.Equal(("search.kind", "tpe"), (problem.Field, problem.Value));
-        Assert.Empty(SweepPlan.EngineProblems(SpecTestData.Valid() with { Search = new() { Kind = SearchKind.Random, Count = 3 } }));
+        Assert.Null(plan.Adaptive);
+        Assert.Equal(3, plan.TrialCount);
+    }
+
+    [Fact]
+    public void Two_tpe_plans_over_different_spaces_are_different_studies()
+    {
+        var plan = SweepPlan.From(Tpe());
+        var wider = SweepPlan.From(Tpe() with { SearchSpace = Tpe().SearchSpace with { MaskRatio = ParameterDomain.Of(0.25, 0.5, 0.75) } });
+
+        Assert.True(plan.IsSameStudyAs(SweepPlan.From(Tpe())));
+        Assert.False(plan.IsSameStudyAs(wider));
     }
 
     [Fact]

@@ -129,7 +129,7 @@ internal sealed class BookDriver
 
     private SlotLease NextLease(int device) => NewLease(nextLease++, device);
 
-    private void Persist() => Book.Table.WriteAsync(plan.Trials.Count, () =>
+    private void Persist() => Book.Table.WriteAsync(plan.TrialCount, () =>
     {
         StoredProgress = Copy(Book.State);
         return Task.CompletedTask;
