@@ -33,7 +33,7 @@ public static class Cli
         if (services.Cluster is { } joined)
         {
             var cluster = new Cluster.RunFolderConnector(joined, services.Embedded);
-            root.Add(StudyCommands.Create(cluster, services.Environment, examples));
+            root.Add(StudyCommands.Create(cluster, services.Embedded, services.ProcessorCount, services.Environment, examples));
             root.Add(LeaderboardCommand.Create(cluster, services.Environment, examples));
             root.Add(ClusterCommands.Create(cluster, services.Environment, examples));
         }

@@ -17,6 +17,8 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
 
     public List<string> Cancelled { get; } = [];
 
+    public List<(string StudyId, StudyExtension Extension)> Extended { get; } = [];
+
     public EmbeddedClusterOptions? EmbeddedOptions { get; private set; }
 
     public ClusterTarget? ConnectedTo { get; private set; }
@@ -52,6 +54,12 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
         }
 
         return Task.FromResult(_studies[spec.Name].Study);
+    }
+
+    public Task<StudySummary?> ExtendAsync(string studyId, StudyExtension extension, CancellationToken cancellationToken)
+    {
+        Extended.Add((studyId, extension));
+        return Task.FromResult(_studies.GetValueOrDefault(studyId)?.Study);
     }
 
     public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken) =>

@@ -17,6 +17,11 @@ public interface IStudyCluster : IAsyncDisposable
     /// </summary>
     Task<StudySummary> StartAsync(StudySpec spec, CancellationToken cancellationToken);
 
+    /// <summary>Grows a started study (<see cref="StudyExtension"/>); a finished one runs again, its results kept.</summary>
+    /// <returns>The study as grown; null when the cluster has no study with that id.</returns>
+    /// <exception cref="CliInputException">The study cannot grow so; the message names every reason.</exception>
+    Task<StudySummary?> ExtendAsync(string studyId, StudyExtension extension, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken);
 
     /// <returns>Null when the cluster has no study with that id.</returns>

@@ -13,7 +13,7 @@ internal static class StudyCommands
 {
     private const int ShowLeaderboardRows = 10;
 
-    public static Command Create(IStudyClusterConnector connector, Func<string, string?> environment, HelpExamples examples)
+    public static Command Create(IStudyClusterConnector connector, IEmbeddedClusterLauncher? embedded, int cores, Func<string, string?> environment, HelpExamples examples)
     {
         var cluster = new ClusterOptions(environment);
         var study = examples.Add(
@@ -24,6 +24,7 @@ internal static class StudyCommands
         study.Add(Watch(connector, cluster, examples));
         study.Add(List(connector, cluster, examples));
         study.Add(Show(connector, cluster, examples));
+        study.Add(StudyExtendCommand.Create(connector, embedded, cores, cluster, examples));
         study.Add(Cancel(connector, cluster, examples));
         study.Add(Plot(connector, cluster, examples));
         study.Add(History(connector, cluster, examples));
@@ -256,7 +257,7 @@ internal static class StudyCommands
     }
 
     /// <summary>Ctrl+C while watching a remote study detaches: the study is the cluster's, not this console's.</summary>
-    private static async Task<int> FollowOrDetachAsync(IStudyCluster cluster, string studyId, Terminal.CliConsole console, CancellationToken cancellationToken)
+    internal static async Task<int> FollowOrDetachAsync(IStudyCluster cluster, string studyId, Terminal.CliConsole console, CancellationToken cancellationToken)
     {
         try
         {

@@ -52,6 +52,31 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
     }
 
+    public async Task<StudySummary?> ExtendAsync(string studyId, StudyExtension extension, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(extension);
+        var sweep = Sweep(studyId);
+        var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
+        if (status.Phase == SweepPhase.NotStarted)
+        {
+            return null;
+        }
+
+        var growth = extension.Spec is { } spec
+            ? new StudyGrowth(0, SweepPlan.From(spec))
+            : new StudyGrowth((status.TrialCount / Math.Max(1, status.Repeats)) + extension.MoreConfigurations);
+        try
+        {
+            return EngineMapping.Summary(await sweep.GrowAsync(growth).WaitAsync(cancellationToken));
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliInputException(
+                $"study '{studyId}' cannot grow: {e.Message}",
+                "Give --trials N for a random or tpe study, or --spec FILE: the study's spec with more values or a larger count, every other setting as it was.");
+        }
+    }
+
     public async Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken)
     {
         var studies = await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken);

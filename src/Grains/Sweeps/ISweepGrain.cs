@@ -24,6 +24,14 @@ public interface ISweepGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<SweepStatus> GetStatusAsync();
 
+    /// <summary>Grows the started study (<see cref="StudyGrowth"/>): its trials keep their results, the new
+    /// ones are numbered after them, and a finished study runs again, its rungs carrying on. Returns once
+    /// the grown plan is stored. Asking for a size it already has changes nothing.</summary>
+    /// <exception cref="ArgumentException">The study has not started, was cancelled, or cannot grow so; the
+    /// message lists every reason.</exception>
+    [Alias("Grow")]
+    Task<SweepStatus> GrowAsync(StudyGrowth growth);
+
     /// <summary>The best <paramref name="top"/> trials by the study's metric, one entry per trial.</summary>
     [Alias("GetLeaderboard")]
     Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(int top);

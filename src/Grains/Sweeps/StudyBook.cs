@@ -72,6 +72,31 @@ public sealed class StudyBook
         state.Phase = SweepPhase.Running;
     }
 
+    /// <summary>Whether the plan has trials that never started: only after the study grew, since a study
+    /// finishes only once every trial has run its first rung.</summary>
+    public bool HasUnstartedTrials => Table.All.Count < plan.TrialCount;
+
+    /// <summary>The study grew: a finished one runs again, the trials it stopped at the end paused once more
+    /// so the scheduler can promote them over the larger study; true when it had finished.</summary>
+    public bool Reopen()
+    {
+        SchedulerHasWork = true;
+        if (state.Phase != SweepPhase.Finished)
+        {
+            return false;
+        }
+
+        state.Phase = SweepPhase.Running;
+        state.FinishedAt = null;
+        foreach (var (trial, record) in Table.All.Where(t => t.Value.Status == TrialStatus.Stopped).ToList())
+        {
+            record.Status = TrialStatus.Paused;
+            Table.Touch(trial, record);
+        }
+
+        return true;
+    }
+
     /// <summary>Applies one report; null when it is not for the current attempt of a running rung (a
     /// repeat, or from an attempt the study has gone past).</summary>
     public RungResult? Apply(RungReport report)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LensSweep.Grains.Sweeps;
 
-/// <summary>The sweep grain's log messages (event ids 400–409).</summary>
+/// <summary>The sweep grain's log messages (event ids 400–411).</summary>
 public sealed partial class SweepGrain
 {
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Study {Study} started: {Trials} trials, at most {MaxConcurrent} at once")]
@@ -37,4 +37,7 @@ public sealed partial class SweepGrain
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Information, Message = "Study {Study} re-checks its slots and trials now: {Reason}")]
     private static partial void LogReconcileRequested(ILogger logger, string study, string reason);
+
+    [LoggerMessage(EventId = 411, Level = LogLevel.Information, Message = "Study {Study} grew by {Added} trials to {Trials}; its finished rungs carry on")]
+    private static partial void LogGrown(ILogger logger, string study, int added, int trials);
 }

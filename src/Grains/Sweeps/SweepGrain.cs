@@ -33,6 +33,7 @@ public sealed partial class SweepGrain(
     private const int StopNotificationParallelism = 32;
     private readonly Queue<(RungReport Report, long Received)> _reports = new();
     private readonly List<TaskCompletionSource> _cancelWaiters = [];
+    private readonly List<(SweepPlan Plan, TaskCompletionSource Stored)> _growths = [];
     private readonly SemaphoreSlim _writes = new(1, 1);
     private StudyBook? _book;
     private Task? _pump;
@@ -40,6 +41,7 @@ public sealed partial class SweepGrain(
     private string? _cancelReason;
     private bool _reconcileWanted;
     private bool _dispatchWanted;
+    private bool _reopenWanted;
 
     private SweepProgressState State => progress.State;
 
@@ -57,6 +59,12 @@ public sealed partial class SweepGrain(
         {
             // Re-activated after a crash or collection: check every lease and trial before going on.
             _reconcileWanted = true;
+            EnsurePump();
+        }
+        else if (State.Phase == SweepPhase.Finished && definition.State.Plan is not null && Book.HasUnstartedTrials)
+        {
+            // It grew, and the silo died between storing the grown plan and running it again.
+            _reopenWanted = true;
             EnsurePump();
         }
 
@@ -124,6 +132,33 @@ public sealed partial class SweepGrain(
         _cancelWaiters.Add(done);
         EnsurePump();
         await done.Task;
+        return Status();
+    }
+
+    public async Task<SweepStatus> GrowAsync(StudyGrowth growth)
+    {
+        ArgumentNullException.ThrowIfNull(growth);
+        var current = definition.State.Plan ?? throw new ArgumentException($"Study '{StudyId}' has not been started.", nameof(growth));
+        if (State.Phase == SweepPhase.Cancelled)
+        {
+            throw new ArgumentException($"Study '{StudyId}' was cancelled ({State.CancelReason}); a cancelled study does not grow.", nameof(growth));
+        }
+
+        var grown = PlanGrowth.Grow(current, growth);
+        if (grown.Plan is not { } plan)
+        {
+            throw new ArgumentException($"Study '{StudyId}' cannot grow so: {string.Join("; ", grown.Problems)}.", nameof(growth));
+        }
+
+        if (grown.AddedTrials == 0)
+        {
+            return Status();
+        }
+
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _growths.Add((plan, stored));
+        EnsurePump();
+        await stored.Task;
         return Status();
     }
 
@@ -210,6 +245,12 @@ public sealed partial class SweepGrain(
                     continue;
                 }
 
+                if (_growths.Count > 0 || _reopenWanted)
+                {
+                    await GrowStudyAsync();
+                    continue;
+                }
+
                 if (State.Phase != SweepPhase.Running)
                 {
                     _reports.Clear();
@@ -244,7 +285,49 @@ public sealed partial class SweepGrain(
         }
 
         _cancelWaiters.Clear();
+        foreach (var (_, stored) in _growths)
+        {
+            stored.TrySetException(e);
+        }
+
+        _growths.Clear();
         DeactivateOnIdle();
+    }
+
+    /// <summary>Stores each grown plan (the definition first: a crash after it leaves a finished study with
+    /// trials never started, which activation reopens), rebuilds the book over it, and runs the study again.</summary>
+    private async Task GrowStudyAsync()
+    {
+        var growths = _growths.ToList();
+        _growths.Clear();
+        _reopenWanted = false;
+        foreach (var (plan, _) in growths)
+        {
+            var added = plan.TrialCount - Book.Plan.TrialCount;
+            if (added <= 0)
+            {
+                continue;
+            }
+
+            definition.State.Plan = plan;
+            await definition.WriteStateAsync();
+            _book = StudyBook.Load(plan, progress.State, table.State);
+            LogGrown(logger, StudyId, added, plan.TrialCount);
+        }
+
+        if (Book.Reopen())
+        {
+            // Listed as running again before it runs, as at the start.
+            await StudyRegistry.Get(GrainFactory).AddAsync(StudyId, definition.State.StartedAt ?? DateTimeOffset.UtcNow);
+            await WriteProgressAsync();
+            await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
+        }
+
+        _dispatchWanted = true;
+        foreach (var (_, stored) in growths)
+        {
+            stored.TrySetResult();
+        }
     }
 
     private async Task RunBatchAsync(bool reconcile)

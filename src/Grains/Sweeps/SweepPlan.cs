@@ -31,6 +31,11 @@ public sealed record SweepPlan(
     [Id(8)]
     public AdaptiveSearch? Adaptive { get; init; }
 
+    /// <summary>Random search: the space its trials were drawn from, so the study can draw more when it grows
+    /// (<see cref="StudyGrowth"/>); null for grid and TPE search, and for random studies started before it was kept.</summary>
+    [Id(9)]
+    public SearchSpace? SampledFrom { get; init; }
+
     /// <summary>Trials in all: every repeat of every configuration, expanded or still to be proposed.</summary>
     public int TrialCount => Adaptive is { } adaptive ? adaptive.Configurations * Math.Max(1, Repeats) : Trials.Count;
 
@@ -62,6 +67,7 @@ public sealed record SweepPlan(
         {
             Repeats = spec.Repeats,
             Adaptive = adaptive,
+            SampledFrom = trials is null && spec.Search.Kind == SearchKind.Random ? spec.SearchSpace : null,
         };
     }
 
@@ -109,14 +115,33 @@ public sealed record SweepPlan(
     /// <summary>Same study, same trials, same settings: starting it again is a no-op.</summary>
     public bool IsSameStudyAs(SweepPlan other) =>
         other is not null
-        && StudyId == other.StudyId
-        && Dataset with { Classes = null } == other.Dataset with { Classes = null }
-        && (Dataset.Classes ?? []).SequenceEqual(other.Dataset.Classes ?? [])
-        && Scheduler == other.Scheduler
-        && MaxConcurrentTrials == other.MaxConcurrentTrials
-        && Probe == other.Probe
-        && Seed == other.Seed
-        && Repeats == other.Repeats
+        && SettingsDifferences(other).Count == 0
         && Adaptive == other.Adaptive
         && Trials.SequenceEqual(other.Trials);
+
+    /// <summary>The spec keys whose settings differ between the two plans, apart from the search itself
+    /// (its space, count and expanded trials): empty when <paramref name="other"/> could grow this study.</summary>
+    public IReadOnlyList<string> SettingsDifferences(SweepPlan other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var differences = new List<string>();
+        void Check(bool same, string key)
+        {
+            if (!same)
+            {
+                differences.Add(key);
+            }
+        }
+
+        Check(StudyId == other.StudyId, SpecKeys.Name);
+        Check(Dataset with { Classes = null } == other.Dataset with { Classes = null } && (Dataset.Classes ?? []).SequenceEqual(other.Dataset.Classes ?? []), SpecKeys.Dataset);
+        Check(Scheduler == other.Scheduler, SpecKeys.Scheduler);
+        Check(MaxConcurrentTrials == other.MaxConcurrentTrials, SpecKeys.MaxConcurrentTrials);
+        Check(Probe == other.Probe, $"{SpecKeys.Probe}/{SpecKeys.Evaluation}");
+        Check(Seed == other.Seed, SpecKeys.Seed);
+        Check(Repeats == other.Repeats, SpecKeys.Repeats);
+        // SampledFrom is not compared: random studies started before it was kept must still match their spec.
+        Check((Adaptive is null) == (other.Adaptive is null), SpecKeys.Join(SpecKeys.Search, SpecKeys.Kind));
+        return differences;
+    }
 }
