@@ -157,6 +157,40 @@ public sealed class StudyBookTests
         Assert.Equal((0, 20 - driver.Book.Table.All.Count + running.Count), (counts.Waiting, counts.Cancelled));
     }
 
+    [Fact]
+    public void A_finished_study_that_grew_runs_its_new_trials_keeps_its_results_and_promotes_over_the_larger_study()
+    {
+        var plan = Plan(trials: 8, maxConcurrent: 2);
+        var first = new BookDriver(plan, slots: 2, seed: 8);
+        first.Run();
+        var before = first.Book.Table.All.ToDictionary(t => t.Key, t => t.Value.Scores.ToList());
+        var grownPlan = plan with { Trials = [.. plan.Trials, .. Plan(trials: 16, maxConcurrent: 2).Trials.Skip(8)] };
+        var book = StudyBook.Load(grownPlan, BookDriver.Read<SweepProgressState>(first.StoredProgress), BookDriver.Read<SweepTableState>(first.StoredTable));
+
+        Assert.True(book.HasUnstartedTrials);
+        Assert.True(book.Reopen());
+        Assert.DoesNotContain(book.Table.All.Values, r => r.Status == TrialStatus.Stopped);
+        var grown = new BookDriver(grownPlan, book, slots: 2, seed: 9, firstLease: 100);
+        grown.Run();
+
+        Assert.Equal(SweepPhase.Finished, grown.Book.State.Phase);
+        Assert.Equal(16, grown.Book.Table.All.Count);
+        Assert.All(before, t => Assert.Equal(t.Value, grown.Book.Table.All[t.Key].Scores.Take(t.Value.Count)));
+        Assert.True(grown.Book.Table.All.Values.Count(r => r.Scores.Count > 1) >= 8, "half of 16 trials reach the second rung");
+        Assert.True(first.Book.Table.All.Values.Count(r => r.Scores.Count > 1) < 8);
+        Assert.All(grown.Book.Table.All.Values, r => Assert.True(r.Status.IsTerminal(), $"{r.Status}"));
+    }
+
+    [Fact]
+    public void A_running_study_that_reopens_stays_running()
+    {
+        var driver = new BookDriver(Plan(trials: 4, maxConcurrent: 2), slots: 2, seed: 10);
+        driver.Batch();
+
+        Assert.False(driver.Book.Reopen());
+        Assert.Equal(SweepPhase.Running, driver.Book.State.Phase);
+    }
+
     private static List<(int, int, int, int, bool)> Decisions(BookDriver driver) =>
         driver.Sent.Select(a => (a.Trial, a.Attempt, a.Rung, a.ToEpoch, a.IsPromotion)).ToList();
 
