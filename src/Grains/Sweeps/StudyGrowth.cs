@@ -37,6 +37,15 @@ public static class PlanGrowth
         return result.Plan is { } plan ? result with { AddedTrials = plan.TrialCount - current.TrialCount } : result;
     }
 
+    /// <summary>Whether <paramref name="grown"/> is <paramref name="original"/> after growing: starting the
+    /// original spec again (<c>lenssweep run</c> on the same folder) then continues the grown study.</summary>
+    public static bool IsGrowthOf(SweepPlan grown, SweepPlan original)
+    {
+        ArgumentNullException.ThrowIfNull(grown);
+        ArgumentNullException.ThrowIfNull(original);
+        return Grow(original, new StudyGrowth(0, grown)).Plan is { } plan && plan.IsSameStudyAs(grown);
+    }
+
     /// <summary>More configurations of the same search: TPE proposes them, random search draws them as a
     /// study of that count would (its first draws are the study's), a grid cannot (it grows by a wider spec).</summary>
     private static GrownPlan Extend(SweepPlan current, int configurations)

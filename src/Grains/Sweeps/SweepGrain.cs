@@ -76,7 +76,7 @@ public sealed partial class SweepGrain(
         CheckPlan(plan);
         if (definition.State.Plan is { } existing)
         {
-            if (!existing.IsSameStudyAs(plan))
+            if (!existing.IsSameStudyAs(plan) && !PlanGrowth.IsGrowthOf(existing, plan))
             {
                 throw new StudySpecConflictException($"Study '{StudyId}' already exists with a different spec; choose another name.");
             }

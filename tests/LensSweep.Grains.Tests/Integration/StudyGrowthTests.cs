@@ -31,6 +31,23 @@ public sealed class StudyGrowthTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Starting_the_original_plan_of_a_grown_study_continues_the_grown_study()
+    {
+        const string study = "grow-restart";
+        await using var scope = Engine.StudyScope(study);
+        var plan = EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 2);
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        await Engine.Sweep(study).GrowAsync(new StudyGrowth(0, plan with { Trials = [.. plan.Trials, .. EngineCluster.Plan(study, trials: 5, EngineCluster.FullBudget(1), maxConcurrent: 2).Trials.Skip(3)] }));
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+
+        var status = await Engine.Sweep(study).StartAsync(plan);
+
+        Assert.Equal(4, status.TrialCount);
+        Assert.Equal(SweepPhase.Finished, status.Phase);
+    }
+
+    [Fact]
     public async Task Asking_a_study_to_grow_to_the_size_it_has_changes_nothing()
     {
         const string study = "grow-same";
