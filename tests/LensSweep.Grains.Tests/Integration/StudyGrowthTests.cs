@@ -48,6 +48,25 @@ public sealed class StudyGrowthTests(SharedClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_running_study_that_grows_finishes_with_every_trial_of_the_grown_plan()
+    {
+        const string study = "grow-running";
+        await using var scope = Engine.StudyScope(study);
+        Engine.Script.Hold(study);
+        var plan = EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2);
+        await Engine.Sweep(study).StartAsync(plan);
+        await EngineCluster.WaitUntilAsync(
+            () => Task.FromResult(Engine.Script.Running($"study:{study}") == 2), TimeSpan.FromSeconds(60), () => "two trials to start");
+
+        var grown = await Engine.Sweep(study).GrowAsync(new StudyGrowth(0, plan with { Trials = [.. plan.Trials, .. EngineCluster.Plan(study, trials: 5, EngineCluster.FullBudget(1), maxConcurrent: 2).Trials.Skip(3)] }));
+        Engine.Script.Open(study);
+        var status = await Engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(60));
+
+        Assert.Equal((SweepPhase.Running, 5), (grown.Phase, grown.TrialCount));
+        Assert.Equal(5, status.Counts.Completed);
+    }
+
+    [Fact]
     public async Task Asking_a_study_to_grow_to_the_size_it_has_changes_nothing()
     {
         const string study = "grow-same";
