@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace LensSweep.Grains.Sweeps;
 
-/// <summary>The sweep grain's log messages (event ids 400–411).</summary>
+/// <summary>The sweep grain's log messages (event ids 400–411; 405 and 407 are the TrialMessenger's).</summary>
 public sealed partial class SweepGrain
 {
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Study {Study} started: {Trials} trials, at most {MaxConcurrent} at once")]
@@ -20,8 +20,6 @@ public sealed partial class SweepGrain
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Study {Study} requeued trial {Trial}; it resumes from its newest checkpoint, at or after epoch {Epoch} (the last its study recorded)")]
     private static partial void LogRequeued(ILogger logger, string study, int trial, int epoch);
 
-    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Study {Study} could not reach trial {Trial} (attempt {Attempt}); the reconcile pass repeats it")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception, string study, int trial, int attempt);
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "Study {Study}: the coordinator loop failed; the activation reloads its persisted state")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception, string study);
@@ -29,8 +27,6 @@ public sealed partial class SweepGrain
     [LoggerMessage(EventId = 409, Level = LogLevel.Warning, Message = "Study {Study}: the coordinator loop was interrupted by a cluster change ({Reason}); the activation reloads its persisted state")]
     private static partial void LogPumpInterrupted(ILogger logger, string study, string reason);
 
-    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
-    private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
 
     [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
     private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);

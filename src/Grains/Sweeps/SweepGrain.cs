@@ -30,12 +30,12 @@ public sealed partial class SweepGrain(
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string ReconcileReminder = "reconcile";
-    private const int StopNotificationParallelism = 32;
     private readonly Queue<(RungReport Report, long Received)> _reports = new();
     private readonly List<TaskCompletionSource> _cancelWaiters = [];
     private readonly List<(SweepPlan Plan, TaskCompletionSource Stored)> _growths = [];
     private readonly SemaphoreSlim _writes = new(1, 1);
     private StudyBook? _book;
+    private TrialMessenger? _messenger;
     private Task? _pump;
     private IGrainTimer? _slotPoll;
     private string? _cancelReason;
@@ -48,6 +48,8 @@ public sealed partial class SweepGrain(
     private string StudyId => this.GetPrimaryKeyString();
 
     private IDeviceLedgerGrain Ledger => DeviceLedger.Get(GrainFactory);
+
+    private TrialMessenger Messenger => _messenger ??= new TrialMessenger(GrainFactory, StudyId, logger);
 
     /// <summary>The study's bookkeeping over its persisted state, loaded on first use.</summary>
     private StudyBook Book => _book ??= StudyBook.Load(
@@ -418,40 +420,24 @@ public sealed partial class SweepGrain(
         return found.Pokes;
     }
 
+    /// <summary>Sends the decisions and reads each answer into the book: a finished rung is applied next batch,
+    /// a requeued trial is dispatched again; a failed call waits for the reconcile pass (the decision is stored).</summary>
     private async Task DispatchAsync(IReadOnlyList<TrialAssignment> assignments)
     {
-        var calls = new List<(TrialAssignment Assignment, Task<TrialAck> Ack)>(assignments.Count);
-        foreach (var assignment in assignments)
+        foreach (var (assignment, ack) in await Messenger.SendAsync(assignments))
         {
-            // The hint puts a trial's first activation on the silo that owns its slot.
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, assignment.Slot.Silo);
-            try
+            if (ack is null)
             {
-                calls.Add((assignment, Trial(assignment.Trial).RunAsync(assignment)));
+                continue;
             }
-            finally
-            {
-                RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-            }
-        }
 
-        foreach (var (assignment, call) in calls)
-        {
-            try
+            var outcome = Book.Acknowledge(assignment, ack);
+            if (outcome.Report is { } report)
             {
-                var outcome = Book.Acknowledge(assignment, await call);
-                if (outcome.Report is { } report)
-                {
-                    _reports.Enqueue((report, Stopwatch.GetTimestamp()));
-                }
+                _reports.Enqueue((report, Stopwatch.GetTimestamp()));
+            }
 
-                _dispatchWanted |= outcome.Requeued;
-            }
-            catch (Exception e)
-            {
-                // The decision is persisted; the next reconcile pass repeats it.
-                LogDispatchFailed(logger, e, StudyId, assignment.Trial, assignment.Attempt);
-            }
+            _dispatchWanted |= outcome.Requeued;
         }
     }
 
@@ -460,7 +446,7 @@ public sealed partial class SweepGrain(
         LogFinished(logger, StudyId, Book.Table.All.Count);
         StopSlotPoll();
         await UnregisterReconcileAsync();
-        _ = TellTrialsAsync(Book.StoppedTrials(), static trial => trial.StopAsync());
+        _ = Messenger.TellAsync(Book.StoppedTrials(), static trial => trial.StopAsync());
     }
 
     private async Task CancelStudyAsync(string reason)
@@ -470,7 +456,7 @@ public sealed partial class SweepGrain(
         await WriteProgressAsync();
 
         // Trials stop first (their workers are told), then the slots go back to the ledger.
-        await TellTrialsAsync(cancelled.Running, trial => trial.CancelAsync(reason));
+        await Messenger.TellAsync(cancelled.Running, trial => trial.CancelAsync(reason));
         await Ledger.ReleaseAllAsync(StudyId);
         StopSlotPoll();
         await UnregisterReconcileAsync();
@@ -481,26 +467,7 @@ public sealed partial class SweepGrain(
         }
 
         _cancelWaiters.Clear();
-        _ = TellTrialsAsync(cancelled.Paused, static trial => trial.StopAsync());
-    }
-
-    /// <summary>Best effort, a bounded number of calls at a time; stops at the first batch with a failure
-    /// (the silo is usually shutting down), since the sweep's records are authoritative anyway.</summary>
-    private async Task TellTrialsAsync(IReadOnlyList<int> trials, Func<ITrialGrain, Task> call)
-    {
-        for (var start = 0; start < trials.Count; start += StopNotificationParallelism)
-        {
-            var batch = trials.Skip(start).Take(StopNotificationParallelism).ToList();
-            try
-            {
-                await Task.WhenAll(batch.Select(trial => call(Trial(trial))));
-            }
-            catch (Exception e)
-            {
-                LogTellFailed(logger, e, StudyId, trials.Count - start);
-                return;
-            }
-        }
+        _ = Messenger.TellAsync(cancelled.Paused, static trial => trial.StopAsync());
     }
 
     private void UpdateSlotPoll()
@@ -563,8 +530,6 @@ public sealed partial class SweepGrain(
             LogPumpFailed(logger, e, StudyId);
         }
     }
-
-    private ITrialGrain Trial(int trial) => GrainFactory.GetGrain<ITrialGrain>(TrialKeys.GrainKey(StudyId, trial));
 
     private SweepStatus Status() => definition.State.Plan is null
         ? StudyStandings.Unstarted(StudyId, State, definition.State.StartedAt)
