@@ -33,6 +33,24 @@ public static class EngineMetrics
     public static readonly Histogram<int> BatchSize =
         Meter.CreateHistogram<int>("lenssweep.sweep.batch.size", unit: "{report}", description: "Rung reports applied per persisted batch");
 
+    /// <summary>A batch's decisions are persisted and dispatched: each report's latency from when it arrived
+    /// (<see cref="System.Diagnostics.Stopwatch"/> timestamps), and the batch size when it applied any.</summary>
+    public static void RecordDecisions(IEnumerable<long> receivedAt)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var count = 0;
+        foreach (var at in receivedAt)
+        {
+            DecisionLatency.Record(System.Diagnostics.Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
+            count++;
+        }
+
+        if (count > 0)
+        {
+            BatchSize.Record(count);
+        }
+    }
+
     /// <summary>Trainer calls completed on device slots.</summary>
     public static readonly Counter<long> TrainerCalls =
         Meter.CreateCounter<long>("lenssweep.device.trainer.calls", unit: "{call}", description: "Trainer calls completed on device slots");

@@ -37,6 +37,27 @@ public static class PlanGrowth
         return result.Plan is { } plan ? result with { AddedTrials = plan.TrialCount - current.TrialCount } : result;
     }
 
+    /// <summary>The growth a sweep can carry out, or an <see cref="ArgumentException"/> listing why not: the study
+    /// must have started and not have been cancelled, and <see cref="Grow"/> must find no problem.</summary>
+    public static GrownPlan Require(string studyId, SweepPlan? current, SweepProgressState state, StudyGrowth growth)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(growth);
+        if (current is null)
+        {
+            throw new ArgumentException($"Study '{studyId}' has not been started.", nameof(current));
+        }
+
+        if (state.Phase == SweepPhase.Cancelled)
+        {
+            throw new ArgumentException($"Study '{studyId}' was cancelled ({state.CancelReason}); a cancelled study does not grow.", nameof(state));
+        }
+
+        var grown = Grow(current, growth);
+        return grown.Plan is not null ? grown
+            : throw new ArgumentException($"Study '{studyId}' cannot grow so: {string.Join("; ", grown.Problems)}.", nameof(growth));
+    }
+
     /// <summary>Whether <paramref name="grown"/> is <paramref name="original"/> after growing: starting the
     /// original spec again (<c>lenssweep run</c> on the same folder) then continues the grown study.</summary>
     public static bool IsGrowthOf(SweepPlan grown, SweepPlan original)

@@ -30,18 +30,12 @@ public sealed partial class SweepGrain(
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string ReconcileReminder = "reconcile";
-    private readonly Queue<(RungReport Report, long Received)> _reports = new();
-    private readonly List<TaskCompletionSource> _cancelWaiters = [];
-    private readonly List<(SweepPlan Plan, TaskCompletionSource Stored)> _growths = [];
+    private readonly SweepInbox _inbox = new();
     private readonly SemaphoreSlim _writes = new(1, 1);
     private StudyBook? _book;
     private TrialMessenger? _messenger;
     private Task? _pump;
     private IGrainTimer? _slotPoll;
-    private string? _cancelReason;
-    private bool _reconcileWanted;
-    private bool _dispatchWanted;
-    private bool _reopenWanted;
 
     private SweepProgressState State => progress.State;
 
@@ -60,13 +54,13 @@ public sealed partial class SweepGrain(
         if (State.Phase == SweepPhase.Running)
         {
             // Re-activated after a crash or collection: check every lease and trial before going on.
-            _reconcileWanted = true;
+            _inbox.WantReconcile();
             EnsurePump();
         }
         else if (State.Phase == SweepPhase.Finished && definition.State.Plan is not null && Book.HasUnstartedTrials)
         {
             // It grew, and the silo died between storing the grown plan and running it again.
-            _reopenWanted = true;
+            _inbox.WantReopen();
             EnsurePump();
         }
 
@@ -102,7 +96,7 @@ public sealed partial class SweepGrain(
         await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
         LogStarted(logger, StudyId, plan.TrialCount, plan.MaxConcurrentTrials);
         await StartPixelBaselineAsync(plan);
-        _dispatchWanted = true;
+        _inbox.WantDispatch();
         EnsurePump();
         return Status();
     }
@@ -110,13 +104,7 @@ public sealed partial class SweepGrain(
     private void CheckPlan(SweepPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var problems = plan.Problems().ToList();
-        if (plan.StudyId != StudyId)
-        {
-            problems.Add($"the plan is for study '{plan.StudyId}' but was sent to sweep '{StudyId}'");
-        }
-
-        if (problems.Count > 0)
+        if (plan.ProblemsFor(StudyId) is { Count: > 0 } problems)
         {
             throw new ArgumentException($"Study '{plan.StudyId}' cannot start: {string.Join("; ", problems)}.", nameof(plan));
         }
@@ -129,38 +117,23 @@ public sealed partial class SweepGrain(
             return Status();
         }
 
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _cancelReason ??= string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason;
-        _cancelWaiters.Add(done);
+        var done = _inbox.AskCancel(reason);
         EnsurePump();
-        await done.Task;
+        await done;
         return Status();
     }
 
     public async Task<SweepStatus> GrowAsync(StudyGrowth growth)
     {
-        ArgumentNullException.ThrowIfNull(growth);
-        var current = definition.State.Plan ?? throw new ArgumentException($"Study '{StudyId}' has not been started.", nameof(growth));
-        if (State.Phase == SweepPhase.Cancelled)
-        {
-            throw new ArgumentException($"Study '{StudyId}' was cancelled ({State.CancelReason}); a cancelled study does not grow.", nameof(growth));
-        }
-
-        var grown = PlanGrowth.Grow(current, growth);
-        if (grown.Plan is not { } plan)
-        {
-            throw new ArgumentException($"Study '{StudyId}' cannot grow so: {string.Join("; ", grown.Problems)}.", nameof(growth));
-        }
-
+        var grown = PlanGrowth.Require(StudyId, definition.State.Plan, State, growth);
         if (grown.AddedTrials == 0)
         {
             return Status();
         }
 
-        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _growths.Add((plan, stored));
+        var stored = _inbox.AskGrowth(grown.Plan!);
         EnsurePump();
-        await stored.Task;
+        await stored;
         return Status();
     }
 
@@ -185,7 +158,7 @@ public sealed partial class SweepGrain(
 
         if (State.Phase == SweepPhase.Running)
         {
-            _reports.Enqueue((report, Stopwatch.GetTimestamp()));
+            _inbox.Add(report);
             EnsurePump();
         }
 
@@ -197,7 +170,7 @@ public sealed partial class SweepGrain(
         if (State.Phase == SweepPhase.Running)
         {
             LogReconcileRequested(logger, StudyId, reason);
-            _reconcileWanted = true;
+            _inbox.WantReconcile();
             EnsurePump();
         }
 
@@ -217,7 +190,7 @@ public sealed partial class SweepGrain(
             return;
         }
 
-        _reconcileWanted = true;
+        _inbox.WantReconcile();
         EnsurePump();
     }
 
@@ -241,33 +214,27 @@ public sealed partial class SweepGrain(
         {
             while (true)
             {
-                if (_cancelWaiters.Count > 0)
+                if (_inbox.CancelAsked)
                 {
-                    await CancelStudyAsync(_cancelReason ?? "cancelled");
-                    continue;
+                    await CancelStudyAsync(_inbox.CancelReason);
                 }
-
-                if (_growths.Count > 0 || _reopenWanted)
+                else if (_inbox.GrowthAsked)
                 {
-                    await GrowStudyAsync();
-                    continue;
+                    await GrowStudyAsync(_inbox.TakeGrowths());
                 }
-
-                if (State.Phase != SweepPhase.Running)
+                else if (State.Phase != SweepPhase.Running)
                 {
-                    _reports.Clear();
+                    _inbox.DropReports();
                     return;
                 }
-
-                var reconcile = _reconcileWanted;
-                if (_reports.Count == 0 && !reconcile && !_dispatchWanted)
+                else if (_inbox.HasBatchWork)
+                {
+                    await RunBatchAsync(_inbox.TakeBatch());
+                }
+                else
                 {
                     return;
                 }
-
-                _reconcileWanted = false;
-                _dispatchWanted = false;
-                await RunBatchAsync(reconcile);
             }
         }
         catch (Exception e)
@@ -281,28 +248,14 @@ public sealed partial class SweepGrain(
     private void OnPumpFailed(Exception e)
     {
         LogPumpFailure(e);
-        foreach (var waiter in _cancelWaiters)
-        {
-            waiter.TrySetException(e);
-        }
-
-        _cancelWaiters.Clear();
-        foreach (var (_, stored) in _growths)
-        {
-            stored.TrySetException(e);
-        }
-
-        _growths.Clear();
+        _inbox.Fail(e);
         DeactivateOnIdle();
     }
 
     /// <summary>Stores each grown plan (the definition first: a crash after it leaves a finished study with
     /// trials never started, which activation reopens), rebuilds the book over it, and runs the study again.</summary>
-    private async Task GrowStudyAsync()
+    private async Task GrowStudyAsync(IReadOnlyList<(SweepPlan Plan, TaskCompletionSource Stored)> growths)
     {
-        var growths = _growths.ToList();
-        _growths.Clear();
-        _reopenWanted = false;
         foreach (var (plan, _) in growths)
         {
             var added = plan.TrialCount - Book.Plan.TrialCount;
@@ -325,18 +278,18 @@ public sealed partial class SweepGrain(
             await this.RegisterOrUpdateReminder(ReconcileReminder, options.Value.ReconcilePeriod, options.Value.ReconcilePeriod);
         }
 
-        _dispatchWanted = true;
-        foreach (var (_, stored) in growths)
-        {
-            stored.TrySetResult();
-        }
+        _inbox.WantDispatch();
+        SweepInbox.GrowthsDone(growths);
     }
 
-    private async Task RunBatchAsync(bool reconcile)
+    private async Task RunBatchAsync(SweepBatchWork work)
     {
-        var pokes = reconcile ? await ReconcileLeasesAsync() : [];
-        var received = new List<long>();
-        ApplyReports(received);
+        var pokes = work.Reconcile ? await ReconcileLeasesAsync() : [];
+        foreach (var (report, _) in work.Reports)
+        {
+            Book.Apply(report);
+        }
+
         var assignments = Book.AssignFreeSlots();
         if (Book.WantsSlots)
         {
@@ -354,7 +307,7 @@ public sealed partial class SweepGrain(
 
         var assigned = assignments.Select(a => a.Trial).ToHashSet();
         await DispatchAsync([.. assignments, .. pokes.Where(p => !assigned.Contains(p.Trial))]);
-        RecordLatency(received);
+        EngineMetrics.RecordDecisions(work.Reports.Select(r => r.Received));
         if (end.Finished)
         {
             await OnFinishedAsync();
@@ -362,29 +315,6 @@ public sealed partial class SweepGrain(
         else
         {
             UpdateSlotPoll();
-        }
-    }
-
-    private void ApplyReports(List<long> received)
-    {
-        while (_reports.TryDequeue(out var item))
-        {
-            received.Add(item.Received);
-            Book.Apply(item.Report);
-        }
-    }
-
-    private static void RecordLatency(List<long> received)
-    {
-        var now = Stopwatch.GetTimestamp();
-        foreach (var at in received)
-        {
-            EngineMetrics.DecisionLatency.Record(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
-        }
-
-        if (received.Count > 0)
-        {
-            EngineMetrics.BatchSize.Record(received.Count);
         }
     }
 
@@ -434,10 +364,13 @@ public sealed partial class SweepGrain(
             var outcome = Book.Acknowledge(assignment, ack);
             if (outcome.Report is { } report)
             {
-                _reports.Enqueue((report, Stopwatch.GetTimestamp()));
+                _inbox.Add(report);
             }
 
-            _dispatchWanted |= outcome.Requeued;
+            if (outcome.Requeued)
+            {
+                _inbox.WantDispatch();
+            }
         }
     }
 
@@ -452,7 +385,7 @@ public sealed partial class SweepGrain(
     private async Task CancelStudyAsync(string reason)
     {
         var cancelled = Book.Cancel(reason, DateTimeOffset.UtcNow);
-        _reports.Clear();
+        _inbox.DropReports();
         await WriteProgressAsync();
 
         // Trials stop first (their workers are told), then the slots go back to the ledger.
@@ -461,12 +394,7 @@ public sealed partial class SweepGrain(
         StopSlotPoll();
         await UnregisterReconcileAsync();
         LogCancelled(logger, StudyId, reason, cancelled.Running.Count);
-        foreach (var waiter in _cancelWaiters)
-        {
-            waiter.TrySetResult();
-        }
-
-        _cancelWaiters.Clear();
+        _inbox.Cancelled();
         _ = Messenger.TellAsync(cancelled.Paused, static trial => trial.StopAsync());
     }
 
@@ -481,7 +409,7 @@ public sealed partial class SweepGrain(
         var period = options.Value.SlotPollPeriod;
         _slotPoll ??= this.RegisterGrainTimer(() =>
         {
-            _dispatchWanted = true;
+            _inbox.WantDispatch();
             EnsurePump();
             return Task.CompletedTask;
         }, new GrainTimerCreationOptions(period, period) { Interleave = true });

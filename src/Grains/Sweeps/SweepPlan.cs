@@ -71,6 +71,10 @@ public sealed record SweepPlan(
         };
     }
 
+    /// <summary><see cref="Problems"/>, and a plan sent to the sweep of another study.</summary>
+    public IReadOnlyList<string> ProblemsFor(string sweepKey) =>
+        StudyId == sweepKey ? Problems() : [.. Problems(), $"the plan is for study '{StudyId}' but was sent to sweep '{sweepKey}'"];
+
     /// <summary>Every problem that would stop the sweep grain from running the plan, empty when none.</summary>
     public IReadOnlyList<string> Problems()
     {
