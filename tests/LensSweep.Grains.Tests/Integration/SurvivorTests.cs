@@ -1,0 +1,50 @@
+using LensSweep.Grains.Sweeps;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace LensSweep.Grains.Tests.Integration;
+
+/// <summary>Trials on silos that stay up are not disturbed when another silo dies (issue 10 §4).</summary>
+public sealed class SurvivorTests
+{
+    [Fact]
+    public async Task Killing_one_silo_leaves_every_trial_on_the_survivors_training_each_epoch_exactly_once()
+    {
+        await using var engine = await EngineCluster.StartAsync();
+        const string study = "survivors";
+        var slotSilos = engine.Cluster.Silos.Where(s => EngineCluster.HasSlots(s.Name)).ToList();
+        var victim = slotSilos[0];
+        var coordinator = engine.Cluster.Silos.Single(s => !EngineCluster.HasSlots(s.Name));
+
+        // Every trial checkpoints epoch 1 and blocks; the sweep lives on the silo without slots, which stays up.
+        engine.Script.Hold(study, fromEpoch: 1);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, coordinator.SiloAddress);
+        try
+        {
+            await engine.Sweep(study).StartAsync(EngineCluster.Plan(study, trials: 4, EngineCluster.FullBudget(3), maxConcurrent: 4));
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+
+        await EngineCluster.WaitUntilAsync(
+            () => Task.FromResult(engine.Script.CallsOf(study).Count(c => c.FromEpoch == 1) == 4 && engine.Script.Running($"study:{study}") == 4),
+            TimeSpan.FromSeconds(60), () => "four trials to block at epoch 1");
+        var survivors = engine.Script.CallsOf(study).Where(c => c.FromEpoch == 1 && !c.Silo.Equals(victim.SiloAddress)).Select(c => c.Trial).ToHashSet();
+
+        await engine.Cluster.KillSiloAsync(victim);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        engine.Script.Open(study);
+        var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(4, status.Counts.Completed);
+        Assert.Equal(2, survivors.Count);
+        var calls = engine.Script.CallsOf(study).ToList();
+        Assert.All(survivors, trial =>
+        {
+            var epochs = calls.Where(c => c.Trial == trial).SelectMany(c => Enumerable.Range(c.FromEpoch, c.ToEpoch - c.FromEpoch)).ToList();
+            Assert.Equal([0, 1, 2], epochs);
+        });
+    }
+}
