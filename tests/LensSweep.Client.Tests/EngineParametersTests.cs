@@ -1,6 +1,6 @@
 using LensSweep.Client.Engine;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Tests;
 

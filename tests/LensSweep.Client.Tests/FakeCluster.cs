@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using LensSweep.Client.Cluster;
-using LensSweep.Client.Studies;
 using LensSweep.Client.Watch;
 using LensSweep.Grains.Specs;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Tests;
 

@@ -1,10 +1,11 @@
 using LensSweep.Client.Engine;
 using LensSweep.Client.Plotting;
 using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Importance;
 using SkiaSharp;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Tests;
 
@@ -95,7 +96,7 @@ public sealed class ImportanceTests : IDisposable
     [Fact]
     public void Parallel_coordinates_name_every_axis_and_label_each_choice()
     {
-        var svg = PlotFile.ToSvg(ParallelCoordinates.Draw(WithChoices()));
+        var svg = ParallelCoordinates.Draw(WithChoices()).ToSvg();
 
         foreach (var label in new[] { "mask_ratio", "embed_dim", "learning_rate (log)", "objective", "val_auc (colour)", "ijepa", "mae", "6 trials at rung 0 (1 epoch)" })
         {

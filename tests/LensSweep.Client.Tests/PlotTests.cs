@@ -1,7 +1,8 @@
 using System.Xml.Linq;
 using LensSweep.Client.Plotting;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Plotting;
 using MetricReading = LensSweep.Grains.Trials.MetricReading;
 using ProbeScores = LensSweep.Grains.Trials.ProbeScores;
 

@@ -1,5 +1,5 @@
-using LensSweep.Client.Studies;
 using LensSweep.Client.Watch;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Leaderboards;
 using MetricReading = LensSweep.Grains.Trials.MetricReading;
 using ProbeScores = LensSweep.Grains.Trials.ProbeScores;
 

@@ -1,6 +1,6 @@
-using LensSweep.Client.Studies;
 using LensSweep.Client.Watch;
 using LensSweep.Grains.Specs;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Cluster;
 

@@ -1,3 +1,5 @@
+using LensSweep.Reporting.Studies;
+
 namespace LensSweep.Client.Cluster;
 
 /// <summary>
@@ -37,7 +39,7 @@ public sealed class RunFolderConnector(IStudyClusterConnector cluster, IEmbedded
     private static async Task<IStudyCluster> OpenAsync(IEmbeddedClusterLauncher embedded, string folder, CancellationToken cancellationToken)
     {
         var reading = await embedded.StartAsync(new EmbeddedClusterOptions(folder, Slots: 0), cancellationToken);
-        IReadOnlyList<Studies.StudySummary> studies;
+        IReadOnlyList<StudySummary> studies;
         try
         {
             studies = await reading.ListAsync(cancellationToken);
@@ -48,7 +50,7 @@ public sealed class RunFolderConnector(IStudyClusterConnector cluster, IEmbedded
             throw;
         }
 
-        var unfinished = studies.Where(s => s.State is not (Studies.StudyState.Completed or Studies.StudyState.Failed or Studies.StudyState.Cancelled)).Select(s => s.StudyId).ToList();
+        var unfinished = studies.Where(s => s.State is not (StudyState.Completed or StudyState.Failed or StudyState.Cancelled)).Select(s => s.StudyId).ToList();
         if (unfinished.Count > 0)
         {
             await reading.DisposeAsync();

@@ -5,6 +5,7 @@ using System.Globalization;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Datasets;
 using LensSweep.Client.Plotting;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Commands;
 

@@ -5,6 +5,7 @@ using LensSweep.Client.Reporting;
 using LensSweep.Models.Data;
 using LensSweep.Models.Simulation;
 using Spectre.Console;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Commands;
 

@@ -5,6 +5,7 @@ using LensSweep.Grains.Training;
 using LensSweep.Models.Data;
 using LensSweep.Models.Inspection;
 using Microsoft.Extensions.Logging.Abstractions;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Reporting;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Commands;
 

@@ -2,9 +2,11 @@ using System.CommandLine;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Plotting;
 using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
 using LensSweep.Client.Terminal;
 using LensSweep.Grains.Specs;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Leaderboards;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Commands;
 

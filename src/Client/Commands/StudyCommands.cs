@@ -3,8 +3,10 @@ using System.Globalization;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Plotting;
 using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
 using Spectre.Console;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Leaderboards;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Commands;
 

@@ -1,8 +1,9 @@
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
 using LensSweep.Client.Terminal;
 using LensSweep.Client.Watch;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Commands;
 

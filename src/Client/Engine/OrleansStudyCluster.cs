@@ -1,14 +1,10 @@
 using System.Runtime.CompilerServices;
 using LensSweep.Client.Cluster;
-using LensSweep.Client.Studies;
-using LensSweep.Client.Watch;
-using LensSweep.Grains.Baselines;
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Studies;
 using LensSweep.Grains.Sweeps;
-using LensSweep.Grains.Trials;
-using TrialProgress = LensSweep.Client.Watch.TrialProgress;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Engine;
 
@@ -23,11 +19,9 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     /// <summary>Long enough for a silo to restart or for membership to declare a dead one and move its grains.</summary>
     public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(3);
 
-    /// <summary>How long a finished study's results wait for a pixel baseline still being computed.</summary>
-    private static readonly TimeSpan BaselineWait = TimeSpan.FromMinutes(2);
-
     private readonly TimeSpan _pollEvery = pollEvery ?? TimeSpan.FromSeconds(1);
     private readonly TimeSpan _reconnectFor = reconnectFor ?? DefaultReconnectWindow;
+    private readonly StudyReader _reader = new(grains);
 
     public async Task<StudySummary> StartAsync(StudySpec spec, CancellationToken cancellationToken)
     {
@@ -77,51 +71,12 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
     }
 
-    public async Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken)
-    {
-        var studies = await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken);
-        var statuses = await Task.WhenAll(studies.Select(s => Sweep(s.StudyId).GetStatusAsync())).WaitAsync(cancellationToken);
-        return [.. statuses.Select(EngineMapping.Summary)];
-    }
+    public Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken) => _reader.ListAsync(cancellationToken);
 
-    public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken)
-    {
-        var status = await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken);
-        return status.Phase == SweepPhase.NotStarted ? null : EngineMapping.Summary(status);
-    }
+    public Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken) => _reader.FindAsync(studyId, cancellationToken);
 
-    public async Task<StudyResults?> GetResultsAsync(string studyId, CancellationToken cancellationToken)
-    {
-        var sweep = Sweep(studyId);
-        var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
-        if (status.Phase == SweepPhase.NotStarted)
-        {
-            return null;
-        }
-
-        var entries = await sweep.GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken);
-        var trials = entries.Select(e => EngineMapping.Trajectory(studyId, e)).ToList();
-        var baseline = await PixelBaselineAsync(studyId, waitIfPending: status.Phase != SweepPhase.Running, cancellationToken);
-        return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials, baseline);
-    }
-
-    /// <summary>The study's pixel baseline; for a finished study still computing it, waits a while so the
-    /// final leaderboard has it (it runs beside the trials and is usually done long before them).</summary>
-    private async Task<ProbeScores?> PixelBaselineAsync(string studyId, bool waitIfPending, CancellationToken cancellationToken)
-    {
-        var grain = grains.GetGrain<IStudyBaselineGrain>(studyId);
-        var deadline = DateTime.UtcNow + BaselineWait;
-        while (true)
-        {
-            var baseline = await grain.GetAsync().WaitAsync(cancellationToken);
-            if (!baseline.Pending || !waitIfPending || DateTime.UtcNow > deadline)
-            {
-                return baseline.Pixels;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-        }
-    }
+    public Task<StudyResults?> GetResultsAsync(string studyId, CancellationToken cancellationToken) =>
+        _reader.GetResultsAsync(studyId, waitForBaseline: true, cancellationToken);
 
     public async Task<bool> CancelAsync(string studyId, CancellationToken cancellationToken)
     {
@@ -137,10 +92,9 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 
     public async IAsyncEnumerable<StudySnapshot> WatchAsync(string studyId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var sweep = Sweep(studyId);
         int? slotsTotal = null;
         var failures = new TransientFailures(_reconnectFor);
-        StudyTrials? trials = null;
+        StudyTrialConfigs? trials = null;
         using var timer = new PeriodicTimer(_pollEvery);
         StudySnapshot? last = null;
         while (true)
@@ -149,14 +103,14 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
             try
             {
                 // Read inside the retry too: the first call may be the one that finds a listed gateway dead.
-                slotsTotal ??= (await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken)).Slots.Count;
+                slotsTotal ??= await _reader.SlotCountAsync(cancellationToken);
                 // Read again while some trial has no configuration yet (a TPE study proposes them as it runs).
                 if (trials is null || trials.Count < (last?.Study.Trials.Total ?? int.MaxValue))
                 {
-                    trials = await StudyTrials.ReadAsync(sweep, cancellationToken) ?? trials;
+                    trials = await _reader.ReadTrialConfigsAsync(studyId, cancellationToken) ?? trials;
                 }
 
-                snapshot = await PollAsync(sweep, studyId, slotsTotal.Value, trials, cancellationToken);
+                snapshot = await _reader.SnapshotAsync(studyId, slotsTotal.Value, trials, cancellationToken);
                 failures.Recovered();
             }
             catch (Exception e) when (TransientFailures.IsTransient(e) && !cancellationToken.IsCancellationRequested)
@@ -194,21 +148,6 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
         }
     }
 
-    /// <param name="trials">The study's trial configurations; null while the study has not started.</param>
-    private async Task<StudySnapshot> PollAsync(ISweepGrain sweep, string studyId, int slotsTotal, StudyTrials? trials, CancellationToken cancellationToken)
-    {
-        var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
-        var running = await Task.WhenAll(status.Slots
-            .Where(s => s.Trial is not null)
-            .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
-            .WaitAsync(cancellationToken);
-        return new StudySnapshot(
-            EngineMapping.Summary(status),
-            status.Slots.Count(s => s.Trial is not null),
-            Math.Max(slotsTotal, status.Slots.Count),
-            running.Select(info => Progress(info, trials, status.Slots.FirstOrDefault(s => s.Trial == info.Trial)?.LastScore)).ToList());
-    }
-
     public async Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         var view = await DeviceLedger.Get(grains).GetViewAsync().WaitAsync(cancellationToken);
@@ -227,52 +166,5 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
 
     public ValueTask DisposeAsync() => disconnect();
 
-    /// <summary>A running trial's bar: epochs and steps done against the epoch its rung ends at, with its pace.</summary>
-    /// <param name="lastScore">Its score at the last rung it reported (from the study's slot list).</param>
-    private static TrialProgress Progress(TrialInfo info, StudyTrials? trials, double? lastScore) => new(
-        TrialKeys.GrainKey(info.StudyId, info.Trial),
-        EngineMapping.State(info.Status),
-        info.Rung,
-        info.Progress?.Epoch ?? info.EpochsDone,
-        info.RungEndEpoch,
-        lastScore is { } score && double.IsFinite(score) ? score : null,
-        info.Slot?.Device,
-        trials?.SearchedParameters(info.Trial) ?? [])
-    {
-        StepsDone = info.Progress?.StepsDone ?? 0,
-        StepsPerEpoch = info.Progress?.StepsPerEpoch ?? 0,
-        Loss = info.Progress?.Loss,
-        ImagesPerSecond = info.Progress?.ImagesPerSecond ?? 0,
-        StepsPerSecond = info.Progress?.StepsPerSecond ?? 0,
-    };
-
     private ISweepGrain Sweep(string studyId) => grains.GetGrain<ISweepGrain>(studyId);
-
-    /// <summary>A study's trial configurations and the hyperparameters that differ between them.</summary>
-    private sealed class StudyTrials
-    {
-        private readonly IReadOnlyDictionary<int, TrialConfig> _configs;
-        private readonly HashSet<string> _searched;
-
-        private StudyTrials(IReadOnlyDictionary<int, TrialConfig> configs)
-        {
-            _configs = configs;
-            _searched = [.. EngineMapping.Differing(configs.OrderBy(c => c.Key).Select(c => EngineMapping.Parameters(c.Value)))];
-        }
-
-        /// <summary>Trials whose configuration is known.</summary>
-        public int Count => _configs.Count;
-
-        /// <returns>Null while the study has no plan yet, so the next poll asks again.</returns>
-        public static async Task<StudyTrials?> ReadAsync(ISweepGrain sweep, CancellationToken cancellationToken)
-        {
-            var configs = await sweep.GetTrialConfigsAsync().WaitAsync(cancellationToken);
-            return configs.Count > 0 ? new StudyTrials(configs) : null;
-        }
-
-        public IReadOnlyList<Hyperparameter> SearchedParameters(int trial) =>
-            _configs.TryGetValue(trial, out var config)
-                ? [.. EngineMapping.Parameters(config).Where(p => _searched.Contains(p.Name))]
-                : [];
-    }
 }

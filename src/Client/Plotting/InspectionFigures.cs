@@ -1,5 +1,6 @@
 using LensSweep.Models.Inspection;
 using ScottPlot;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Plotting;
 

@@ -1,8 +1,9 @@
 using System.Globalization;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Importance;
 using LensSweep.Grains.Scheduling;
 using ScottPlot;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Plotting;
 
 namespace LensSweep.Client.Plotting;
 

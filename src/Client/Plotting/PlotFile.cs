@@ -1,5 +1,5 @@
+using LensSweep.Reporting.Plotting;
 using ScottPlot;
-using SkiaSharp;
 
 namespace LensSweep.Client.Plotting;
 
@@ -28,27 +28,11 @@ public static class PlotFile
 
         if (string.Equals(Path.GetExtension(path), ".svg", StringComparison.OrdinalIgnoreCase))
         {
-            File.WriteAllText(path, ToSvg(figure));
+            File.WriteAllText(path, figure.ToSvg());
         }
         else
         {
             figure.Panels.SavePng(path, figure.Width, figure.Height);
         }
-    }
-
-    /// <summary>
-    /// ScottPlot's own SVG export is per plot; a multi-panel figure is drawn straight onto Skia's SVG canvas,
-    /// which keeps text as &lt;text&gt; elements (searchable, and checked by the tests).
-    /// </summary>
-    public static string ToSvg(Figure figure)
-    {
-        using var buffer = new MemoryStream();
-        using (var stream = new SKManagedWStream(buffer))
-        using (var canvas = SKSvgCanvas.Create(new SKRect(0, 0, figure.Width, figure.Height), stream))
-        {
-            figure.Panels.Render(canvas, new PixelRect(0, figure.Width, figure.Height, 0));
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

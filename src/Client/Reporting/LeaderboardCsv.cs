@@ -1,5 +1,5 @@
 using System.Globalization;
-using LensSweep.Client.Studies;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Reporting;
 

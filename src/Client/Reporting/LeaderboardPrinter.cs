@@ -1,4 +1,5 @@
 using LensSweep.Client.Terminal;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Reporting;
 

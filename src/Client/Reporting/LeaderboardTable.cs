@@ -1,7 +1,8 @@
 using System.Globalization;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
 using Spectre.Console;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Reporting;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Reporting;
 

@@ -1,5 +1,6 @@
 using LensSweep.Client.Terminal;
 using Spectre.Console;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Watch;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Watch;
 

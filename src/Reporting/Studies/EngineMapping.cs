@@ -1,14 +1,13 @@
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
-using ClientTrialCounts = LensSweep.Client.Studies.TrialCounts;
+using ClientTrialCounts = LensSweep.Reporting.Studies.TrialCounts;
 using EngineTrialCounts = LensSweep.Grains.Sweeps.TrialCounts;
 
-namespace LensSweep.Client.Engine;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>Turns the engine's grain records into the console's records.</summary>
-internal static class EngineMapping
+public static class EngineMapping
 {
     public static StudySummary Summary(SweepStatus status) => new(
         status.StudyId,

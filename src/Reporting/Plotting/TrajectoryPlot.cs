@@ -1,8 +1,8 @@
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
 using ScottPlot;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Plotting;
+namespace LensSweep.Reporting.Plotting;
 
 /// <summary>
 /// ASHA at work: each trial's score at the end of every rung against its epochs, from its untrained encoder

@@ -1,4 +1,4 @@
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>Where a study stands, as the console shows it.</summary>
 public enum StudyState

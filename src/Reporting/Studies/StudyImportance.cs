@@ -1,6 +1,6 @@
 using LensSweep.Grains.Importance;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>A study's hyperparameter importance, with the axes it was estimated over (for labels).</summary>
 /// <param name="Options">The forest's constants the estimate was made with.</param>

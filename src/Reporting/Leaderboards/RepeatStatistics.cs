@@ -1,6 +1,6 @@
-using LensSweep.Client.Studies;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Reporting;
+namespace LensSweep.Reporting.Leaderboards;
 
 /// <summary>
 /// A configuration's repeats as one leaderboard row: the mean of their scores at the rung they share, the

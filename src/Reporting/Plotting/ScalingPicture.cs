@@ -1,8 +1,8 @@
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
 using ScottPlot;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Plotting;
+namespace LensSweep.Reporting.Plotting;
 
 /// <summary>
 /// The answer to a scaling study in one figure: the study's score against each searched hyperparameter (every

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>A hyperparameter's value: a number (mask ratio, patch size, learning rate) or a choice by name.</summary>
 public readonly record struct ParameterValue

@@ -1,7 +1,7 @@
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>One trial's configuration and its score at the end of every rung it reached.</summary>
 /// <param name="FailureReason">Why a failed trial failed, one line naming the rung; null otherwise.</param>

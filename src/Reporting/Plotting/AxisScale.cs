@@ -2,10 +2,10 @@ using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
-namespace LensSweep.Client.Plotting;
+namespace LensSweep.Reporting.Plotting;
 
 /// <summary>Chooses linear or log10 placement for an axis and draws log axes with labels in the original units.</summary>
-internal static class AxisScale
+public static class AxisScale
 {
     /// <summary>
     /// Learning rates and weight decays are searched over decades, and compute spans orders of magnitude;

@@ -1,6 +1,5 @@
-using LensSweep.Client.Studies;
 
-namespace LensSweep.Client.Watch;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>Where one trial is right now.</summary>
 /// <param name="Rung">The rung it trains toward (or last finished, when not running).</param>

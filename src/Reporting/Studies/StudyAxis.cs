@@ -1,7 +1,7 @@
-using LensSweep.Client.Plotting;
 using LensSweep.Grains.Importance;
+using LensSweep.Reporting.Plotting;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>
 /// A searched hyperparameter as its trials spread it: a choice by name (categorical, its choices in ordinal

@@ -1,11 +1,11 @@
 using System.Text;
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Scheduling;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Reporting;
+namespace LensSweep.Reporting.Leaderboards;
 
 /// <summary>The words machine-readable output uses for enum values: snake_case, so they never change with C# naming.</summary>
-internal static class Naming
+public static class Naming
 {
     public static string SnakeCase(string name)
     {

@@ -1,4 +1,4 @@
-namespace LensSweep.Client.Plotting;
+namespace LensSweep.Reporting.Plotting;
 
 /// <summary>The compute/score trade-off: points no other point beats on both less compute and higher score.</summary>
 public static class ParetoFront

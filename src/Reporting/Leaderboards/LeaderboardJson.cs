@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using LensSweep.Client.Studies;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Reporting;
+namespace LensSweep.Reporting.Leaderboards;
 
 /// <summary>
 /// The leaderboard as JSON for scripts. The field names are a contract and do not change:

@@ -1,6 +1,6 @@
 using LensSweep.Grains.Scheduling;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>One line's worth of a study: what <c>study list</c> shows and every other view starts with.</summary>
 /// <param name="Metric">Name of the probe score the study ranks by (e.g. <c>probe_accuracy</c>).</param>

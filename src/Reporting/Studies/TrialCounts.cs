@@ -1,4 +1,4 @@
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>How many of a study's trials are in each state.</summary>
 public sealed record TrialCounts(int Waiting, int Running, int Paused, int Stopped, int Completed, int Failed)

@@ -1,8 +1,8 @@
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Specs;
 using ScottPlot;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Plotting;
+namespace LensSweep.Reporting.Plotting;
 
 /// <summary>The level a score must beat to show that pretraining did anything, drawn as a dashed line on every score axis.</summary>
 public static class NoPretraining

@@ -1,6 +1,5 @@
-using LensSweep.Client.Studies;
 
-namespace LensSweep.Client.Watch;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>A study's state at one moment, as the live watch view draws it.</summary>
 /// <param name="SlotsBusy">Device slots currently held by this study's trials.</param>

@@ -1,6 +1,6 @@
-using LensSweep.Client.Studies;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Reporting;
+namespace LensSweep.Reporting.Leaderboards;
 
 /// <summary>One trial's place on a study's leaderboard.</summary>
 /// <param name="Rank">1 for the best probe score.</param>

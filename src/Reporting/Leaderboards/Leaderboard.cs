@@ -1,10 +1,10 @@
-using LensSweep.Client.Studies;
 using LensSweep.Grains.Scheduling;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
+using LensSweep.Reporting.Studies;
 
-namespace LensSweep.Client.Reporting;
+namespace LensSweep.Reporting.Leaderboards;
 
 /// <summary>A study's trials ranked by probe score.</summary>
 /// <param name="Metric">Name of the probe score the rows are ranked by.</param>

@@ -1,6 +1,6 @@
 using LensSweep.Grains.Trials;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>A trial's probe score at the end of one ASHA rung, with the compute spent to get there.</summary>
 /// <param name="Rung">Rung index, 0 for the smallest budget.</param>

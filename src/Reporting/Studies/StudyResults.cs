@@ -1,6 +1,6 @@
 using LensSweep.Grains.Trials;
 
-namespace LensSweep.Client.Studies;
+namespace LensSweep.Reporting.Studies;
 
 /// <summary>Everything the console's leaderboard and plots need from a study, as plain values.</summary>
 /// <param name="SearchedParameters">Names of the hyperparameters the spec searches over, in spec order; one plot panel each.</param>
