@@ -99,7 +99,7 @@ public sealed class WatchTests
     [InlineData(185, "3m05s")]
     [InlineData(3720, "1h02m")]
     public void Time_left_reads_in_the_largest_units_that_matter(double seconds, string text) =>
-        Assert.Equal(text, WatchRenderer.Eta(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(text, ProgressCells.Eta(TimeSpan.FromSeconds(seconds)));
 
     private static TrialProgress Training(int epoch, int target) =>
         new("quick/0", TrialState.Running, 0, epoch, target, null, "cpu:0", []);

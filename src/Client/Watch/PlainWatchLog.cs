@@ -51,7 +51,7 @@ public sealed class PlainWatchLog(TextWriter output)
         var slot = trial.Slot is null ? string.Empty : $" on {trial.Slot}";
         var target = trial.TargetEpochs > 0 ? $"/{trial.TargetEpochs}" : string.Empty;
         var epochs = trial.State == TrialState.Running ? $" epoch {trial.Epoch}{target}" : string.Empty;
-        var parameters = trial.Parameters.Count > 0 ? $" ({WatchRenderer.Describe(trial.Parameters)})" : string.Empty;
+        var parameters = trial.Parameters.Count > 0 ? $" ({ProgressCells.Describe(trial.Parameters)})" : string.Empty;
         return $"  {trial.TrialId} {Naming.Of(trial.State)} rung {trial.Rung}{epochs}{slot}{score}{parameters}";
     }
 

@@ -32,15 +32,15 @@ public static class WatchRenderer
         {
             table.AddRow(
                 Markup.Escape(trial.TrialId),
-                Markup.Escape(trial.Slot ?? "–"),
+                Markup.Escape(ProgressCells.Slot(trial)),
                 trial.Rung.ToString(CultureInfo.InvariantCulture),
-                trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}",
-                trial.TargetEpochs > 0 ? Bar(trial.Fraction) : "[blue]training[/]",
-                trial.Loss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
-                trial.ImagesPerSecond > 0 ? trial.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) : "–",
-                trial.Remaining is { } left ? Eta(left) : "–",
-                trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "–",
-                Markup.Escape(Describe(trial.Parameters)));
+                ProgressCells.Epoch(trial),
+                trial.TargetEpochs > 0 ? Bar(trial) : "[blue]training[/]",
+                ProgressCells.Loss(trial),
+                ProgressCells.ImagesPerSecond(trial),
+                ProgressCells.Remaining(trial),
+                ProgressCells.LastScore(trial),
+                Markup.Escape(ProgressCells.Describe(trial.Parameters)));
         }
 
         if (running.Count == 0)
@@ -53,9 +53,6 @@ public static class WatchRenderer
             new Markup(Counts(snapshot.Study.Trials)),
             table);
     }
-
-    public static string Describe(IReadOnlyList<Hyperparameter> parameters) =>
-        string.Join(' ', parameters.Select(p => $"{p.Name}={p.Value}"));
 
     private static string Headline(StudySnapshot snapshot)
     {
@@ -85,14 +82,9 @@ public static class WatchRenderer
     /// </summary>
     public const string LeaderLabel = "leader (latest rung)";
 
-    /// <summary>e.g. "42s", "3m05s", "1h02m".</summary>
-    public static string Eta(TimeSpan left) => left.TotalHours >= 1
-        ? $"{(int)left.TotalHours}h{left.Minutes:00}m"
-        : left.TotalMinutes >= 1 ? $"{(int)left.TotalMinutes}m{left.Seconds:00}s" : $"{Math.Ceiling(left.TotalSeconds):0}s";
-
-    private static string Bar(double fraction)
+    private static string Bar(TrialProgress trial)
     {
-        var filled = (int)Math.Round(fraction * BarWidth);
-        return $"[green]{new string('━', filled)}[/][grey]{new string('─', BarWidth - filled)}[/] {fraction * 100,3:0}%";
+        var filled = (int)Math.Round(trial.Fraction * BarWidth);
+        return $"[green]{new string('━', filled)}[/][grey]{new string('─', BarWidth - filled)}[/] {ProgressCells.Percent(trial),4}";
     }
 }

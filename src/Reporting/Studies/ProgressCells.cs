@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace LensSweep.Reporting.Studies;
+
+/// <summary>
+/// A running trial's progress as text cells: what the console's watch and the study page both show of it
+/// (epoch against its rung's end, loss, pace, time left, last score, configuration); "–" is unknown.
+/// </summary>
+public static class ProgressCells
+{
+    private const string Unknown = "–";
+
+    /// <summary>"3/8": epochs done against the epoch the rung ends at, or only the epochs when that end is unknown.</summary>
+    public static string Epoch(TrialProgress trial) =>
+        trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}";
+
+    /// <summary>"42%" of the epochs to the rung's end; null when that end is unknown.</summary>
+    public static string? Percent(TrialProgress trial) =>
+        trial.TargetEpochs > 0 ? string.Create(CultureInfo.InvariantCulture, $"{trial.Fraction * 100:0}%") : null;
+
+    public static string Loss(TrialProgress trial) => trial.Loss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? Unknown;
+
+    public static string ImagesPerSecond(TrialProgress trial) =>
+        trial.ImagesPerSecond > 0 ? trial.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) : Unknown;
+
+    public static string Remaining(TrialProgress trial) => trial.Remaining is { } left ? Eta(left) : Unknown;
+
+    public static string LastScore(TrialProgress trial) => trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? Unknown;
+
+    public static string Slot(TrialProgress trial) => trial.Slot ?? Unknown;
+
+    public static string Describe(IReadOnlyList<Hyperparameter> parameters) =>
+        string.Join(' ', parameters.Select(p => $"{p.Name}={p.Value}"));
+
+    /// <summary>e.g. "42s", "3m05s", "1h02m".</summary>
+    public static string Eta(TimeSpan left) => left.TotalHours >= 1
+        ? $"{(int)left.TotalHours}h{left.Minutes:00}m"
+        : left.TotalMinutes >= 1 ? $"{(int)left.TotalMinutes}m{left.Seconds:00}s" : $"{Math.Ceiling(left.TotalSeconds):0}s";
+}
