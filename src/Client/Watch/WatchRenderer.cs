@@ -18,16 +18,12 @@ public static class WatchRenderer
             .OrderBy(t => t.TrialId, StringComparer.Ordinal)
             .ToList();
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn("trial");
-        table.AddColumn("slot");
-        table.AddColumn(new TableColumn("rung").RightAligned());
-        table.AddColumn(new TableColumn("epoch").RightAligned());
-        table.AddColumn("progress");
-        table.AddColumn(new TableColumn("loss").RightAligned());
-        table.AddColumn(new TableColumn("img/s").RightAligned());
-        table.AddColumn(new TableColumn("ETA").RightAligned());
-        table.AddColumn(new TableColumn("last score").RightAligned());
-        table.AddColumn("configuration");
+        for (var i = 0; i < ProgressCells.Columns.Count; i++)
+        {
+            var column = new TableColumn(ProgressCells.Columns[i]);
+            table.AddColumn(ProgressCells.IsNumeric(i) ? column.RightAligned() : column);
+        }
+
         foreach (var trial in running)
         {
             table.AddRow(
@@ -45,7 +41,7 @@ public static class WatchRenderer
 
         if (running.Count == 0)
         {
-            table.Caption(snapshot.IsFinished ? "study finished" : "no trial is training right now");
+            table.Caption(snapshot.IsFinished ? "study finished" : ProgressCells.NoneRunning);
         }
 
         return new Rows(

@@ -10,6 +10,13 @@ public static class ProgressCells
 {
     private const string Unknown = "–";
 
+    public const string NoneRunning = "no trial is training right now";
+
+    public static readonly IReadOnlyList<string> Columns = ["trial", "slot", "rung", "epoch", "progress", "loss", "img/s", "ETA", "last score", "configuration"];
+
+    /// <summary>Whether a column of <see cref="Columns"/> holds numbers (right-aligned).</summary>
+    public static bool IsNumeric(int column) => column is 2 or 3 or (>= 5 and <= 8);
+
     /// <summary>"3/8": epochs done against the epoch the rung ends at, or only the epochs when that end is unknown.</summary>
     public static string Epoch(TrialProgress trial) =>
         trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}";
