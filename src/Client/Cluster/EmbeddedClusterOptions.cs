@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace LensSweep.Client.Cluster;
 
 /// <summary>A one-machine cluster inside the console process, for <c>lenssweep run</c>.</summary>
@@ -6,7 +8,11 @@ namespace LensSweep.Client.Cluster;
 /// <param name="Slots">Device slots the silo advertises (<c>cuda:0..N-1</c> with GPUs, else <c>cpu:0..N-1</c>);
 /// null lets the launcher choose from the machine's devices.</param>
 /// <param name="RepairState">Start from a damaged state log by keeping what precedes the damage.</param>
-public sealed record EmbeddedClusterOptions(string OutputFolder, int? Slots, bool RepairState = false);
+/// <param name="StudyPage">Where to serve the study page while the cluster runs; null serves none.</param>
+public sealed record EmbeddedClusterOptions(string OutputFolder, int? Slots, bool RepairState = false, StudyPageAddress? StudyPage = null);
+
+/// <param name="Token">When set, the page wants it as a bearer token or <c>?token=</c>.</param>
+public sealed record StudyPageAddress(IPEndPoint Endpoint, string? Token);
 
 /// <summary>Starts a single silo in this process and returns the cluster it forms.</summary>
 public interface IEmbeddedClusterLauncher

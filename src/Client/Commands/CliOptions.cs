@@ -2,6 +2,7 @@ using LensSweep.Models.Simulation;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net;
 using LensSweep.Client.Cluster;
 using LensSweep.Client.Datasets;
 using LensSweep.Client.Plotting;
@@ -134,6 +135,23 @@ internal static class CliOptions
             }
 
             return new SlotCount(count);
+        },
+    };
+
+    /// <summary><c>--serve [HOST:]PORT</c> (<see cref="ServeAddress"/>): a bad value is a usage error, before anything starts.</summary>
+    public static Option<IPEndPoint?> Serve() => new("--serve")
+    {
+        Description = "Serve the read-only study page (and its JSON at /api/studies) at http://HOST:PORT/ while the run runs; a port alone binds 127.0.0.1 only.",
+        HelpName = "[HOST:]PORT",
+        CustomParser = result =>
+        {
+            var endpoint = ServeAddress.Parse(result.Tokens.Single().Value, out var problem);
+            if (problem is not null)
+            {
+                result.AddError(problem);
+            }
+
+            return endpoint;
         },
     };
 

@@ -34,10 +34,31 @@ internal static class RunCommand
         {
             Description = "Continue from a damaged state log (a record that fails its checksum with records after it) by keeping the state before the damage; the damaged file is kept beside it. Without it a damaged log stops the run.",
         };
+        var serve = CliOptions.Serve();
+        var serveToken = new Option<string?>("--serve-token")
+        {
+            Description = "With --serve: the page and its JSON want Authorization: Bearer TOKEN or ?token=TOKEN (401 otherwise).",
+            HelpName = "TOKEN",
+        };
+        serveToken.Validators.Add(result =>
+        {
+            if (string.IsNullOrWhiteSpace(result.Tokens.SingleOrDefault()?.Value))
+            {
+                result.AddError("--serve-token must not be empty.");
+            }
+        });
         var command = examples.Add(
-            new Command("run", "Run a study end to end on this machine: an embedded silo, live progress, then the leaderboard and plots in the output folder.") { spec, output, slots, repair },
+            new Command("run", "Run a study end to end on this machine: an embedded silo, live progress, then the leaderboard and plots in the output folder.") { spec, output, slots, repair, serve, serveToken },
             "lenssweep run examples/quick.json",
-            "lenssweep run examples/quick.json --out runs/quick --slots 2");
+            "lenssweep run examples/quick.json --out runs/quick --slots 2",
+            "lenssweep run examples/quick.json --serve 8080");
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(serveToken) is not null && result.GetResult(serve) is null)
+            {
+                result.AddError("--serve-token needs --serve [HOST:]PORT.");
+            }
+        });
         CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
         {
             var specPath = parseResult.GetRequiredValue(spec);
@@ -54,7 +75,8 @@ internal static class RunCommand
             Directory.CreateDirectory(folder);
             WriteHeader(studySpec, folder, console);
 
-            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots, parseResult.GetValue(repair)), cancellationToken);
+            var page = parseResult.GetValue(serve) is { } endpoint ? new StudyPageAddress(endpoint, parseResult.GetValue(serveToken)) : null;
+            await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots, parseResult.GetValue(repair), page), cancellationToken);
             try
             {
                 var started = await cluster.StartAsync(studySpec, cancellationToken);

@@ -1,7 +1,9 @@
 using LensSweep.Client.Cluster;
 using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Storage;
+using LensSweep.Reporting.Web;
 using LensSweep.Silo.Devices;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Storage;
@@ -54,14 +56,37 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
 
         await host.StartAsync(cancellationToken);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var page = options.StudyPage is { } address ? await ServePageAsync(host, grains, address, cancellationToken) : null;
         return new OrleansStudyCluster(
             grains,
             async () =>
             {
+                if (page is not null)
+                {
+                    await page.DisposeAsync();
+                }
+
                 await host.StopAsync(Cli.ShutdownGrace);
                 host.Dispose();
             },
             outputFolder: options.OutputFolder);
+    }
+
+    /// <exception cref="CliInputException">The address cannot be bound; the silo is stopped again.</exception>
+    private static async Task<WebApplication> ServePageAsync(IHost host, IGrainFactory grains, StudyPageAddress address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StudyPageServer.StartAsync(grains, address.Endpoint, address.Token, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await host.StopAsync(Cli.ShutdownGrace);
+            host.Dispose();
+            throw new CliInputException(
+                $"cannot serve the study page on {address.Endpoint}: {e.Message}",
+                "Give --serve another port, or stop what listens there.");
+        }
     }
 
     /// <summary>An explicit count means CPU slots; otherwise one slot per GPU, or one per two CPU cores without GPUs.</summary>

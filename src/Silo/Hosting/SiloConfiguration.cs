@@ -32,6 +32,7 @@ public static class SiloConfiguration
         ["--http-port"] = "Http:Port",
         ["--http-bind"] = "Http:BindAddress",
         ["--dashboard"] = "Dashboard:Enabled",
+        ["--study-page"] = "StudyPage:Enabled",
         ["--grace-period"] = "Shutdown:GracePeriod",
         ["--tls"] = "Tls:Enabled",
         ["--tls-cert"] = "Tls:CertificatePath",

@@ -35,6 +35,8 @@ public sealed class SiloHostOptions
 
     public DashboardToggle Dashboard { get; set; } = new();
 
+    public StudyPageOptions StudyPage { get; set; } = new();
+
     public ShutdownOptions Shutdown { get; set; } = new();
 
     public EngineTimingOptions Engine { get; set; } = new();
@@ -113,7 +115,7 @@ public sealed class NetworkOptions
     public bool ListenOnAnyHostAddress { get; set; }
 }
 
-/// <summary>The HTTP endpoint with /healthz, /readyz, /metrics (and /dashboard when enabled).</summary>
+/// <summary>The HTTP endpoint with /healthz, /readyz, /metrics (and /dashboard and the study page when enabled).</summary>
 public sealed class HttpEndpointOptions
 {
     public int Port { get; set; } = 8080;
@@ -126,6 +128,15 @@ public sealed class DashboardToggle
 {
     /// <summary>Serve the Orleans Dashboard at /dashboard on the HTTP endpoint.</summary>
     public bool Enabled { get; set; }
+}
+
+/// <summary>The read-only study page (leaderboards, running trials, failures, figures) at / on the HTTP endpoint.</summary>
+public sealed class StudyPageOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>When set, the page and /api/studies want <c>Authorization: Bearer TOKEN</c> or <c>?token=TOKEN</c>. A secret: set it in the environment.</summary>
+    public string? Token { get; set; }
 }
 
 public sealed class ShutdownOptions
