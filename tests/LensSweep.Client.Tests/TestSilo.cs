@@ -2,6 +2,7 @@ using System.Net;
 using LensSweep.Client.Cluster;
 using LensSweep.Grains.Hosting;
 using LensSweep.Silo.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -22,6 +23,9 @@ internal sealed class TestSilo : IAsyncDisposable
     }
 
     public ClusterAddress Gateway { get; }
+
+    /// <summary>The silo's own grain factory, for what runs beside a silo in its process (the study page).</summary>
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>The silo-to-silo endpoint, for a second silo to join this one as its primary.</summary>
     public IPEndPoint SiloEndpoint { get; }
