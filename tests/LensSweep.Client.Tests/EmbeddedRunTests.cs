@@ -4,6 +4,7 @@ using LensSweep.Grains.Hosting;
 
 namespace LensSweep.Client.Tests;
 
+[Collection(EmbeddedRuns.Name)]
 public sealed class EmbeddedRunTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenssweep-embedded-").FullName;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LensSweep.Client.Tests;
 
+[Collection(EmbeddedRuns.Name)]
 public sealed class ServeRunTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenssweep-serve-").FullName;

@@ -6,6 +6,7 @@ using SkiaSharp;
 namespace LensSweep.Client.Tests;
 
 /// <summary>The study page in a real browser: Debian's chromium, headless, loading the page of a running embedded study.</summary>
+[Collection(EmbeddedRuns.Name)]
 public sealed partial class StudyPageBrowserTests : IDisposable
 {
     private const string Chromium = "/usr/bin/chromium";

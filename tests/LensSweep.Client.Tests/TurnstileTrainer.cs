@@ -31,3 +31,11 @@ internal sealed class RungTurnstile
         _permits.Release(1000);
     }
 }
+
+/// <summary>Embedded runs that train with <see cref="InstantTrainer"/>, whose process-wide <see cref="InstantTrainer.Calls"/>
+/// some of them compare before and after: they run one at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class EmbeddedRuns
+{
+    public const string Name = "embedded runs counting InstantTrainer calls";
+}
