@@ -1,4 +1,3 @@
-using LensSweep.Client.Engine;
 using LensSweep.Grains.Specs;
 using LensSweep.Reporting.Studies;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using LensSweep.Client.Cluster;
-using LensSweep.Client.Watch;
 using LensSweep.Grains.Specs;
 using LensSweep.Reporting.Studies;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LensSweep.Client.Reporting;
 using LensSweep.Reporting.Studies;
 using LensSweep.Reporting.Leaderboards;
 

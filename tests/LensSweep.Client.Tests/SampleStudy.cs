@@ -1,4 +1,3 @@
-using LensSweep.Client.Watch;
 using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Tests;

@@ -1,4 +1,3 @@
-using LensSweep.Client.Watch;
 using LensSweep.Grains.Specs;
 using LensSweep.Reporting.Studies;
 

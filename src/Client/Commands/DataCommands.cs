@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LensSweep.Client.Datasets;
-using LensSweep.Client.Reporting;
 using LensSweep.Models.Data;
 using LensSweep.Models.Simulation;
 using Spectre.Console;

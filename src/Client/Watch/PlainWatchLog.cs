@@ -1,5 +1,4 @@
 using System.Globalization;
-using LensSweep.Client.Reporting;
 using LensSweep.Reporting.Studies;
 using LensSweep.Reporting.Leaderboards;
 
