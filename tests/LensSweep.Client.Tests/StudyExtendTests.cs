@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LensSweep.Client.Engine;
 using LensSweep.Grains.Hosting;
+using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Tests;
 
@@ -97,7 +98,7 @@ public sealed class StudyExtendTests : IDisposable
     [Fact]
     public async Task Extend_on_a_cluster_asks_for_the_trials_and_names_the_new_size()
     {
-        var cluster = new FakeCluster().With(SampleStudy.Results(Studies.StudyState.Completed));
+        var cluster = new FakeCluster().With(SampleStudy.Results(StudyState.Completed));
 
         var (code, output, _) = await CliHarness.RunAsync(cluster.Services(), "study", "extend", "quick", "--trials", "3");
 

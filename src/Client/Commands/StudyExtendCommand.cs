@@ -1,8 +1,8 @@
 using System.CommandLine;
 using LensSweep.Client.Cluster;
-using LensSweep.Client.Reporting;
-using LensSweep.Client.Studies;
 using LensSweep.Client.Terminal;
+using LensSweep.Reporting.Studies;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Commands;
 
