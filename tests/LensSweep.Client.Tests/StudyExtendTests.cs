@@ -5,7 +5,9 @@ using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Tests;
 
-/// <summary><c>lenssweep study extend</c> on an embedded run's folder: the new trials train here.</summary>
+/// <summary><c>lenssweep study extend</c> on an embedded run's folder: the new trials train here (one at a
+/// time with the other embedded runs: they compare the process-wide trainer call count).</summary>
+[Collection(EmbeddedRuns.Name)]
 public sealed class StudyExtendTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("lenssweep-extend-").FullName;
