@@ -152,6 +152,26 @@ public sealed class FinetuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Classify_trains_on_the_default_schedule_when_no_epochs_are_given()
+    {
+        var (code, output, error) = await CliHarness.RunAsync(
+            "finetune", "classify", "--checkpoint", _run.CheckpointPath(trial: 0, epoch: 2), "--out", _out, "--images-per-class", "8", "--threads", "1");
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("5 linear-probe then 10 fine-tuning epochs", output);
+    }
+
+    [Fact]
+    public async Task No_epochs_at_all_is_refused()
+    {
+        var (code, _, error) = await CliHarness.RunAsync(
+            "finetune", "classify", "--checkpoint", _run.CheckpointPath(trial: 0, epoch: 2), "--out", _out, "--probe-epochs", "0", "--finetune-epochs", "0");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("nothing would train", error);
+    }
+
+    [Fact]
     public async Task Classify_help_explains_lp_ft_and_test_time_augmentation()
     {
         var (code, output, _) = await CliHarness.RunAsync("finetune", "classify", "--help");

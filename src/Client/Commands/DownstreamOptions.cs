@@ -55,7 +55,7 @@ internal sealed class DownstreamOptions
     private readonly Option<double> _probeRate = CliOptions.RealNumber("--probe-learning-rate", "Peak AdamW learning rate of the probe epochs (cosine decay within the phase).", new LpFtSchedule().ProbeLearningRate, "LR");
     private readonly Option<double> _rate = CliOptions.RealNumber("--learning-rate", "Peak AdamW learning rate of the fine-tuning epochs (cosine decay within the phase); the CNN baseline trains at ten times it.", new LpFtSchedule().FinetuneLearningRate, "LR");
     private readonly Option<int> _batch = CliOptions.WholeNumber("--batch-size", "Training images per step.", 32);
-    private readonly Option<int> _seed = CliOptions.WholeNumber("--seed", "Seed of the simulation and split, the new weights (heads, random-init encoder, CNN), the shuffles and the augmentation: the same seed gives the same numbers.", 0, min: int.MinValue);
+    private readonly Option<int> _seed = CliOptions.WholeNumber("--seed", "Seed of the simulation and split, the new weights (heads, random-init encoder, CNN), the shuffles and the augmentation: the same seed and --threads give the same numbers (libtorch sums in another order on another thread count).", 0, min: int.MinValue);
     private readonly Option<bool> _tta = new("--tta") { Description = "Test-time augmentation: average each image's predictions over its eight flips and 90° rotations (validation and test scores; epochs are chosen without it)." };
     private readonly Option<int> _threads = CliOptions.WholeNumber("--threads", "CPU threads for TorchSharp (default: all cores).", Environment.ProcessorCount);
 
@@ -83,8 +83,6 @@ internal sealed class DownstreamOptions
         {
             if (result.GetResult(_spec) is not null && result.GetResult(_data) is not null)
                 result.AddError("Give the data once: --spec FILE or --data DIR, not both.");
-            if (result.GetValue(_probeEpochs) + result.GetValue(_finetuneEpochs) < 1)
-                result.AddError("--probe-epochs and --finetune-epochs are both 0: nothing would train.");
         });
     }
 
@@ -102,6 +100,8 @@ internal sealed class DownstreamOptions
             FinetuneLearningRate = parseResult.GetValue(_rate),
         };
         var settings = new FinetuneSettings(schedule, parseResult.GetValue(_batch), WeightDecay, parseResult.GetValue(_seed), augment);
+        if (schedule.TotalEpochs < 1)
+            throw new CliInputException("--probe-epochs and --finetune-epochs are both 0: nothing would train", "Give at least one epoch of either.");
         var problems = settings.Validate();
         if (problems.Count > 0)
             throw new CliInputException("the fine-tuning settings are invalid", "Change the options named below.", problems);
@@ -113,7 +113,6 @@ internal sealed class DownstreamOptions
     {
         var folder = Output(parseResult);
         ExportCommand.RequireWritable(folder);
-        if (parseResult.GetValue(_threads) > 0) TorchSharp.torch.set_num_threads(parseResult.GetValue(_threads));
         var located = await EncoderLocator.LocateAsync(_encoder.Read(parseResult), cancellationToken);
         var trained = await EncoderLocator.LoadAsync(located, cancellationToken);
         try
@@ -142,7 +141,7 @@ internal sealed class DownstreamOptions
                     "Give the data the encoder was trained on (--spec of its study, or a folder of images of its size).");
             }
 
-            return new Prepared(trained, located.Source, split, options);
+            return new Prepared(trained, located.Source, split, options, parseResult.GetValue(_threads));
         }
         catch
         {
@@ -180,6 +179,9 @@ internal sealed class DownstreamOptions
     /// <summary>Trains every contender in turn (resuming each from its latest checkpoint), printing an epoch line each.</summary>
     public static List<ContenderResult> RunContenders(Prepared prepared, DownstreamTask task, int outputs, FinetuneSettings settings, DownstreamData data, string folder, bool tta, TextWriter console, CancellationToken cancellationToken)
     {
+        // libtorch's OpenMP thread count belongs to the calling thread, so it is set on the one that trains: a
+        // different count sums in a different order and gives (slightly) different numbers.
+        TorchSharp.torch.set_num_threads(prepared.Threads);
         var results = new List<ContenderResult>();
         foreach (var contender in DownstreamRun.Contenders)
         {
@@ -295,7 +297,7 @@ internal sealed class DownstreamOptions
 }
 
 /// <summary>The encoder a finetune command works on (it owns it) and its data split.</summary>
-internal sealed record Prepared(TrainedEncoder Encoder, string Source, DataSplit Split, DatasetOptions Dataset) : IDisposable
+internal sealed record Prepared(TrainedEncoder Encoder, string Source, DataSplit Split, DatasetOptions Dataset, int Threads) : IDisposable
 {
     public void Dispose() => Encoder.Dispose();
 }
