@@ -19,13 +19,16 @@ public enum Contender
 
 /// <summary>
 /// A backbone (an MAE's encoder, mean of its patch tokens after the final LayerNorm, or a <see cref="SmallCnn"/>)
-/// and a linear head on its pooled features. The MAE's decoder is carried along unused, so the network's state is
+/// and a linear head on its pooled features, standardised first by a batch norm without learned scale or shift
+/// (MAE's main_linprobe.py head): mean-pooled tokens of lens images differ little from image to image, and an
+/// unscaled linear head barely moves on them. In evaluation the norm uses its running statistics. The MAE's decoder is carried along unused, so the network's state is
 /// the checkpoint's model plus the head.
 /// </summary>
 public sealed class DownstreamNetwork : nn.Module
 {
     private readonly MaeModel? encoder;
     private readonly SmallCnn? cnn;
+    private readonly BatchNorm1d norm;
     private readonly Linear head;
 
     private DownstreamNetwork(MaeModel? encoder, SmallCnn? cnn, int features, int outputs, long seed) : base(nameof(DownstreamNetwork))
@@ -33,6 +36,7 @@ public sealed class DownstreamNetwork : nn.Module
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
         this.encoder = encoder;
         this.cnn = cnn;
+        norm = nn.BatchNorm1d(features, eps: 1e-6, affine: false);
         head = nn.Linear(features, outputs);
         RegisterComponents();
         using var generator = new Generator((ulong)seed, CPU);
@@ -82,7 +86,7 @@ public sealed class DownstreamNetwork : nn.Module
                 features = Features(images);
         }
 
-        return head.forward(features);
+        return head.forward(norm.forward(features));
     }
 
     private Tensor Features(Tensor images) =>

@@ -104,16 +104,23 @@ public sealed class FinetuneTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(validationTargets);
         if (IsFinished)
             throw new InvalidOperationException($"All {Settings.Schedule.TotalEpochs} epochs are trained.");
+        if (train.Count < 2)
+            throw new ArgumentException("Fine-tuning needs at least two training images.", nameof(train));
         CheckTargets(train, targets);
         CheckTargets(validation, validationTargets);
         var epoch = CompletedEpochs;
         var phase = Settings.Schedule.PhaseOf(epoch);
         var trainBackbone = phase == FinetunePhase.FullFinetune;
         var batch = Math.Min(Settings.BatchSize, train.Count);
+        // The last batch takes the rest, unless that is one image: batch norm cannot standardise a batch of one,
+        // so it sits this epoch out (each epoch shuffles anew).
         var steps = (train.Count + batch - 1) / batch;
+        if (steps > 1 && train.Count % batch == 1)
+            steps--;
         var order = SeedMix.Permutation(train.Count, SeedMix.Derive(Settings.Seed, epoch, SeedMix.ShuffleStream));
         var pixels = train.PixelsPerImage;
         double lossSum = 0;
+        var seen = 0;
         network.train();
         for (var step = 0; step < steps; step++)
         {
@@ -142,10 +149,11 @@ public sealed class FinetuneTrainer : IDisposable
             loss.backward();
             optimizer.step();
             lossSum += value * rows.Length;
+            seen += rows.Length;
         }
 
         var predicted = Predict(validation, testTimeAugmentation: false);
-        var result = new FinetuneEpoch(epoch, phase, lossSum / train.Count, MeanLoss(predicted, validationTargets), Score(predicted, validationTargets));
+        var result = new FinetuneEpoch(epoch, phase, lossSum / seen, MeanLoss(predicted, validationTargets), Score(predicted, validationTargets));
         history.Add(result);
         return result;
     }

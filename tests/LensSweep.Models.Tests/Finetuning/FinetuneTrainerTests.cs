@@ -148,4 +148,26 @@ public sealed class FinetuneTrainerTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_split_that_leaves_one_image_for_the_last_batch_still_trains()
+    {
+        // 18 training images in batches of 17: a last batch of one, which batch norm cannot standardise.
+        using var trainer = Trainer(settings: Settings with { BatchSize = 17 });
+
+        var epoch = Epoch(trainer);
+
+        Assert.True(double.IsFinite(epoch.TrainLoss));
+    }
+
+    [Fact]
+    public void The_linear_probe_fits_the_training_images_of_separable_classes()
+    {
+        using var trainer = Trainer(settings: Settings with { Schedule = Settings.Schedule with { ProbeEpochs = 8, FinetuneEpochs = 0 }, Augment = false });
+
+        for (var e = 0; e < 8; e++)
+            Epoch(trainer);
+
+        Assert.True(DownstreamScores.Accuracy(trainer.Predict(Split.Train, false), Split.Train.Labels, 3) > 0.8);
+    }
 }
