@@ -23,7 +23,7 @@ public sealed class FinetuneCommandTests : IDisposable
     private Task<(int ExitCode, string Output, string Error)> Finetune(string task, string folder, params string[] more) =>
         CliHarness.RunAsync([
             "finetune", task, "--study", TrainedRunFolder.Study, "--run", _run.Folder, "--out", folder,
-            "--images-per-class", "8", "--probe-epochs", "1", "--finetune-epochs", "1", "--batch-size", "8", "--threads", "1", .. more]);
+            "--images-per-class", "8", "--probe-epochs", "1", "--finetune-epochs", "1", "--batch-size", "8", "--region-grid", "2", "--threads", "1", .. more]);
 
     private static JsonElement Results(string folder) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, DownstreamOptions.ResultsFile))).RootElement;
@@ -155,10 +155,20 @@ public sealed class FinetuneCommandTests : IDisposable
     public async Task Classify_trains_on_the_default_schedule_when_no_epochs_are_given()
     {
         var (code, output, error) = await CliHarness.RunAsync(
-            "finetune", "classify", "--checkpoint", _run.CheckpointPath(trial: 0, epoch: 2), "--out", _out, "--images-per-class", "8", "--threads", "1");
+            "finetune", "classify", "--checkpoint", _run.CheckpointPath(trial: 0, epoch: 2), "--out", _out, "--images-per-class", "8", "--region-grid", "1", "--threads", "1");
 
         Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
-        Assert.Contains("5 linear-probe then 10 fine-tuning epochs", output);
+        Assert.Contains("10 linear-probe then 10 fine-tuning epochs", output);
+    }
+
+    [Fact]
+    public async Task A_region_grid_that_does_not_divide_the_patch_grid_is_refused()
+    {
+        var (code, _, error) = await CliHarness.RunAsync(
+            "finetune", "classify", "--checkpoint", _run.CheckpointPath(trial: 0, epoch: 2), "--out", _out, "--region-grid", "3");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("must divide the encoder's 2×2 patch grid", error);
     }
 
     [Fact]

@@ -50,8 +50,9 @@ internal sealed class DownstreamOptions
     private readonly Option<int> _perClass = CliOptions.WholeNumber("--images-per-class", "Without --spec or --data: simulated lenses per class (no_sub, cdm, axion) at the encoder's image size, split 70/15/15 into train, validation and test.", 200);
     private readonly Option<Models.Simulation.MacroLens> _macroLens = CliOptions.MacroLensChoice();
     private readonly Option<Models.Simulation.PixelNoise> _noise = CliOptions.NoiseChoice();
-    private readonly Option<int> _probeEpochs = CliOptions.WholeNumber("--probe-epochs", "Linear-probe epochs: the encoder is frozen and only the head learns.", 5, min: 0);
-    private readonly Option<int> _finetuneEpochs = CliOptions.WholeNumber("--finetune-epochs", "Full fine-tuning epochs after the probe: encoder and head learn together.", 10, min: 0);
+    private readonly Option<int> _probeEpochs = CliOptions.WholeNumber("--probe-epochs", "Linear-probe epochs: the encoder is frozen and only the head learns.", new LpFtSchedule().ProbeEpochs, min: 0);
+    private readonly Option<int> _finetuneEpochs = CliOptions.WholeNumber("--finetune-epochs", "Full fine-tuning epochs after the probe: encoder and head learn together.", new LpFtSchedule().FinetuneEpochs, min: 0);
+    private readonly Option<int> _regionGrid = CliOptions.WholeNumber("--region-grid", "The head reads each backbone's features averaged over an N×N grid of image regions, side by side (as pretrain's probe with --pooling regions: keeps where in the image a feature is); 1 is one global mean. N must divide the encoder's patch grid.", DefaultRegionGrid);
     private readonly Option<double> _probeRate = CliOptions.RealNumber("--probe-learning-rate", "Peak AdamW learning rate of the probe epochs (cosine decay within the phase).", new LpFtSchedule().ProbeLearningRate, "LR");
     private readonly Option<double> _rate = CliOptions.RealNumber("--learning-rate", "Peak AdamW learning rate of the fine-tuning epochs (cosine decay within the phase); the CNN baseline trains at ten times it.", new LpFtSchedule().FinetuneLearningRate, "LR");
     private readonly Option<int> _batch = CliOptions.WholeNumber("--batch-size", "Training images per step.", 32);
@@ -60,6 +61,7 @@ internal sealed class DownstreamOptions
     private readonly Option<int> _threads = CliOptions.WholeNumber("--threads", "CPU threads for TorchSharp (default: all cores).", Environment.ProcessorCount);
 
     public const double WeightDecay = 0.05;
+    public const int DefaultRegionGrid = 4;
 
     public void AddTo(Command command)
     {
@@ -73,6 +75,7 @@ internal sealed class DownstreamOptions
         command.Add(_finetuneEpochs);
         command.Add(_probeRate);
         command.Add(_rate);
+        command.Add(_regionGrid);
         command.Add(_batch);
         command.Add(_seed);
         command.Add(_tta);
@@ -100,8 +103,6 @@ internal sealed class DownstreamOptions
             FinetuneLearningRate = parseResult.GetValue(_rate),
         };
         var settings = new FinetuneSettings(schedule, parseResult.GetValue(_batch), WeightDecay, parseResult.GetValue(_seed), augment);
-        if (schedule.TotalEpochs < 1)
-            throw new CliInputException("--probe-epochs and --finetune-epochs are both 0: nothing would train", "Give at least one epoch of either.");
         var problems = settings.Validate();
         if (problems.Count > 0)
             throw new CliInputException("the fine-tuning settings are invalid", "Change the options named below.", problems);
@@ -112,6 +113,8 @@ internal sealed class DownstreamOptions
     public async Task<Prepared> PrepareAsync(ParseResult parseResult, TextWriter console, CancellationToken cancellationToken)
     {
         var folder = Output(parseResult);
+        if (parseResult.GetValue(_probeEpochs) + parseResult.GetValue(_finetuneEpochs) < 1)
+            throw new CliInputException("--probe-epochs and --finetune-epochs are both 0: nothing would train", "Give at least one epoch of either.");
         ExportCommand.RequireWritable(folder);
         var located = await EncoderLocator.LocateAsync(_encoder.Read(parseResult), cancellationToken);
         var trained = await EncoderLocator.LoadAsync(located, cancellationToken);
@@ -141,7 +144,13 @@ internal sealed class DownstreamOptions
                     "Give the data the encoder was trained on (--spec of its study, or a folder of images of its size).");
             }
 
-            return new Prepared(trained, located.Source, split, options, parseResult.GetValue(_threads));
+            var regionGrid = parseResult.GetValue(_regionGrid);
+            if (DownstreamNetwork.RegionGridProblem(config, regionGrid) is { } gridProblem)
+            {
+                throw new CliInputException($"--region-grid {regionGrid} does not fit this encoder: {gridProblem}", "Give --region-grid a divisor of the patch grid, or 1 for one global mean.");
+            }
+
+            return new Prepared(trained, located.Source, split, options, parseResult.GetValue(_threads), regionGrid);
         }
         catch
         {
@@ -185,7 +194,7 @@ internal sealed class DownstreamOptions
         var results = new List<ContenderResult>();
         foreach (var contender in DownstreamRun.Contenders)
         {
-            var network = DownstreamRun.Build(contender, prepared.Encoder.Model, outputs, settings.Seed);
+            var network = DownstreamRun.Build(contender, prepared.Encoder.Model, outputs, settings.Seed, prepared.RegionGrid);
             var name = DownstreamRun.NameOf(contender);
             var schedule = DownstreamRun.SettingsFor(contender, settings).Schedule;
             console.WriteLine(contender == Contender.SupervisedCnn
@@ -297,7 +306,7 @@ internal sealed class DownstreamOptions
 }
 
 /// <summary>The encoder a finetune command works on (it owns it) and its data split.</summary>
-internal sealed record Prepared(TrainedEncoder Encoder, string Source, DataSplit Split, DatasetOptions Dataset, int Threads) : IDisposable
+internal sealed record Prepared(TrainedEncoder Encoder, string Source, DataSplit Split, DatasetOptions Dataset, int Threads, int RegionGrid) : IDisposable
 {
     public void Dispose() => Encoder.Dispose();
 }

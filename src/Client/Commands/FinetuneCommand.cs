@@ -35,7 +35,7 @@ internal static class FinetuneCommand
     {
         var options = new DownstreamOptions();
         var command = examples.Add(
-            new Command("classify", $"Classify the images (DeepLense: no_sub / cdm / axion; LSST folders: lens / non-lens) with a linear head on the encoder's mean-pooled tokens: linear probing first, then full fine-tuning (LP-FT), augmented by flips and 90° rotations. Reports test accuracy and macro one-vs-rest ROC-AUC with 95% bootstrap intervals for the encoder, the same encoder from random init, and the CNN baseline; writes {DownstreamOptions.ResultsFile} and {RocFile} to --out."),
+            new Command("classify", $"Classify the images (DeepLense: no_sub / cdm / axion; LSST folders: lens / non-lens) with a linear head on the encoder's pooled tokens (--region-grid): linear probing first, then full fine-tuning (LP-FT), augmented by flips and 90° rotations. Reports test accuracy and macro one-vs-rest ROC-AUC with 95% bootstrap intervals for the encoder, the same encoder from random init, and the CNN baseline; writes {DownstreamOptions.ResultsFile} and {RocFile} to --out."),
             "lenssweep finetune classify --study quick --spec examples/quick.json --out finetune/quick --tta",
             "lenssweep finetune classify --checkpoint epoch-0009-attempt-1.ckpt --images-per-class 500 --probe-epochs 3 --finetune-epochs 12 --out finetune/mine",
             "lenssweep finetune classify --trial lsst/2 --run runs/lsst --data data/lsst --out finetune/lsst");
@@ -51,7 +51,7 @@ internal static class FinetuneCommand
             RequireClasses(classes, test, "test");
             var settings = options.Settings(parseResult, augment: true);
             var tta = options.TestTimeAugmentation(parseResult);
-            DownstreamOptions.ClaimFolder(folder, new { task = "classify", encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, settings });
+            DownstreamOptions.ClaimFolder(folder, new { task = "classify", encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, region_grid = prepared.RegionGrid, settings });
             console.Out.WriteLine($"Classes: {string.Join(", ", classes)}; {train.Count} train, {validation.Count} validation, {test.Count} test images.");
             var data = new DownstreamData(train, Labels(train), validation, Labels(validation), test);
             var results = DownstreamOptions.RunContenders(prepared, DownstreamTask.Classification, classes.Count, settings, data, folder, tta, console.Out, cancellationToken);
@@ -79,6 +79,7 @@ internal static class FinetuneCommand
                 classes,
                 images = new { train = train.Count, validation = validation.Count, test = test.Count },
                 tta,
+                region_grid = prepared.RegionGrid,
                 settings,
                 contenders = scored.Select(s => new
                 {
@@ -109,7 +110,7 @@ internal static class FinetuneCommand
         };
         target.AcceptOnlyFromAmong([.. LensTruths.All]);
         var command = examples.Add(
-            new Command("regress", $"Predict a physical quantity of each image (the simulator's truths, or a DeepLense folder's truth.csv, e.g. the axion mass) with a linear head on the encoder's mean-pooled tokens, MSE on the standardised value, LP-FT as classify does. Reports test R² and MAE with 95% bootstrap intervals for the encoder, the same encoder from random init and the CNN baseline; writes {DownstreamOptions.ResultsFile} and {ScatterFile} to --out."),
+            new Command("regress", $"Predict a physical quantity of each image (the simulator's truths, or a DeepLense folder's truth.csv, e.g. the axion mass) with a linear head on the encoder's pooled tokens (--region-grid), MSE on the standardised value, LP-FT as classify does. Reports test R² and MAE with 95% bootstrap intervals for the encoder, the same encoder from random init and the CNN baseline; writes {DownstreamOptions.ResultsFile} and {ScatterFile} to --out."),
             "lenssweep finetune regress --study quick --macro-lens varied --target theta_e --out finetune/theta-e",
             "lenssweep finetune regress --checkpoint encoder.ckpt --data data/sim --target axion_mass --out finetune/axion");
         command.Add(target);
@@ -140,7 +141,7 @@ internal static class FinetuneCommand
             }
 
             var settings = options.Settings(parseResult, augment: invariant);
-            DownstreamOptions.ClaimFolder(folder, new { task = "regress", target = quantity, encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, settings });
+            DownstreamOptions.ClaimFolder(folder, new { task = "regress", target = quantity, encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, region_grid = prepared.RegionGrid, settings });
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Target: {quantity} (train mean {mean:G4}, standard deviation {spread:G4}); {train.Count} train, {validation.Count} validation, {test.Count} test images{(invariant ? "" : "; no flip or rotation augmentation: it would change the target")}."));
             float[] Standardised(LensDataset d) => [.. Truth(d, quantity).Select(v => (float)((v - mean) / spread))];
@@ -173,6 +174,7 @@ internal static class FinetuneCommand
                 train_mean = mean,
                 train_standard_deviation = spread,
                 tta,
+                region_grid = prepared.RegionGrid,
                 settings,
                 contenders = scored.Select(s => new
                 {

@@ -31,9 +31,11 @@ public sealed class DownstreamNetwork : nn.Module
     private readonly BatchNorm1d norm;
     private readonly Linear head;
 
-    private DownstreamNetwork(MaeModel? encoder, SmallCnn? cnn, int features, int outputs, long seed) : base(nameof(DownstreamNetwork))
+    private DownstreamNetwork(MaeModel? encoder, SmallCnn? cnn, int regionGrid, int features, int outputs, long seed) : base(nameof(DownstreamNetwork))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(outputs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(regionGrid, 1);
+        RegionGrid = regionGrid;
         this.encoder = encoder;
         this.cnn = cnn;
         norm = nn.BatchNorm1d(features, eps: 1e-6, affine: false);
@@ -47,18 +49,37 @@ public sealed class DownstreamNetwork : nn.Module
     }
 
     /// <summary>An MAE encoder with a head; <paramref name="encoderModel"/> becomes part of the network (it is disposed with it).</summary>
-    public static DownstreamNetwork OnEncoder(MaeModel encoderModel, int outputs, long headSeed)
+    /// <param name="regionGrid">1: the mean of all patch tokens; N: their means over an N×N grid of image regions,
+    /// side by side (keeps where in the image a feature is, which a global mean erases); N must divide the patch grid.</param>
+    /// <exception cref="ArgumentException">The region grid does not divide the encoder's patch grid.</exception>
+    public static DownstreamNetwork OnEncoder(MaeModel encoderModel, int outputs, long headSeed, int regionGrid = 1)
     {
         ArgumentNullException.ThrowIfNull(encoderModel);
-        return new DownstreamNetwork(encoderModel, null, encoderModel.PooledDimension(FeaturePooling.MeanPatchTokens), outputs, headSeed);
+        if (RegionGridProblem(encoderModel.Config, regionGrid) is { } problem)
+            throw new ArgumentException(problem, nameof(regionGrid));
+        var pooling = regionGrid == 1 ? FeaturePooling.MeanPatchTokens : FeaturePooling.RegionMeans;
+        return new DownstreamNetwork(encoderModel, null, regionGrid, encoderModel.PooledDimension(pooling, regionGrid), outputs, headSeed);
     }
 
-    /// <summary>A <see cref="SmallCnn"/> with a head.</summary>
-    public static DownstreamNetwork OnCnn(SmallCnn network, int outputs, long headSeed)
+    /// <summary>A <see cref="SmallCnn"/> with a head on its last feature map averaged over a <paramref name="regionGrid"/>² grid.</summary>
+    public static DownstreamNetwork OnCnn(SmallCnn network, int outputs, long headSeed, int regionGrid = 1)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return new DownstreamNetwork(null, network, network.FeatureDimension, outputs, headSeed);
+        return new DownstreamNetwork(null, network, regionGrid, network.FeatureDimension * regionGrid * regionGrid, outputs, headSeed);
     }
+
+    /// <summary>Why <paramref name="regionGrid"/> cannot pool this encoder's tokens; null when it can.</summary>
+    public static string? RegionGridProblem(MaeConfig config, int regionGrid)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var side = config.ImageSize / config.PatchSize;
+        return regionGrid >= 1 && side % regionGrid == 0
+            ? null
+            : $"a region grid of {regionGrid} must divide the encoder's {side}×{side} patch grid (its image {config.ImageSize}, patch {config.PatchSize})";
+    }
+
+    /// <summary>1 for a global mean, else the side of the grid of regions whose means the head reads.</summary>
+    public int RegionGrid { get; }
 
     /// <summary>Trainable values of the backbone alone (an MAE's encoder without its decoder).</summary>
     public long BackboneParameterCount => encoder is not null ? EncoderParameterCount(encoder) : cnn!.parameters().Sum(p => p.numel());
@@ -90,5 +111,7 @@ public sealed class DownstreamNetwork : nn.Module
     }
 
     private Tensor Features(Tensor images) =>
-        encoder is not null ? encoder.PooledFeatures(images, FeaturePooling.MeanPatchTokens) : cnn!.Features(images);
+        encoder is not null
+            ? encoder.PooledFeatures(images, RegionGrid == 1 ? FeaturePooling.MeanPatchTokens : FeaturePooling.RegionMeans, RegionGrid)
+            : cnn!.Features(images, RegionGrid);
 }

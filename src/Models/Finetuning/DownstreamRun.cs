@@ -45,7 +45,8 @@ public static class DownstreamRun
     /// <summary>The network a contender starts from: a copy of <paramref name="pretrained"/>, a fresh encoder of
     /// its configuration, or a <see cref="SmallCnn"/> of about its encoder's size; a head of
     /// <paramref name="outputs"/> on top. Every weight not copied is drawn from <paramref name="seed"/>.</summary>
-    public static DownstreamNetwork Build(Contender contender, MaeModel pretrained, int outputs, long seed)
+    /// <param name="regionGrid">Every contender's head reads its features averaged over this grid of image regions (1: one mean).</param>
+    public static DownstreamNetwork Build(Contender contender, MaeModel pretrained, int outputs, long seed, int regionGrid = 1)
     {
         ArgumentNullException.ThrowIfNull(pretrained);
         var config = pretrained.Config;
@@ -55,12 +56,12 @@ public static class DownstreamRun
             case Contender.Pretrained:
                 var copy = new MaeModel(config, 0);
                 copy.load_state_dict(pretrained.state_dict(), strict: true);
-                return DownstreamNetwork.OnEncoder(copy, outputs, headSeed);
+                return DownstreamNetwork.OnEncoder(copy, outputs, headSeed, regionGrid);
             case Contender.RandomInit:
-                return DownstreamNetwork.OnEncoder(new MaeModel(config, (long)SeedMix.Derive(seed, 0, SeedMix.RandomEncoderStream)), outputs, headSeed);
+                return DownstreamNetwork.OnEncoder(new MaeModel(config, (long)SeedMix.Derive(seed, 0, SeedMix.RandomEncoderStream)), outputs, headSeed, regionGrid);
             default:
                 var width = SmallCnn.WidthFor(DownstreamNetwork.EncoderParameterCount(pretrained), config.Channels);
-                return DownstreamNetwork.OnCnn(new SmallCnn(config.Channels, width, headSeed ^ 0x5A5A), outputs, headSeed);
+                return DownstreamNetwork.OnCnn(new SmallCnn(config.Channels, width, headSeed ^ 0x5A5A), outputs, headSeed, regionGrid);
         }
     }
 

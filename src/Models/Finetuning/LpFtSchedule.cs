@@ -22,7 +22,7 @@ public sealed record LpFtSchedule
     /// <summary>Where each phase's cosine ends, as a fraction of its peak.</summary>
     public const double FloorFraction = 0.01;
 
-    public int ProbeEpochs { get; init; } = 5;
+    public int ProbeEpochs { get; init; } = 10;
 
     public int FinetuneEpochs { get; init; } = 10;
 

@@ -5,7 +5,8 @@ namespace LensSweep.Models.Finetuning;
 
 /// <summary>
 /// The supervised baseline a pretrained encoder has to beat: three 3×3 convolution blocks (width w, 2w, 4w, each
-/// ReLU then 2×2 max-pooling, the last globally averaged) giving 4w features per image. No batch norm, so
+/// ReLU, the first two then 2×2 max-pooling, the last averaged over the image or a grid of its regions) giving 4w
+/// features per image and region. No batch norm, so
 /// training and evaluation compute the same function and nothing depends on batch composition. Weights are drawn
 /// from the seed (He-uniform, zero bias), so a seed gives the same network on any machine.
 /// </summary>
@@ -57,12 +58,13 @@ public sealed class SmallCnn : nn.Module
         return best;
     }
 
-    /// <summary>[B, C, H, W] → [B, 4·width].</summary>
-    public Tensor Features(Tensor images)
+    /// <summary>[B, C, H, W] → [B, 4·width·regionGrid²]: the last feature map averaged over a grid of regions
+    /// (1: one global mean).</summary>
+    public Tensor Features(Tensor images, int regionGrid = 1)
     {
         var x = nn.functional.max_pool2d(nn.functional.relu(conv1.forward(images)), 2);
         x = nn.functional.max_pool2d(nn.functional.relu(conv2.forward(x)), 2);
         x = nn.functional.relu(conv3.forward(x));
-        return x.mean([2, 3]);
+        return regionGrid == 1 ? x.mean([2, 3]) : nn.functional.adaptive_avg_pool2d(x, [regionGrid, regionGrid]).flatten(1);
     }
 }

@@ -170,4 +170,24 @@ public sealed class FinetuneTrainerTests
 
         Assert.True(DownstreamScores.Accuracy(trainer.Predict(Split.Train, false), Split.Train.Labels, 3) > 0.8);
     }
+
+    [Fact]
+    public void Region_pooling_predicts_with_every_contender()
+    {
+        using var encoder = new MaeModel(TinyModels.Config, seed: 3);
+        foreach (var contender in DownstreamRun.Contenders)
+        {
+            using var trainer = new FinetuneTrainer(DownstreamRun.Build(contender, encoder, 3, 5, regionGrid: 2), DownstreamTask.Classification, 3, Settings);
+
+            Assert.Equal(Split.Test.Count * 3, trainer.Predict(Split.Test, false).Length);
+        }
+    }
+
+    [Fact]
+    public void A_region_grid_that_does_not_divide_the_patch_grid_is_refused()
+    {
+        using var encoder = new MaeModel(TinyModels.Config, seed: 3);
+
+        Assert.Throws<ArgumentException>(() => DownstreamNetwork.OnEncoder(encoder, 3, 5, regionGrid: 3));
+    }
 }
