@@ -42,6 +42,7 @@ public static class Cli
         root.Add(PretrainCommand.Create(examples));
         root.Add(ExportCommand.Create(examples));
         root.Add(InspectCommand.Create(examples));
+        root.Add(FinetuneCommand.Create(examples));
         examples.InstallOn(root);
         return root;
     }
