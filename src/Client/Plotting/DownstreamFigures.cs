@@ -1,5 +1,6 @@
 using System.Globalization;
 using LensSweep.Models.Finetuning;
+using LensSweep.Reporting.Plotting;
 using ScottPlot;
 
 namespace LensSweep.Client.Plotting;
