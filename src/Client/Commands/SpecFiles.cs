@@ -13,12 +13,13 @@ internal static class SpecFiles
                 .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".json" or ".yaml" or ".yml")
                 .Select(Path.GetFileName)
                 .Order(StringComparer.Ordinal)
-                .Take(5)
                 .ToList();
+            const int Shown = 12;
+            var listed = string.Join(", ", specs.Take(Shown)) + (specs.Count > Shown ? $" and {specs.Count - Shown} more" : "");
             throw new CliInputException(
                 $"spec '{path}' is a directory, not a spec file",
                 specs.Count > 0
-                    ? $"Give one of the spec files in it, e.g. {Path.Combine(path, specs[0]!)} ({string.Join(", ", specs)})."
+                    ? $"Give one of the spec files in it, e.g. {Path.Combine(path, specs[0]!)} ({listed})."
                     : "Give a spec file (JSON or YAML); examples/quick.json is a complete spec to start from.");
         }
 
