@@ -28,10 +28,6 @@ internal sealed class SpecReader
     private static readonly (string Name, PixelNoise Value)[] Noises = [("none", PixelNoise.None), ("euclid", PixelNoise.Euclid)];
     private static readonly (string Name, ImageFit Value)[] Fits = [.. System.Enum.GetValues<ImageFit>().Select(f => (ImageFitting.Naming(f), f))];
 
-    /// <summary>The probe's poolings a study can use. CLS pooling is not among them: no spec setting gives a study's
-    /// encoders a CLS token, so it would be refused for every configuration.</summary>
-    private static readonly (string Name, FeaturePooling Value)[] Poolings = [("mean", FeaturePooling.MeanPatchTokens), ("regions", FeaturePooling.RegionMeans)];
-
     private static readonly (string Name, RangeScale Value)[] Scales = [("uniform", RangeScale.Uniform), ("log", RangeScale.Log), ("int", RangeScale.Int)];
 
     private readonly List<SpecProblem> problems = [];
@@ -247,7 +243,7 @@ internal sealed class SpecReader
             L2 = Optional(e, path, SpecKeys.L2, Double) ?? defaults.L2,
             LearningRate = Optional(e, path, SpecKeys.LearningRate, Double) ?? defaults.LearningRate,
             BatchSize = Optional(e, path, SpecKeys.BatchSize, Int) ?? defaults.BatchSize,
-            Pooling = Optional(e, path, SpecKeys.Pooling, (x, f) => Enum(x, f, Poolings)) ?? defaults.Pooling,
+            Pooling = Optional(e, path, SpecKeys.Pooling, (x, f) => Enum(x, f, ProbeSettings.Poolings)) ?? defaults.Pooling,
             Layers = Optional(e, path, SpecKeys.Layers, Int) ?? defaults.Layers,
             TrainImages = e.TryGetProperty(SpecKeys.TrainImages, out var trainImages) && trainImages.ValueKind == JsonValueKind.Null
                 ? null

@@ -196,6 +196,13 @@ public sealed record ProbeSettings
     /// <c>pooling: "regions"</c>) average patch tokens over, reduced to the largest divisor of the patch grid.</summary>
     public int RegionGrid { get; init; } = 4;
 
+    /// <summary>The <c>pooling</c> names, in the one place the reader and the results take them from. CLS pooling is not
+    /// among them: no spec setting gives a study's encoders a CLS token, so it would be refused for every configuration.</summary>
+    internal static readonly (string Name, FeaturePooling Value)[] Poolings = [("mean", FeaturePooling.MeanPatchTokens), ("regions", FeaturePooling.RegionMeans)];
+
+    /// <summary>The spec's name of <see cref="Pooling"/>.</summary>
+    public string PoolingName => Poolings.First(p => p.Value == Pooling).Name;
+
     /// <summary>The linear probe's settings for one configuration's encoder; <paramref name="model"/> null for raw
     /// pixels, which are not pooled (the region grid is then left as written).</summary>
     public ProbeConfig ToProbeConfig(MaeConfig? model) => new()
