@@ -58,8 +58,7 @@ public static class EncoderEvaluation
             ProbeFeatures.FromEncoder(model, data.Test, settings.Probe), settings, validation, test);
         if (settings.Regression && VaryingTruths(data.Train).Count > 0)
         {
-            var grid = ProbeConfig.FittedRegionGrid(model.Config, settings.RidgeRegionGrid);
-            var all = settings.Probe with { Pooling = FeaturePooling.RegionMeans, RegionGrid = grid, LastLayers = 1, EncoderLayers = [.. Enumerable.Range(0, model.Config.Depth + 1)] };
+            var all = RidgeFeatures(model.Config, settings);
             var features = (Train: ProbeFeatures.FromEncoder(model, data.Train, all), Validation: ProbeFeatures.FromEncoder(model, data.Validation, all), Test: ProbeFeatures.FromEncoder(model, data.Test, all));
             var lastWidth = features.Train.Dimension / (model.Config.Depth + 1);
             Regress(data, [features, (LastColumns(features.Train, lastWidth), LastColumns(features.Validation, lastWidth), LastColumns(features.Test, lastWidth))], settings, validation, test);
@@ -90,6 +89,28 @@ public static class EncoderEvaluation
         }
 
         return new EvaluationResult(validation, test);
+    }
+
+    /// <summary>The features the ridge probes fit on: region means of every layer side by side (the last block's
+    /// columns last), which the ridge also reads alone.</summary>
+    public static ProbeConfig RidgeFeatures(MaeConfig model, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Probe with
+        {
+            Pooling = FeaturePooling.RegionMeans,
+            RegionGrid = ProbeConfig.FittedRegionGrid(model, settings.RidgeRegionGrid),
+            LastLayers = 1,
+            EncoderLayers = [.. Enumerable.Range(0, model.Depth + 1)],
+        };
+    }
+
+    /// <summary>The train rows the ridge fits on: at most <see cref="EvaluationSettings.MaxRidgeTrainRows"/>, evenly spaced.</summary>
+    public static int[] RidgeTrainRows(int trainCount, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return EvenlySpaced(trainCount, settings.MaxRidgeTrainRows);
     }
 
     /// <summary>The split with its train part cut to <see cref="EvaluationSettings.MaxTrainImages"/> evenly spaced
@@ -150,7 +171,7 @@ public static class EncoderEvaluation
         Dictionary<string, MetricValue> validationMetrics, Dictionary<string, MetricValue> testMetrics)
     {
         var targets = VaryingTruths(data.Train).Where(t => Known(data.Validation, t).Length >= 3 && Known(data.Test, t).Length >= 1).ToList();
-        var ridgeRows = EvenlySpaced(data.Train.Count, settings.MaxRidgeTrainRows);
+        var ridgeRows = RidgeTrainRows(data.Train.Count, settings);
         var best = targets.ToDictionary(t => t, _ => (Score: double.NegativeInfinity, Validation: Array.Empty<double>(), Test: Array.Empty<double>()));
         foreach (var candidate in candidates)
         {
