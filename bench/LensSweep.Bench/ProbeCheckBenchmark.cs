@@ -94,7 +94,7 @@ public sealed class ProbeCheckBenchmark : IBenchmark
     {
         var theirs = reference.GetProperty(metric).GetDouble();
         var difference = Math.Round(ours - theirs, 4);
-        return F($"{theirs,10:F4}{(difference > 0 ? "+" : difference < 0 ? "" : "±") + difference.ToString("F4", CultureInfo.InvariantCulture),9}{ours / theirs,8:F3}");
+        return F($"{theirs,10:F4}{(difference == 0 ? "±0.0000" : difference.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture)),9}{ours / theirs,8:F3}");
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -3,8 +3,8 @@
 (`lenssweep-bench probecheck`, or LensSweep.Models.Evaluation.EvaluationInputs), and prints each validation
 score beside LensSweep's with the difference:
 
-- ridge R² of each truth: scikit-learn's Ridge on the same standardised features, λ scaled by the mean diagonal
-  of the train Gram matrix as LensSweep scales it, λ and the feature set (every layer, or the last block's
+- ridge R² of each truth: scikit-learn's Ridge (with an intercept) on the same standardised features, λ scaled by
+  the mean diagonal of the Gram matrix of the fitted rows' centred features as LensSweep scales it, λ and the feature set (every layer, or the last block's
   columns) chosen per truth on validation as LensSweep chooses them; r2_macro is their mean over the seven
   macro-lens truths;
 - the linear probe: the same recipe in PyTorch (standardised features, full-batch Adam from zero weights on the
@@ -113,7 +113,8 @@ def ridge_scores(folder, inputs):
             known = np.isfinite(truth_validation[:, k])
             if known.sum() < 3:
                 continue
-            scale = max(float((xs[fitted] ** 2).sum(axis=1).mean()), 1e-12)
+            centred = xs[fitted] - xs[fitted].mean(axis=0)   # what Ridge(fit_intercept=True) solves on
+            scale = max(float((centred ** 2).sum(axis=1).mean()), 1e-12)
             for lam in inputs["lambdas"]:
                 model = Ridge(alpha=lam * scale, fit_intercept=True, solver="svd").fit(xs[fitted], truth[fitted, k])
                 score = r2_score(truth_validation[known, k], model.predict(xvs[known]))
