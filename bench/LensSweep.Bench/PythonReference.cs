@@ -9,6 +9,21 @@ internal static class PythonReference
 {
     public const string Python = "/usr/bin/python3";
 
+    /// <summary>bench/reference/<paramref name="name"/>, found upwards from the binary; null when not there.</summary>
+    public static string? FindScript(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "bench", "reference", name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     public static ProcessStartInfo StartInfo(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };

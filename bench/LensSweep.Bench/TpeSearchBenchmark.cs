@@ -96,7 +96,7 @@ public sealed class TpeSearchBenchmark : IBenchmark
 
     private static List<Outcome>? RunOptuna(int seeds, int trials, double eps, int startup)
     {
-        var script = FindScript();
+        var script = PythonReference.FindScript("tpe_reference.py");
         if (script is null || !File.Exists("/usr/bin/python3"))
         {
             return null;
@@ -110,21 +110,6 @@ public sealed class TpeSearchBenchmark : IBenchmark
 
         return [.. json.GetProperty("epochs").EnumerateArray()
             .Select(e => e.ValueKind == JsonValueKind.Null ? new Outcome(long.MaxValue, false) : new Outcome(e.GetInt64(), true))];
-    }
-
-    /// <summary>bench/reference/tpe_reference.py, found upwards from the binary.</summary>
-    private static string? FindScript()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "bench", "reference", "tpe_reference.py");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 
     private static void Report(string name, List<Outcome> outcomes)

@@ -50,6 +50,27 @@ public sealed class ScoredLeaderboardTests
     }
 
     [Fact]
+    public void Json_records_the_probe_settings_every_score_was_made_with()
+    {
+        var results = Results("r2_macro");
+        var probe = new LensSweep.Grains.Specs.ProbeSettings { Pooling = LensSweep.Models.Mae.FeaturePooling.RegionMeans, Layers = 2, TrainImages = 120 };
+
+        using var json = JsonDocument.Parse(LeaderboardJson.ToJson(Leaderboard.Rank(results with { Study = results.Study with { Probe = probe } })));
+
+        var recorded = json.RootElement.GetProperty("probe");
+        Assert.Equal(("regions", 2, 120, 4), (recorded.GetProperty("pooling").GetString(), recorded.GetProperty("layers").GetInt32(),
+            recorded.GetProperty("train_images").GetInt32(), recorded.GetProperty("region_grid").GetInt32()));
+    }
+
+    [Fact]
+    public void Json_says_null_for_the_probe_when_the_cluster_does_not_tell_it()
+    {
+        using var json = JsonDocument.Parse(LeaderboardJson.ToJson(Leaderboard.Rank(Results("r2_macro"))));
+
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("probe").ValueKind);
+    }
+
+    [Fact]
     public void A_gain_metric_has_its_interval_shifted_by_the_random_init_score()
     {
         var row = Leaderboard.Rank(Results("r2_macro_gain")).Rows[0];

@@ -43,6 +43,8 @@ public sealed class ScoredStudyEndToEndTests : IDisposable
         }
 
         Assert.True(leaderboard.RootElement.GetProperty("baselines").GetProperty("pixels").TryGetProperty("r2_macro", out _));
+        var probe = leaderboard.RootElement.GetProperty("probe");
+        Assert.Equal(("mean", 1, JsonValueKind.Null), (probe.GetProperty("pooling").GetString(), probe.GetProperty("layers").GetInt32(), probe.GetProperty("train_images").ValueKind));
         using var history = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "history.json")));
         var entries = history.RootElement.GetProperty("entries").EnumerateArray().ToList();
         Assert.Equal(4, entries.Count(e => e.GetProperty("epoch").GetInt32() == 0));

@@ -49,6 +49,15 @@ public struct ProbeSettingsSurrogate
     [Id(5)] public bool Reconstruction;
     [Id(6)] public int BootstrapResamples;
     [Id(7)] public int RegionGrid;
+
+    /// <summary>The probe's pooling (0, state written before it: mean patch tokens, then the only one).</summary>
+    [Id(8)] public int Pooling;
+
+    /// <summary>Last blocks averaged; 0 in state written before it, read as 1 (the last block, then the only choice).</summary>
+    [Id(9)] public int Layers;
+
+    /// <summary>Probe train images; 0 = the whole train split (also what state written before it holds).</summary>
+    [Id(10)] public int TrainImages;
 }
 
 [RegisterConverter]
@@ -64,6 +73,9 @@ public sealed class ProbeSettingsSurrogateConverter : IConverter<ProbeSettings, 
         Reconstruction = s.Reconstruction,
         BootstrapResamples = s.BootstrapResamples,
         RegionGrid = s.RegionGrid,
+        Pooling = (LensSweep.Models.Mae.FeaturePooling)s.Pooling,
+        Layers = s.Layers == 0 ? 1 : s.Layers,
+        TrainImages = s.TrainImages == 0 ? null : s.TrainImages,
     };
 
     public ProbeSettingsSurrogate ConvertToSurrogate(in ProbeSettings p) => new()
@@ -76,5 +88,8 @@ public sealed class ProbeSettingsSurrogateConverter : IConverter<ProbeSettings, 
         Reconstruction = p.Reconstruction,
         BootstrapResamples = p.BootstrapResamples,
         RegionGrid = p.RegionGrid,
+        Pooling = (int)p.Pooling,
+        Layers = p.Layers,
+        TrainImages = p.TrainImages ?? 0,
     };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LensSweep.Models;
 using LensSweep.Models.Mae;
+using LensSweep.Models.Probing;
 using LensSweep.Models.Training;
 
 namespace LensSweep.Grains.Specs;
@@ -52,7 +53,7 @@ public static class ConfigurationChecks
         {
             var model = config.ToMaeConfig(shape.ImageSize, shape.Channels);
             var optimizer = config.ToOptimizerConfig(spec.Scheduler.MaxEpochs);
-            var configProblems = model.Problems().Concat(optimizer.Problems()).ToList();
+            var configProblems = model.Problems().Concat(optimizer.Problems()).Concat(spec.Probe.ToProbeConfig(model).ProblemsWith(model)).ToList();
             foreach (var problem in configProblems)
             {
                 var field = FieldOf(problem.Settings[0]);
@@ -115,6 +116,8 @@ public static class ConfigurationChecks
         nameof(MaeConfig.ImageSize) => SpecKeys.Join(SpecKeys.Dataset, SpecKeys.ImageSize),
         nameof(MaeConfig.Channels) => SpecKeys.Dataset,
         nameof(OptimizerConfig.TotalEpochs) => SpecKeys.Join(SpecKeys.Scheduler, SpecKeys.MaxEpochs),
+        nameof(ProbeConfig.LastLayers) => SpecKeys.Join(SpecKeys.Probe, SpecKeys.Layers),
+        nameof(ProbeConfig.Pooling) => SpecKeys.Join(SpecKeys.Probe, SpecKeys.Pooling),
         _ when BySetting.TryGetValue(setting, out var parameter) => SpecKeys.Join(SpecKeys.SearchSpace, parameter.Name),
         _ => SpecKeys.SearchSpace,
     };
@@ -125,6 +128,7 @@ public static class ConfigurationChecks
             nameof(MaeConfig.ImageSize) => $"image_size={shape.ImageSize}",
             nameof(MaeConfig.Channels) => $"bands={shape.Channels}",
             nameof(OptimizerConfig.TotalEpochs) => $"max_epochs={spec.Scheduler.MaxEpochs}",
+            nameof(ProbeConfig.LastLayers) => $"layers={spec.Probe.Layers}",
             _ when BySetting.TryGetValue(setting, out var parameter) => $"{parameter.Name}={parameter.Format(config)}",
             _ => setting,
         }));
@@ -137,6 +141,7 @@ public static class ConfigurationChecks
             nameof(MaeConfig.ImageSize) => "image_size",
             nameof(MaeConfig.Channels) => "bands",
             nameof(OptimizerConfig.TotalEpochs) => "max_epochs",
+            nameof(ProbeConfig.LastLayers) => "layers",
             var name when BySetting.TryGetValue(name, out var parameter) => parameter.Name,
             var other => other,
         });
@@ -149,7 +154,7 @@ public static class ConfigurationChecks
     /// <summary>Any property name a model or optimiser problem may mention, longest first so <c>DecoderEmbedDim</c>
     /// is not read as <c>EmbedDim</c>.</summary>
     private static readonly Regex SettingName = new(
-        @"\b(" + string.Join('|', BySetting.Keys.Concat([nameof(MaeConfig.ImageSize), nameof(MaeConfig.Channels), nameof(OptimizerConfig.TotalEpochs)])
+        @"\b(" + string.Join('|', BySetting.Keys.Concat([nameof(MaeConfig.ImageSize), nameof(MaeConfig.Channels), nameof(OptimizerConfig.TotalEpochs), nameof(ProbeConfig.LastLayers)])
             .OrderByDescending(k => k.Length).Select(Regex.Escape)) + @")\b",
         RegexOptions.CultureInvariant);
 }

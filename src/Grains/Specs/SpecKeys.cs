@@ -39,6 +39,9 @@ public static class SpecKeys
     public const string L2 = "l2";
     public const string LearningRate = "learning_rate";
     public const string BatchSize = "batch_size";
+    public const string Pooling = "pooling";
+    public const string Layers = "layers";
+    public const string TrainImages = "train_images";
 
     public const string Min = "min";
     public const string Max = "max";
@@ -48,7 +51,7 @@ public static class SpecKeys
     public static readonly string[] DatasetKeys = [Kind, Path, ImagesPerClass, ImageSize, Classes, ValidationFraction, TestFraction, Seed, MacroLens, Noise, UnlabelledPerClass, Fit];
     public static readonly string[] SearchKeys = [Kind, Count, Startup];
     public static readonly string[] SchedulerKeys = [Kind, MinEpochs, MaxEpochs, Eta, Metric, Mode];
-    public static readonly string[] ProbeKeys = [Epochs, L2, LearningRate, BatchSize];
+    public static readonly string[] ProbeKeys = [Epochs, L2, LearningRate, BatchSize, Pooling, Layers, TrainImages];
 
     public const string Evaluation = "evaluation";
     public const string Regression = "regression";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LensSweep.Grains.Scheduling;
 using LensSweep.Models.Data;
+using LensSweep.Models.Mae;
 using LensSweep.Models.Simulation;
 
 namespace LensSweep.Grains.Specs;
@@ -242,6 +243,11 @@ internal sealed class SpecReader
             L2 = Optional(e, path, SpecKeys.L2, Double) ?? defaults.L2,
             LearningRate = Optional(e, path, SpecKeys.LearningRate, Double) ?? defaults.LearningRate,
             BatchSize = Optional(e, path, SpecKeys.BatchSize, Int) ?? defaults.BatchSize,
+            Pooling = Optional(e, path, SpecKeys.Pooling, (x, f) => Enum(x, f, ProbeSettings.Poolings)) ?? defaults.Pooling,
+            Layers = Optional(e, path, SpecKeys.Layers, Int) ?? defaults.Layers,
+            TrainImages = e.TryGetProperty(SpecKeys.TrainImages, out var trainImages) && trainImages.ValueKind == JsonValueKind.Null
+                ? null
+                : Optional(e, path, SpecKeys.TrainImages, Int) ?? defaults.TrainImages,
         };
     }
 

@@ -1,5 +1,8 @@
 using LensSweep.Grains.Scheduling;
 using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
+using LensSweep.Models.Mae;
+using LensSweep.Models.Probing;
 
 namespace LensSweep.Grains.Specs;
 
@@ -30,7 +33,8 @@ namespace LensSweep.Grains.Specs;
 ///   "search": { "kind": "grid" } | { "kind": "random", "count": 20 } | { "kind": "tpe", "count": 40, "startup": 10 },
 ///   "scheduler": { "kind": "asha", "min_epochs": 1, "max_epochs": 9, "eta": 3, "metric": "val_auc", "mode": "max" }
 ///              | { "kind": "none", "max_epochs": 9, "metric": "val_auc", "mode": "max" },
-///   "probe": { "epochs": 100, "l2": 1e-4, "learning_rate": 0.01, "batch_size": 256 },
+///   "probe": { "epochs": 100, "l2": 1e-4, "learning_rate": 0.01, "batch_size": 256,
+///              "pooling": "mean" | "regions", "layers": 1, "train_images": null },
 ///   "evaluation": { "regression": true, "reconstruction": true, "bootstrap": 1000, "region_grid": 4 }
 /// }
 /// </code>
@@ -164,8 +168,20 @@ public sealed record ProbeSettings
     /// <summary><c>learning_rate</c>.</summary>
     public double LearningRate { get; init; } = 1e-2;
 
-    /// <summary><c>batch_size</c>.</summary>
+    /// <summary><c>batch_size</c>: images per encoder pass while extracting features.</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary><c>pooling</c>: how the linear probe pools an image's patch tokens: <c>mean</c> (the default) or
+    /// <c>regions</c> (means over <see cref="RegionGrid"/>×<see cref="RegionGrid"/> image regions, side by side).</summary>
+    public FeaturePooling Pooling { get; init; } = FeaturePooling.MeanPatchTokens;
+
+    /// <summary><c>layers</c>: the linear probe's features are the pooled tokens of the last this-many encoder
+    /// blocks, averaged (1, the default: the last block alone). At most the encoder's depth.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary><c>train_images</c>: at most this many train-split images, evenly spaced, fit every probe (linear
+    /// and ridge, the pixel baseline's too); null (the default) = the whole train split.</summary>
+    public int? TrainImages { get; init; }
 
     /// <summary><c>evaluation.regression</c>: ridge probes of each physical truth the data carries (<c>r2_*</c>).</summary>
     public bool Regression { get; init; } = true;
@@ -176,6 +192,38 @@ public sealed record ProbeSettings
     /// <summary><c>evaluation.bootstrap</c>: resamples behind every 95% interval.</summary>
     public int BootstrapResamples { get; init; } = 1000;
 
-    /// <summary><c>evaluation.region_grid</c>: regions per side the ridge features average patch tokens over.</summary>
+    /// <summary><c>evaluation.region_grid</c>: regions per side the ridge features (and the linear probe's with
+    /// <c>pooling: "regions"</c>) average patch tokens over, reduced to the largest divisor of the patch grid.</summary>
     public int RegionGrid { get; init; } = 4;
+
+    /// <summary>The <c>pooling</c> names, in the one place the reader and the results take them from. CLS pooling is not
+    /// among them: no spec setting gives a study's encoders a CLS token, so it would be refused for every configuration.</summary>
+    internal static readonly (string Name, FeaturePooling Value)[] Poolings = [("mean", FeaturePooling.MeanPatchTokens), ("regions", FeaturePooling.RegionMeans)];
+
+    /// <summary>The spec's name of <see cref="Pooling"/>.</summary>
+    public string PoolingName => Poolings.First(p => p.Value == Pooling).Name;
+
+    /// <summary>The linear probe's settings for one configuration's encoder; <paramref name="model"/> null for raw
+    /// pixels, which are not pooled (the region grid is then left as written).</summary>
+    public ProbeConfig ToProbeConfig(MaeConfig? model) => new()
+    {
+        Iterations = Epochs,
+        L2 = L2,
+        LearningRate = LearningRate,
+        FeatureBatchSize = BatchSize,
+        Pooling = Pooling,
+        RegionGrid = model is null ? Math.Max(1, RegionGrid) : ProbeConfig.FittedRegionGrid(model, RegionGrid),
+        LastLayers = Layers,
+    };
+
+    /// <summary>How the model project evaluates one configuration's encoder (<paramref name="model"/> null: raw pixels).</summary>
+    public EvaluationSettings ToEvaluationSettings(MaeConfig? model) => new()
+    {
+        Probe = ToProbeConfig(model),
+        Regression = Regression,
+        Reconstruction = Reconstruction,
+        BootstrapResamples = BootstrapResamples,
+        RidgeRegionGrid = RegionGrid,
+        MaxTrainImages = TrainImages,
+    };
 }

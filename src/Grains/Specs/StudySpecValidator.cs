@@ -19,6 +19,9 @@ public static partial class StudySpecValidator
     /// <summary>Seeds per configuration a study may ask for: enough for any interval, few enough to notice a typo.</summary>
     public const int MaxRepeats = 100;
 
+    /// <summary>The fewest images <c>probe.train_images</c> may name: the ridge fits a truth only with three known values.</summary>
+    public const int MinProbeTrainImages = 3;
+
     public static IReadOnlyList<SpecProblem> Validate(StudySpec spec) => Validate(spec, machine: null);
 
     /// <summary>As <see cref="Validate(StudySpec)"/>, and when <paramref name="machine"/> is given, the study's
@@ -346,6 +349,11 @@ public static partial class StudySpecValidator
         string Field(string key) => SpecKeys.Join(SpecKeys.Probe, key);
         AtLeast(problems, Field(SpecKeys.Epochs), probe.Epochs, 1);
         AtLeast(problems, Field(SpecKeys.BatchSize), probe.BatchSize, 1);
+        AtLeast(problems, Field(SpecKeys.Layers), probe.Layers, 1);
+        if (probe.TrainImages is { } trainImages)
+        {
+            AtLeast(problems, Field(SpecKeys.TrainImages), trainImages, MinProbeTrainImages);
+        }
         if (!(probe.L2 >= 0))
         {
             problems.Add(new(Field(SpecKeys.L2), SpecFormat.Value(probe.L2), "must be at least 0"));

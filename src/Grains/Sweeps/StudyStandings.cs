@@ -30,6 +30,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
             Deciding = deciding,
             Repeats = plan.Repeats,
             MaxConcurrentTrials = plan.MaxConcurrentTrials,
+            Probe = plan.Probe,
         };
     }
 

@@ -63,6 +63,10 @@ public sealed record SweepStatus(
     /// <summary>The plan's <c>max_concurrent_trials</c> (0 from a silo that predates this field: no cap known).</summary>
     [Id(13)]
     public int MaxConcurrentTrials { get; init; }
+
+    /// <summary>The plan's probe and evaluation settings (null from a silo that predates this field).</summary>
+    [Id(14)]
+    public ProbeSettings? Probe { get; init; }
 }
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>

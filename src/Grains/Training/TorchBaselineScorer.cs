@@ -14,7 +14,7 @@ public sealed class TorchBaselineScorer(DatasetCache datasets) : IBaselineScorer
     public async Task<ProbeScores> ScorePixelsAsync(DatasetOptions dataset, ProbeSettings probe, CancellationToken cancellationToken)
     {
         var data = await datasets.GetAsync(dataset, cancellationToken).ConfigureAwait(false);
-        var evaluation = EncoderEvaluation.EvaluatePixels(data, TorchTrialTrainer.ToEvaluationSettings(probe));
+        var evaluation = EncoderEvaluation.EvaluatePixels(data, probe.ToEvaluationSettings(model: null));
         ProbeScore Probe(IReadOnlyDictionary<string, MetricValue> metrics) =>
             new(metrics[EvaluationMetrics.ProbeAccuracy].Value, metrics[EvaluationMetrics.ProbeAuc].Value);
         return TorchTrialTrainer.Scores(Probe(evaluation.Validation), Probe(evaluation.Test), evaluation);

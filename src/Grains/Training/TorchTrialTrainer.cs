@@ -29,14 +29,15 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         var studyData = datasets.GetStudyDataAsync(work.Dataset, cancellationToken).GetAwaiter().GetResult();
         var data = studyData.Split;
         var image = data.Train;
+        var model = work.Config.ToMaeConfig(image.Height, image.Channels);
         var settings = new TrialSettings(
-            work.Config.ToMaeConfig(image.Height, image.Channels),
+            model,
             work.Config.ToOptimizerConfig(work.MaxEpochs),
-            ToProbeConfig(work.Probe),
+            work.Probe.ToProbeConfig(model),
             work.Seed,
             TorchDevice(work.Device))
         {
-            Evaluation = ToEvaluationSettings(work.Probe),
+            Evaluation = work.Probe.ToEvaluationSettings(model),
         };
 
         if (work.FromEpoch == work.ToEpoch && work.ResumeFromKey is null)
@@ -159,24 +160,6 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
     internal static IReadOnlyDictionary<string, MetricReading> Readings(IReadOnlyDictionary<string, MetricValue>? metrics) =>
         metrics?.ToDictionary(m => m.Key, m => new MetricReading(m.Value.Value, m.Value.Low, m.Value.High), StringComparer.Ordinal)
         ?? new Dictionary<string, MetricReading>();
-
-    /// <summary>The spec's <c>evaluation</c> section as the model project's settings.</summary>
-    internal static EvaluationSettings ToEvaluationSettings(ProbeSettings probe) => new()
-    {
-        Probe = ToProbeConfig(probe),
-        Regression = probe.Regression,
-        Reconstruction = probe.Reconstruction,
-        BootstrapResamples = probe.BootstrapResamples,
-        RidgeRegionGrid = probe.RegionGrid,
-    };
-
-    internal static ProbeConfig ToProbeConfig(ProbeSettings probe) => new()
-    {
-        Iterations = probe.Epochs,
-        L2 = probe.L2,
-        LearningRate = probe.LearningRate,
-        FeatureBatchSize = probe.BatchSize,
-    };
 
     /// <summary>Passes each report on at once, on the reporting thread (System.Progress would queue it to the thread pool).</summary>
     private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>

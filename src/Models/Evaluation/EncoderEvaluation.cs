@@ -20,6 +20,10 @@ public sealed record EvaluationSettings
 
     public IReadOnlyList<double> Lambdas { get; init; } = RidgeRegression.DefaultLambdas;
 
+    /// <summary>At most this many train-split images fit every probe, linear and ridge (evenly spaced over the
+    /// split); null = the whole train split. The pixel baseline uses the same images.</summary>
+    public int? MaxTrainImages { get; init; }
+
     /// <summary>At most this many train images fit the ridge (evenly spaced): its solve grows with their cube.</summary>
     public int MaxRidgeTrainRows { get; init; } = 2000;
 
@@ -47,15 +51,14 @@ public static class EncoderEvaluation
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
+        data = ProbePool(data, settings);
         var validation = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         var test = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         Classify(ProbeFeatures.FromEncoder(model, data.Train, settings.Probe), ProbeFeatures.FromEncoder(model, data.Validation, settings.Probe),
             ProbeFeatures.FromEncoder(model, data.Test, settings.Probe), settings, validation, test);
         if (settings.Regression && VaryingTruths(data.Train).Count > 0)
         {
-            var side = model.Config.ImageSize / model.Config.PatchSize;
-            var grid = Enumerable.Range(1, Math.Max(1, settings.RidgeRegionGrid)).Reverse().First(g => side % g == 0);
-            var all = settings.Probe with { Pooling = FeaturePooling.RegionMeans, RegionGrid = grid, EncoderLayers = [.. Enumerable.Range(0, model.Config.Depth + 1)] };
+            var all = RidgeFeatures(model.Config, settings);
             var features = (Train: ProbeFeatures.FromEncoder(model, data.Train, all), Validation: ProbeFeatures.FromEncoder(model, data.Validation, all), Test: ProbeFeatures.FromEncoder(model, data.Test, all));
             var lastWidth = features.Train.Dimension / (model.Config.Depth + 1);
             Regress(data, [features, (LastColumns(features.Train, lastWidth), LastColumns(features.Validation, lastWidth), LastColumns(features.Test, lastWidth))], settings, validation, test);
@@ -75,6 +78,7 @@ public static class EncoderEvaluation
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
+        data = ProbePool(data, settings);
         var validation = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         var test = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         var pixels = (Train: ProbeFeatures.FromPixels(data.Train), Validation: ProbeFeatures.FromPixels(data.Validation), Test: ProbeFeatures.FromPixels(data.Test));
@@ -85,6 +89,41 @@ public static class EncoderEvaluation
         }
 
         return new EvaluationResult(validation, test);
+    }
+
+    /// <summary>The features the ridge probes fit on: region means of every layer side by side (the last block's
+    /// columns last), which the ridge also reads alone.</summary>
+    public static ProbeConfig RidgeFeatures(MaeConfig model, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Probe with
+        {
+            Pooling = FeaturePooling.RegionMeans,
+            RegionGrid = ProbeConfig.FittedRegionGrid(model, settings.RidgeRegionGrid),
+            LastLayers = 1,
+            EncoderLayers = [.. Enumerable.Range(0, model.Depth + 1)],
+        };
+    }
+
+    /// <summary>The train rows the ridge fits on: at most <see cref="EvaluationSettings.MaxRidgeTrainRows"/>, evenly spaced.</summary>
+    public static int[] RidgeTrainRows(int trainCount, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return EvenlySpaced(trainCount, settings.MaxRidgeTrainRows);
+    }
+
+    /// <summary>The split with its train part cut to <see cref="EvaluationSettings.MaxTrainImages"/> evenly spaced
+    /// images (their truths kept with them); the split itself when it has no more.</summary>
+    public static DataSplit ProbePool(DataSplit data, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.MaxTrainImages is < 1)
+            throw new ArgumentException($"MaxTrainImages must be at least 1 (or null for the whole train split), got {settings.MaxTrainImages}.", nameof(settings));
+        return settings.MaxTrainImages is { } max && data.Train.Count > max
+            ? data with { Train = DataSplitter.Select(data.Train, EvenlySpaced(data.Train.Count, max)) }
+            : data;
     }
 
     /// <summary>Truth columns with at least a few known, differing values in the train split.</summary>
@@ -132,7 +171,7 @@ public static class EncoderEvaluation
         Dictionary<string, MetricValue> validationMetrics, Dictionary<string, MetricValue> testMetrics)
     {
         var targets = VaryingTruths(data.Train).Where(t => Known(data.Validation, t).Length >= 3 && Known(data.Test, t).Length >= 1).ToList();
-        var ridgeRows = EvenlySpaced(data.Train.Count, settings.MaxRidgeTrainRows);
+        var ridgeRows = RidgeTrainRows(data.Train.Count, settings);
         var best = targets.ToDictionary(t => t, _ => (Score: double.NegativeInfinity, Validation: Array.Empty<double>(), Test: Array.Empty<double>()));
         foreach (var candidate in candidates)
         {

@@ -5,8 +5,9 @@ namespace LensSweep.Models.Evaluation;
 /// <summary>
 /// Ridge regression of per-image truths on frozen features, in its dual (kernel) form so that a few hundred
 /// images with tens of thousands of features cost one small n×n solve per λ: features are standardised
-/// with the train split's mean and deviation, targets centred on the train mean, and λ is scaled by the
-/// Gram matrix's mean diagonal so one grid fits every feature width.
+/// with the train split's mean and deviation, then centred again over the rows a target is fitted on (a truth only
+/// some images have, such as the axion mass), as a ridge with an intercept is; targets are centred on their mean
+/// over those rows, and λ is scaled by the mean diagonal of their Gram matrix so one grid fits every feature width.
 /// </summary>
 public sealed class RidgeRegression : IDisposable
 {
@@ -39,15 +40,20 @@ public sealed class RidgeRegression : IDisposable
         var rows = tensor(trainRows.Select(r => (long)r).ToArray());
         var y = tensor(trainRows.Select(r => truth[r]).ToArray(), float64);
         var offset = y.mean().item<double>();
-        var kernel = _kernelTrain.index_select(0, rows).index_select(1, rows);
+        // Centring the features over the fitted rows, in the kernel: (x − μ)·(x' − μ) = K − row mean − column mean + mean.
+        var fittedKernel = _kernelTrain.index_select(0, rows).index_select(1, rows);
+        var columnMean = fittedKernel.mean([0], keepdim: true);
+        var grandMean = fittedKernel.mean();
+        var kernel = fittedKernel - columnMean - columnMean.t() + grandMean;
         var scale = kernel.diagonal().mean().item<double>();
         var identity = eye(trainRows.Count, dtype: float64);
         var centred = (y - offset).unsqueeze(1);
+        Tensor Centred(Tensor heldOut) => heldOut - heldOut.mean([1], keepdim: true) - columnMean + grandMean;
         var result = new double[lambdas.Count][][];
         for (var l = 0; l < lambdas.Count; l++)
         {
             var alpha = linalg.solve(kernel + (identity * (lambdas[l] * Math.Max(scale, 1e-12))), centred);
-            result[l] = [.. _kernelHeldOut.Select(k => (k.index_select(1, rows).matmul(alpha).squeeze(1) + offset).data<double>().ToArray())];
+            result[l] = [.. _kernelHeldOut.Select(k => (Centred(k.index_select(1, rows)).matmul(alpha).squeeze(1) + offset).data<double>().ToArray())];
         }
 
         return result;

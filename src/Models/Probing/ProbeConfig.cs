@@ -20,6 +20,12 @@ public sealed record ProbeConfig
     /// </summary>
     public IReadOnlyList<int>? EncoderLayers { get; init; }
 
+    /// <summary>
+    /// With <see cref="EncoderLayers"/> null: the pooled tokens of the last LastLayers encoder blocks, averaged
+    /// (1 = the last block alone). The features keep one layer's width.
+    /// </summary>
+    public int LastLayers { get; init; } = 1;
+
     /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
     public double L2 { get; init; } = 1e-3;
 
@@ -45,7 +51,37 @@ public sealed record ProbeConfig
         if (EncoderLayers is not null && EncoderLayers.Any(l => l < 0)) problems.Add($"EncoderLayers must be 0 (patch embedding) or a block number, got {string.Join(", ", EncoderLayers)}.");
         if (EncoderLayers is not null && EncoderLayers.Distinct().Count() != EncoderLayers.Count) problems.Add($"EncoderLayers repeat: {string.Join(", ", EncoderLayers)}.");
         if (FeatureBatchSize <= 0) problems.Add($"FeatureBatchSize must be positive, got {FeatureBatchSize}.");
+        if (LastLayers < 1) problems.Add($"LastLayers must be at least 1, got {LastLayers}.");
+        if (EncoderLayers is not null && LastLayers != 1) problems.Add("LastLayers averages the last blocks and EncoderLayers names layers: set one of them.");
         return problems;
+    }
+
+    /// <summary>The rules this probe and an encoder must meet together: the one home of them, asked by the trial
+    /// runner before it trains and by a study's spec checks for every configuration.</summary>
+    public IReadOnlyList<ConfigProblem> ProblemsWith(MaeConfig model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var problems = new List<ConfigProblem>();
+        if (Pooling == FeaturePooling.ClsToken && !model.UseClsToken)
+            problems.Add(new([nameof(Pooling), nameof(MaeConfig.UseClsToken)], "Probe pooling ClsToken needs MaeConfig.UseClsToken = true."));
+        if (EncoderLayers?.Where(layer => layer > model.Depth).ToList() is { Count: > 0 } missing)
+            problems.Add(new([nameof(EncoderLayers), nameof(MaeConfig.Depth)], $"Probe EncoderLayers {string.Join(", ", missing)} do not exist: the encoder has layers 0 (patch embedding) to {model.Depth}."));
+        if (LastLayers > model.Depth)
+            problems.Add(new([nameof(LastLayers), nameof(MaeConfig.Depth)], $"LastLayers ({LastLayers}) must be at most Depth ({model.Depth}): the encoder has that many blocks to average."));
+        return problems;
+    }
+
+    /// <summary>The encoder layers whose pooled tokens make the features, in order (see <c>MaeModel.EncodeLayers</c>).</summary>
+    public IReadOnlyList<int> LayersOf(MaeConfig model) =>
+        EncoderLayers ?? [.. Enumerable.Range(model.Depth - LastLayers + 1, LastLayers)];
+
+    /// <summary>The largest region grid of at most <paramref name="grid"/> per side that divides the encoder's patch
+    /// grid: how a requested region grid is fitted to a configuration's patch size.</summary>
+    public static int FittedRegionGrid(MaeConfig model, int grid)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var side = model.ImageSize / model.PatchSize;
+        return Enumerable.Range(1, Math.Max(1, grid)).Reverse().First(g => side % g == 0);
     }
 
     internal void EnsureValid()

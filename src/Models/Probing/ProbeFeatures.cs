@@ -20,7 +20,9 @@ public static class ProbeFeatures
                 $"{model.Config.Channels}×{model.Config.ImageSize}×{model.Config.ImageSize}.", nameof(data));
 
         var device = model.parameters().First().device;
-        var dimension = model.PooledDimension(config.Pooling, config.RegionGrid, config.EncoderLayers?.Count ?? 1);
+        var layers = config.EncoderLayers is null && config.LastLayers == 1 ? null : config.LayersOf(model.Config);
+        var averaged = config.EncoderLayers is null ? config.LastLayers : 1;
+        var dimension = model.PooledDimension(config.Pooling, config.RegionGrid, (layers?.Count ?? 1) / averaged);
         var values = new float[(long)data.Count * dimension];
         var pixels = data.PixelsPerImage;
         var wasTraining = model.training;
@@ -34,7 +36,9 @@ public static class ProbeFeatures
                 var count = Math.Min(config.FeatureBatchSize, data.Count - start);
                 var slice = data.Images.AsSpan(start * pixels, count * pixels).ToArray();
                 var images = tensor(slice, [count, data.Channels, data.Height, data.Width]).to(device);
-                var features = model.PooledFeatures(images, config.Pooling, config.RegionGrid, config.EncoderLayers).to(CPU).contiguous();
+                var pooled = model.PooledFeatures(images, config.Pooling, config.RegionGrid, layers);
+                // Layers sit side by side in the pooled features: [B, k·d] → [B, k, d], averaged over k.
+                var features = (averaged == 1 ? pooled : pooled.reshape(count, averaged, dimension).mean([1])).to(CPU).contiguous();
                 features.data<float>().CopyTo(values.AsSpan(start * dimension, count * dimension));
             }
         }

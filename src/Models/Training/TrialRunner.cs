@@ -231,11 +231,8 @@ public static class TrialRunner
         var problems = settings.Model.Validate()
             .Concat(settings.Optimizer.Validate())
             .Concat(settings.Probe.Validate())
+            .Concat(settings.Probe.ProblemsWith(settings.Model).Select(p => p.Message))
             .ToList();
-        if (settings.Probe.Pooling == FeaturePooling.ClsToken && !settings.Model.UseClsToken)
-            problems.Add("Probe pooling ClsToken needs MaeConfig.UseClsToken = true.");
-        if (settings.Probe.EncoderLayers?.Where(layer => layer > settings.Model.Depth).ToList() is { Count: > 0 } missing)
-            problems.Add($"Probe EncoderLayers {string.Join(", ", missing)} do not exist: the encoder has layers 0 (patch embedding) to {settings.Model.Depth}.");
         if (settings.Threads < 0)
             problems.Add($"Threads must be zero (leave as is) or positive, got {settings.Threads}.");
         if (problems.Count > 0)

@@ -41,11 +41,15 @@ public sealed record Leaderboard(
         return new Leaderboard(results.Study.StudyId, results.Study.Metric, parameters, ordered, results.Study.Mode)
         {
             PixelBaseline = results.PixelBaseline is { } pixels ? Evaluations(pixels) : new Dictionary<string, double>(),
+            Probe = results.Study.Probe,
         };
     }
 
     /// <summary>The study's raw-pixel baseline: every evaluation on pixels, by name; empty when not computed.</summary>
     public IReadOnlyDictionary<string, double> PixelBaseline { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The probe settings every score was made with; null when not known.</summary>
+    public ProbeSettings? Probe { get; init; }
 
     public Leaderboard Top(int count) => this with { Rows = Rows.Take(count).ToList() };
 

@@ -19,7 +19,8 @@ namespace LensSweep.Reporting.Leaderboards;
 ///       "seconds": 41.2, "flops": 1.3e12, "failure_reason": null,
 ///       "parameters": { "mask_ratio": 0.75, "patch_size": 8 } }
 ///   ],
-///   "baselines": { "pixels": { "probe_auc": 0.93, "r2_macro": 0.44 } }
+///   "baselines": { "pixels": { "probe_auc": 0.93, "r2_macro": 0.44 } },
+///   "probe": { "pooling": "mean", "layers": 1, "train_images": null, "region_grid": 4 }
 /// }
 /// </code>
 /// <c>state</c> is one of waiting, running, paused, stopped, completed, failed. <c>score</c> and <c>flops</c>
@@ -32,6 +33,8 @@ namespace LensSweep.Reporting.Leaderboards;
 /// <c>score_sd</c> their standard deviation, <c>n</c> how many, <c>score_ci</c> a 95% Student-t interval of the
 /// mean, and <c>trial_ids</c> the repeats (a single trial has n 1, score_sd null and its own id).
 /// Each is null when not known. <c>baselines.pixels</c> holds the evaluations on raw pixels, once per study.
+/// <c>probe</c> is how every score was made (the spec's <c>probe.pooling</c>, <c>probe.layers</c>,
+/// <c>probe.train_images</c>, null = the whole train split, and <c>evaluation.region_grid</c>); null when the cluster does not say.
 /// <c>failure_reason</c> is one line (the rung, exception type and message) for a failed trial, null otherwise. Parameter values are JSON numbers, or strings for named choices.
 /// </summary>
 public static class LeaderboardJson
@@ -68,6 +71,7 @@ public static class LeaderboardJson
             json.WriteStartObject("baselines");
             WriteMetrics(json, "pixels", leaderboard.PixelBaseline);
             json.WriteEndObject();
+            WriteProbe(json, leaderboard.Probe);
             json.WriteEndObject();
         }
 
@@ -126,6 +130,22 @@ public static class LeaderboardJson
         }
 
         json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteProbe(Utf8JsonWriter json, LensSweep.Grains.Specs.ProbeSettings? probe)
+    {
+        if (probe is null)
+        {
+            json.WriteNull("probe");
+            return;
+        }
+
+        json.WriteStartObject("probe");
+        json.WriteString("pooling", probe.PoolingName);
+        json.WriteNumber("layers", probe.Layers);
+        WriteNumberOrNull(json, "train_images", probe.TrainImages);
+        json.WriteNumber("region_grid", probe.RegionGrid);
         json.WriteEndObject();
     }
 

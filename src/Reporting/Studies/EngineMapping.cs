@@ -18,7 +18,10 @@ public static class EngineMapping
         status.Best?.Score,
         status.StartedAt,
         status.Mode,
-        status.Repeats);
+        status.Repeats)
+    {
+        Probe = status.Probe,
+    };
 
     /// <summary>A finished study whose every trial failed failed as a whole; otherwise it completed.</summary>
     public static StudyState State(SweepStatus status) => status.Phase switch

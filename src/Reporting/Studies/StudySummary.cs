@@ -1,4 +1,5 @@
 using LensSweep.Grains.Scheduling;
+using LensSweep.Grains.Specs;
 
 namespace LensSweep.Reporting.Studies;
 
@@ -16,4 +17,9 @@ public sealed record StudySummary(
     double? BestScore,
     DateTimeOffset? StartedAt,
     MetricMode Mode = MetricMode.Max,
-    int Repeats = 1);
+    int Repeats = 1)
+{
+    /// <summary>How the study's evaluations are made (the spec's <c>probe</c> and <c>evaluation</c> sections); null when
+    /// the cluster does not say.</summary>
+    public ProbeSettings? Probe { get; init; }
+}

@@ -30,6 +30,18 @@ public sealed class PersistedStudyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_study_persisted_before_the_probe_settings_existed_probes_and_reports_as_it_did()
+    {
+        var (definition, book) = await LoadAsync();
+
+        var status = book.Standings.Status(book.State, definition.StartedAt, deciding: false);
+
+        var probe = definition.Plan!.Probe;
+        Assert.Equal((LensSweep.Models.Mae.FeaturePooling.MeanPatchTokens, 1, (int?)null), (probe.Pooling, probe.Layers, probe.TrainImages));
+        Assert.Equal(probe, status.Probe);
+    }
+
+    [Fact]
     public async Task A_study_persisted_by_the_old_grain_finishes_on_new_slots_keeping_its_results()
     {
         var (definition, book) = await LoadAsync();

@@ -65,4 +65,39 @@ public sealed class EncoderEvaluationTests
         Assert.Contains("probe_auc", result.Validation.Keys);
         Assert.DoesNotContain("recon_loss", result.Validation.Keys);
     }
+
+    [Fact]
+    public void The_probe_pool_keeps_evenly_spaced_train_images_with_their_truths()
+    {
+        var data = VariedLenses();
+
+        var pool = EncoderEvaluation.ProbePool(data, Settings with { MaxTrainImages = 10 });
+
+        Assert.Equal(10, pool.Train.Count);
+        var rows = Enumerable.Range(0, 10).Select(k => k * data.Train.Count / 10).ToArray();
+        Assert.Equal(rows.Select(r => data.Train.Labels[r]), pool.Train.Labels);
+        Assert.Equal(rows.Select(r => data.Train.Truths!.Columns[LensTruths.ThetaE][r]), pool.Train.Truths!.Columns[LensTruths.ThetaE]);
+        Assert.Same(data.Validation, pool.Validation);
+    }
+
+    [Fact]
+    public void A_probe_pool_as_large_as_the_train_split_leaves_the_split_as_it_is()
+    {
+        var data = VariedLenses();
+
+        Assert.Same(data, EncoderEvaluation.ProbePool(data, Settings with { MaxTrainImages = data.Train.Count }));
+    }
+
+    [Fact]
+    public void A_smaller_probe_pool_changes_the_probe_score()
+    {
+        using var model = new MaeModel(TinyModels.Config, seed: 1);
+        var data = VariedLenses();
+        var light = Settings with { Regression = false, Reconstruction = false, BootstrapResamples = 10 };
+
+        var whole = EncoderEvaluation.Evaluate(model, data, light, seed: 2);
+        var fewer = EncoderEvaluation.Evaluate(model, data, light with { MaxTrainImages = 6 }, seed: 2);
+
+        Assert.NotEqual(whole.Validation["probe_auc"].Value, fewer.Validation["probe_auc"].Value);
+    }
 }

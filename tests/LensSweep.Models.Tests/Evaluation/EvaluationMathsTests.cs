@@ -79,6 +79,19 @@ public sealed class RidgeRegressionTests
     }
 
     [Fact]
+    public void A_truth_known_on_some_rows_is_fitted_as_if_those_rows_were_the_whole_train_split()
+    {
+        // One feature: standardising scales it uniformly, which the λ scaling cancels, and the fitted rows are centred
+        // again, so rows 1..3 of four fit exactly as those three alone do, though the fourth moved the train mean.
+        using var some = new RidgeRegression([5, 0, 1, 3], 4, [([2f], 1)], 1);
+        using var alone = new RidgeRegression([0, 1, 3], 3, [([2f], 1)], 1);
+
+        var fitted = some.Predict([1, 2, 3], [double.NaN, 1, 2, 4], [1.0])[0][0][0];
+
+        Assert.Equal(alone.Predict([0, 1, 2], [1, 2, 4], [1.0])[0][0][0], fitted, 9);
+    }
+
+    [Fact]
     public void A_larger_lambda_shrinks_predictions_towards_the_train_mean()
     {
         float[] train = [-1, 0, 1];

@@ -81,6 +81,63 @@ public sealed class LinearProbeTests
         Assert.Contains(expected, problem);
     }
 
+    [Fact]
+    public void Features_averaged_over_the_last_two_blocks_are_the_mean_of_those_blocks_pooled_tokens()
+    {
+        var data = TinyModels.Dataset(perClass: 2, seed: 4);
+        using var model = new MaeModel(TinyModels.Config with { Depth = 3 }, seed: 0);
+        var both = ProbeFeatures.FromEncoder(model, data, Config with { EncoderLayers = [2, 3] });
+
+        var averaged = ProbeFeatures.FromEncoder(model, data, Config with { LastLayers = 2 });
+
+        Assert.Equal(32, averaged.Dimension);
+        for (var i = 0; i < data.Count; i++)
+        {
+            for (var d = 0; d < 32; d++)
+            {
+                var expected = (both.Values[(i * 64) + d] + both.Values[(i * 64) + 32 + d]) / 2;
+                Assert.Equal(expected, averaged.Values[(i * 32) + d], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_last_layer_alone_gives_the_same_features_as_the_default()
+    {
+        var data = TinyModels.Dataset(perClass: 2, seed: 4);
+        using var model = new MaeModel(TinyModels.Config with { Depth = 2 }, seed: 0);
+
+        var last = ProbeFeatures.FromEncoder(model, data, Config with { EncoderLayers = [2] });
+
+        Assert.Equal(last.Values, ProbeFeatures.FromEncoder(model, data, Config).Values);
+    }
+
+    [Fact]
+    public void Averaging_more_blocks_than_the_encoder_has_is_a_problem_with_the_encoder()
+    {
+        var problem = Assert.Single((Config with { LastLayers = 3 }).ProblemsWith(TinyModels.Config with { Depth = 2 }));
+
+        Assert.Equal(["LastLayers", "Depth"], problem.Settings);
+    }
+
+    [Fact]
+    public void Averaging_the_last_blocks_and_naming_layers_at_once_is_refused()
+    {
+        var problem = Assert.Single((Config with { LastLayers = 2, EncoderLayers = [1] }).Validate());
+
+        Assert.Contains("set one of them", problem);
+    }
+
+    [Theory]
+    [InlineData(8, 4, 4)]
+    [InlineData(8, 3, 2)]
+    [InlineData(4, 4, 4)]
+    [InlineData(16, 4, 2)]
+    public void A_region_grid_is_fitted_to_the_largest_divisor_of_the_patch_grid(int patchSize, int grid, int fitted)
+    {
+        Assert.Equal(fitted, ProbeConfig.FittedRegionGrid(TinyModels.Config with { PatchSize = patchSize }, grid));
+    }
+
     /// <summary>Three Gaussian clusters in 4-D, centred at separation·e_k.</summary>
     private static FeatureSet Clusters(int perClass, int seed, double separation = 6)
     {
