@@ -34,7 +34,7 @@ public sealed class ImportanceTests : IDisposable
         var sample = SampleStudy.Results();
         var objectives = new[] { "mae", "ijepa", "mae" };
         var trials = sample.Trials
-            .Select((t, i) => t with { Parameters = [.. t.Parameters, new Hyperparameter("objective", ParameterValue.Of(objectives[i % 3]))] })
+            .Select((t, i) => t with { Parameters = [.. t.Parameters, new ParameterSetting("objective", ParameterValue.Of(objectives[i % 3]))] })
             .ToList();
         return sample with { Trials = trials, SearchedParameters = [.. sample.SearchedParameters, "objective"] };
     }

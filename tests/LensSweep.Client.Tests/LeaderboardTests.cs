@@ -24,7 +24,7 @@ public sealed class LeaderboardTests
     public void Trials_without_a_finished_rung_come_last()
     {
         var results = SampleStudy.Results();
-        var waiting = new TrialTrajectory("quick/trial-9", TrialState.Waiting, results.Trials[0].Parameters, []);
+        var waiting = new TrialTrajectory("quick/trial-9", TrialPhase.Waiting, results.Trials[0].Parameters, []);
         var leaderboard = Leaderboard.Rank(results with { Trials = [waiting, .. results.Trials] });
 
         Assert.Equal("quick/trial-9", leaderboard.Rows[^1].TrialId);
@@ -66,8 +66,8 @@ public sealed class LeaderboardTests
     [Fact]
     public void Json_writes_unknown_scores_as_null_and_named_choices_as_strings()
     {
-        var row = new LeaderboardRow(1, "s/trial-0", TrialState.Running, 0, 0, null, 0, null,
-            [new Hyperparameter("optimizer", ParameterValue.Of("adamw"))]);
+        var row = new LeaderboardRow(1, "s/trial-0", TrialPhase.Running, 0, 0, null, 0, null,
+            [new ParameterSetting("optimizer", ParameterValue.Of("adamw"))]);
         var leaderboard = new Leaderboard("s", "val_auc", ["optimizer"], [row]);
 
         using var json = JsonDocument.Parse(LeaderboardJson.ToJson(leaderboard));
@@ -106,8 +106,8 @@ public sealed class LeaderboardTests
     public void Csv_quotes_fields_with_commas_quotes_and_line_breaks()
     {
         var tricky = "adamw, \"fused\"\nv2";
-        var row = new LeaderboardRow(1, "s/trial,0", TrialState.Completed, 1, 2, 0.5, 1.5, null,
-            [new Hyperparameter("optimizer", ParameterValue.Of(tricky))]);
+        var row = new LeaderboardRow(1, "s/trial,0", TrialPhase.Completed, 1, 2, 0.5, 1.5, null,
+            [new ParameterSetting("optimizer", ParameterValue.Of(tricky))]);
         var text = new StringWriter();
 
         LeaderboardCsv.Write(new Leaderboard("s", "val_auc", ["optimizer"], [row]), text);
@@ -161,7 +161,7 @@ public sealed class LeaderboardRankingTests
     {
         var parameters = SampleStudy.Results().Trials[0].Parameters;
         TrialTrajectory Trial(int number, int epochs) =>
-            new($"tie/{number}", TrialState.Completed, parameters, [new RungScore(0, epochs, 0.8, 1, null)]);
+            new($"tie/{number}", TrialPhase.Completed, parameters, [new RungScore(0, epochs, 0.8, 1, null)]);
         var results = SampleStudy.Results() with { Trials = [Trial(10, 3), Trial(2, 3), Trial(7, 9)] };
 
         var leaderboard = Leaderboard.Rank(results);
@@ -173,7 +173,7 @@ public sealed class LeaderboardRankingTests
     public void A_failed_trial_carries_its_reason_into_json_csv_and_the_table()
     {
         var results = SampleStudy.Results();
-        var failed = new TrialTrajectory("quick/9", TrialState.Failed, results.Trials[0].Parameters, [], "rung 0: InvalidDataException: no .npy files in data/x");
+        var failed = new TrialTrajectory("quick/9", TrialPhase.Failed, results.Trials[0].Parameters, [], "rung 0: InvalidDataException: no .npy files in data/x");
         var leaderboard = Leaderboard.Rank(results with { Trials = [failed, .. results.Trials] });
 
         Assert.Equal("quick/9", leaderboard.Rows[^1].TrialId);

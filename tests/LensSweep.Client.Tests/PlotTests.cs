@@ -78,7 +78,7 @@ public sealed class PlotTests : IDisposable
     };
 
     private static TrialTrajectory ScoredTrial() => new(
-        "q/0", TrialState.Completed, [], [new RungScore(0, 10, 0.63, 1, null, Scored(0.63, 0.58, 0.68))],
+        "q/0", TrialPhase.Completed, [], [new RungScore(0, 10, 0.63, 1, null, Scored(0.63, 0.58, 0.68))],
         Initial: new ProbeScores(0.5, 0.4) { Validation = new Dictionary<string, MetricReading> { ["r2_macro"] = new(0.6, 0.55, 0.65) } });
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class RepeatsLeaderboardTests
         var sample = SampleStudy.Results();
         var parameters = sample.Trials[0].Parameters;
         TrialTrajectory Trial(int number, double score) =>
-            new($"r/{number}", TrialState.Completed, parameters, [new RungScore(0, 2, score, 1, 1e9)]);
+            new($"r/{number}", TrialPhase.Completed, parameters, [new RungScore(0, 2, score, 1, 1e9)]);
         return sample with
         {
             Study = sample.Study with { Repeats = 3 },

@@ -16,7 +16,7 @@ internal static class SampleStudy
     {
         var trials = Trials();
         return new StudySummary(
-            Id, Id, state, "val_auc", TrialCounts.Of(trials.Select(t => t.State)),
+            Id, Id, state, "val_auc", PhaseCounts.Of(trials.Select(t => t.State)),
             trials.SelectMany(t => t.Rungs).Max(r => r.Score), new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
     }
 
@@ -40,11 +40,11 @@ internal static class SampleStudy
 
                 trials.Add(new TrialTrajectory(
                     $"{Id}/trial-{n}",
-                    promoted ? TrialState.Completed : TrialState.Stopped,
+                    promoted ? TrialPhase.Completed : TrialPhase.Stopped,
                     [
-                        new Hyperparameter("mask_ratio", ParameterValue.Of(mask)),
-                        new Hyperparameter("embed_dim", ParameterValue.Of(embed)),
-                        new Hyperparameter("learning_rate", ParameterValue.Of(lr)),
+                        new ParameterSetting("mask_ratio", ParameterValue.Of(mask)),
+                        new ParameterSetting("embed_dim", ParameterValue.Of(embed)),
+                        new ParameterSetting("learning_rate", ParameterValue.Of(lr)),
                     ],
                     rungs));
                 n++;
@@ -58,19 +58,19 @@ internal static class SampleStudy
     public static IReadOnlyList<StudySnapshot> Snapshots(StudyState finalState = StudyState.Completed)
     {
         var parameters = Trials()[0].Parameters;
-        StudySnapshot At(StudyState state, params TrialProgress[] trials) => new(
-            Summary(state) with { Trials = TrialCounts.Of(trials.Select(t => t.State)) }, trials.Count(t => t.State == TrialState.Running), 2, trials);
+        StudySnapshot At(StudyState state, params LiveTrial[] trials) => new(
+            Summary(state) with { Trials = PhaseCounts.Of(trials.Select(t => t.State)) }, trials.Count(t => t.State == TrialPhase.Running), 2, trials);
         return
         [
             At(StudyState.Running,
-                new TrialProgress("quick/trial-0", TrialState.Running, 0, 0, 1, null, "cpu:0", parameters),
-                new TrialProgress("quick/trial-1", TrialState.Running, 0, 0, 1, null, "cpu:1", parameters)),
+                new LiveTrial("quick/trial-0", TrialPhase.Running, 0, 0, 1, null, "cpu:0", parameters),
+                new LiveTrial("quick/trial-1", TrialPhase.Running, 0, 0, 1, null, "cpu:1", parameters)),
             At(StudyState.Running,
-                new TrialProgress("quick/trial-0", TrialState.Stopped, 0, 1, 1, 0.71, null, parameters),
-                new TrialProgress("quick/trial-1", TrialState.Running, 1, 1, 2, 0.78, "cpu:1", parameters)),
+                new LiveTrial("quick/trial-0", TrialPhase.Stopped, 0, 1, 1, 0.71, null, parameters),
+                new LiveTrial("quick/trial-1", TrialPhase.Running, 1, 1, 2, 0.78, "cpu:1", parameters)),
             At(finalState,
-                new TrialProgress("quick/trial-0", TrialState.Stopped, 0, 1, 1, 0.71, null, parameters),
-                new TrialProgress("quick/trial-1", finalState == StudyState.Completed ? TrialState.Completed : TrialState.Failed, 1, 2, 2, 0.8, null, parameters)),
+                new LiveTrial("quick/trial-0", TrialPhase.Stopped, 0, 1, 1, 0.71, null, parameters),
+                new LiveTrial("quick/trial-1", finalState == StudyState.Completed ? TrialPhase.Completed : TrialPhase.Failed, 1, 2, 2, 0.8, null, parameters)),
         ];
     }
 }

@@ -20,7 +20,7 @@ public sealed class ScoredLeaderboardTests
     {
         var sample = SampleStudy.Results();
         var parameters = sample.Trials[0].Parameters;
-        var trained = new TrialTrajectory("s/0", TrialState.Completed, parameters,
+        var trained = new TrialTrajectory("s/0", TrialPhase.Completed, parameters,
             [new RungScore(0, 2, metric.EndsWith("_gain", StringComparison.Ordinal) ? 0.05 : 0.65, 10, 1e9, Scores(0.65, 0.62, 0.68, 0.64))],
             Initial: Scores(0.60, 0.57, 0.63, 0.59));
         return sample with

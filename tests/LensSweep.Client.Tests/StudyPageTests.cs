@@ -7,19 +7,19 @@ namespace LensSweep.Client.Tests;
 
 public sealed class StudyPageTests
 {
-    private static readonly IReadOnlyList<Hyperparameter> Parameters = SampleStudy.Trials()[0].Parameters;
+    private static readonly IReadOnlyList<ParameterSetting> Parameters = SampleStudy.Trials()[0].Parameters;
 
     private static StudyResults WithFailure(string reason) =>
         SampleStudy.Results(StudyState.Running) with
         {
-            Trials = [.. SampleStudy.Trials(), new TrialTrajectory("quick/trial-9", TrialState.Failed, Parameters, [], reason)],
+            Trials = [.. SampleStudy.Trials(), new TrialTrajectory("quick/trial-9", TrialPhase.Failed, Parameters, [], reason)],
         };
 
-    private static StudySnapshot Running(params TrialProgress[] trials) =>
+    private static StudySnapshot Running(params LiveTrial[] trials) =>
         new(SampleStudy.Summary(StudyState.Running), trials.Length, 2, trials);
 
-    private static TrialProgress Training(string id = "quick/trial-7") =>
-        new(id, TrialState.Running, 1, 3, 8, 0.7123, "cpu:1", Parameters) { StepsDone = 5, StepsPerEpoch = 10, StepsPerSecond = 2, Loss = 0.4321, ImagesPerSecond = 64 };
+    private static LiveTrial Training(string id = "quick/trial-7") =>
+        new(id, TrialPhase.Running, 1, 3, 8, 0.7123, "cpu:1", Parameters) { StepsDone = 5, StepsPerEpoch = 10, StepsPerSecond = 2, Loss = 0.4321, ImagesPerSecond = 64 };
 
     [Fact]
     public void The_page_leaderboard_has_the_consoles_cells_for_every_row()

@@ -41,7 +41,7 @@ public sealed class WatchTests
     [Fact]
     public void A_trial_line_leaves_out_the_parameters_when_none_are_known()
     {
-        var trial = new TrialProgress("quick/0", TrialState.Running, 0, 0, 1, null, "cpu:0", []);
+        var trial = new LiveTrial("quick/0", TrialPhase.Running, 0, 0, 1, null, "cpu:0", []);
 
         Assert.Equal("  quick/0 running rung 0 epoch 0/1 on cpu:0", PlainWatchLog.TrialLine(trial));
     }
@@ -101,8 +101,8 @@ public sealed class WatchTests
     public void Time_left_reads_in_the_largest_units_that_matter(double seconds, string text) =>
         Assert.Equal(text, ProgressCells.Eta(TimeSpan.FromSeconds(seconds)));
 
-    private static TrialProgress Training(int epoch, int target) =>
-        new("quick/0", TrialState.Running, 0, epoch, target, null, "cpu:0", []);
+    private static LiveTrial Training(int epoch, int target) =>
+        new("quick/0", TrialPhase.Running, 0, epoch, target, null, "cpu:0", []);
 
     [Fact]
     public async Task Study_watch_exits_0_when_the_study_completes_and_prints_its_leaderboard()

@@ -60,12 +60,12 @@ public static class LeaderboardTable
         return table;
     }
 
-    public static string StateMarkup(TrialState state) => state switch
+    public static string StateMarkup(TrialPhase state) => state switch
     {
-        TrialState.Completed => $"[green]{Naming.Of(state)}[/]",
-        TrialState.Running => $"[blue]{Naming.Of(state)}[/]",
-        TrialState.Paused => $"[yellow]{Naming.Of(state)}[/]",
-        TrialState.Failed => $"[red]{Naming.Of(state)}[/]",
+        TrialPhase.Completed => $"[green]{Naming.Of(state)}[/]",
+        TrialPhase.Running => $"[blue]{Naming.Of(state)}[/]",
+        TrialPhase.Paused => $"[yellow]{Naming.Of(state)}[/]",
+        TrialPhase.Failed => $"[red]{Naming.Of(state)}[/]",
         _ => $"[grey]{Naming.Of(state)}[/]",
     };
 }

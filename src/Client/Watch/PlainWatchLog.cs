@@ -11,7 +11,7 @@ namespace LensSweep.Client.Watch;
 /// </summary>
 public sealed class PlainWatchLog(TextWriter output)
 {
-    private readonly Dictionary<string, TrialProgress> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LiveTrial> _seen = new(StringComparer.Ordinal);
     private string? _lastSummary;
 
     public void Write(StudySnapshot snapshot)
@@ -44,12 +44,12 @@ public sealed class PlainWatchLog(TextWriter output)
 
     public const string ReconnectingLine = "lost contact with the cluster; reconnecting (the study keeps running on its silos)";
 
-    public static string TrialLine(TrialProgress trial)
+    public static string TrialLine(LiveTrial trial)
     {
         var score = trial.Score is { } s ? $" score {s.ToString("0.0000", CultureInfo.InvariantCulture)}" : string.Empty;
         var slot = trial.Slot is null ? string.Empty : $" on {trial.Slot}";
         var target = trial.TargetEpochs > 0 ? $"/{trial.TargetEpochs}" : string.Empty;
-        var epochs = trial.State == TrialState.Running ? $" epoch {trial.Epoch}{target}" : string.Empty;
+        var epochs = trial.State == TrialPhase.Running ? $" epoch {trial.Epoch}{target}" : string.Empty;
         var parameters = trial.Parameters.Count > 0 ? $" ({ProgressCells.Describe(trial.Parameters)})" : string.Empty;
         return $"  {trial.TrialId} {Naming.Of(trial.State)} rung {trial.Rung}{epochs}{slot}{score}{parameters}";
     }

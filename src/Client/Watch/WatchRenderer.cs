@@ -14,7 +14,7 @@ public static class WatchRenderer
     public static IRenderable Render(StudySnapshot snapshot)
     {
         var running = snapshot.Trials
-            .Where(t => t.State == TrialState.Running)
+            .Where(t => t.State == TrialPhase.Running)
             .OrderBy(t => t.TrialId, StringComparer.Ordinal)
             .ToList();
         var table = new Table().Border(TableBorder.Simple);
@@ -58,10 +58,10 @@ public static class WatchRenderer
         return snapshot.Reconnecting ? $"{line} · [yellow]{Markup.Escape(PlainWatchLog.ReconnectingLine)}[/]" : line;
     }
 
-    private static string Counts(TrialCounts counts) =>
-        $"waiting {counts.Waiting} · {LeaderboardTable.StateMarkup(TrialState.Running)} {counts.Running} · "
-        + $"{LeaderboardTable.StateMarkup(TrialState.Paused)} {counts.Paused} · {LeaderboardTable.StateMarkup(TrialState.Stopped)} {counts.Stopped} · "
-        + $"{LeaderboardTable.StateMarkup(TrialState.Completed)} {counts.Completed} · {LeaderboardTable.StateMarkup(TrialState.Failed)} {counts.Failed}";
+    private static string Counts(PhaseCounts counts) =>
+        $"waiting {counts.Waiting} · {LeaderboardTable.StateMarkup(TrialPhase.Running)} {counts.Running} · "
+        + $"{LeaderboardTable.StateMarkup(TrialPhase.Paused)} {counts.Paused} · {LeaderboardTable.StateMarkup(TrialPhase.Stopped)} {counts.Stopped} · "
+        + $"{LeaderboardTable.StateMarkup(TrialPhase.Completed)} {counts.Completed} · {LeaderboardTable.StateMarkup(TrialPhase.Failed)} {counts.Failed}";
 
     private static string StateMarkup(StudyState state) => state switch
     {
@@ -78,7 +78,7 @@ public static class WatchRenderer
     /// </summary>
     public const string LeaderLabel = "leader (latest rung)";
 
-    private static string Bar(TrialProgress trial)
+    private static string Bar(LiveTrial trial)
     {
         var filled = (int)Math.Round(trial.Fraction * BarWidth);
         return $"[green]{new string('━', filled)}[/][grey]{new string('─', BarWidth - filled)}[/] {ProgressCells.Percent(trial),4}";

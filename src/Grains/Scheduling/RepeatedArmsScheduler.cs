@@ -16,7 +16,7 @@ public sealed class RepeatedArmsScheduler : IPersistentStudyScheduler
     private readonly int repeats;
     private readonly int trialCount;
     private readonly Queue<SchedulerDecision.Run> waiting = new();
-    private readonly SortedDictionary<int, TrialState> trials = [];
+    private readonly SortedDictionary<int, ArmTrial> trials = [];
     private readonly HashSet<int> failedArms = [];
 
     private RepeatedArmsScheduler(IPersistentStudyScheduler arms, int repeats, int trialCount)
@@ -65,7 +65,7 @@ public sealed class RepeatedArmsScheduler : IPersistentStudyScheduler
         var restored = new RepeatedArmsScheduler(inner, repeats, snapshot.TrialCount);
         foreach (var t in snapshot.Trials)
         {
-            restored.trials[t.Trial] = new TrialState(t.Rung, t.IsRunning, t.HasFailed, [.. t.Scores]);
+            restored.trials[t.Trial] = new ArmTrial(t.Rung, t.IsRunning, t.HasFailed, [.. t.Scores]);
         }
 
         foreach (var arm in byArm.Where(a => a.Any(t => t.HasFailed)))
@@ -110,7 +110,7 @@ public sealed class RepeatedArmsScheduler : IPersistentStudyScheduler
 
         var next = waiting.Dequeue();
         var known = trials.GetValueOrDefault(next.Trial);
-        trials[next.Trial] = new TrialState(next.Rung, IsRunning: true, HasFailed: false, known?.Scores ?? []);
+        trials[next.Trial] = new ArmTrial(next.Rung, IsRunning: true, HasFailed: false, known?.Scores ?? []);
         return next;
     }
 
@@ -167,5 +167,5 @@ public sealed class RepeatedArmsScheduler : IPersistentStudyScheduler
     private SchedulerDecision.Run RunOf(int trial, int rung) =>
         new(trial, rung, rung == 0 ? 0 : RungBudgets[rung - 1], RungBudgets[rung], IsPromotion: rung > 0);
 
-    private sealed record TrialState(int Rung, bool IsRunning, bool HasFailed, List<double> Scores);
+    private sealed record ArmTrial(int Rung, bool IsRunning, bool HasFailed, List<double> Scores);
 }

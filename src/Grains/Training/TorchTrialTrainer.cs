@@ -91,7 +91,7 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         return outcome;
     }
 
-    private static RungOutcome Outcome(RungResult result) => new(
+    private static RungOutcome Outcome(TrainedRung result) => new(
         Scores(result.Validation, result.Test, result.Evaluation),
         new Trials.TrialCost(result.Cost.Seconds, result.Cost.TrainingFlops),
         [.. result.Losses.Select(l => l.MeanLoss)]);

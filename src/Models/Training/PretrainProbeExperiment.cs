@@ -11,7 +11,7 @@ namespace LensSweep.Models.Training;
 /// <param name="Pretrained">The trial itself (validation and test scores, losses, cost).</param>
 /// <param name="RandomEncoderTest">The same probe on a randomly initialised encoder of the same shape.</param>
 /// <param name="RawPixelsTest">The same probe on the raw pixels.</param>
-public sealed record PretrainProbeReport(RungResult Pretrained, ProbeScore RandomEncoderTest, ProbeScore RawPixelsTest)
+public sealed record PretrainProbeReport(TrainedRung Pretrained, ProbeScore RandomEncoderTest, ProbeScore RawPixelsTest)
 {
     /// <summary>A small plain-text table for the console.</summary>
     public string Format()

@@ -13,7 +13,7 @@ public sealed record TrainingPosition(int Epoch, int Step);
 public sealed record EpochLoss(int Epoch, double MeanLoss);
 
 /// <summary>Compute one rung (or run) used: wall-clock seconds and matmul/conv FLOPs of its training steps.</summary>
-public sealed record TrialCost(double Seconds, double TrainingFlops);
+public sealed record TrainingCost(double Seconds, double TrainingFlops);
 
 /// <summary>Training stopped because the loss stopped being a finite number.</summary>
 public sealed class TrainingDivergedException(int epoch, int step, double loss)

@@ -27,7 +27,7 @@ public sealed record TrialSettings(
 /// <param name="Test">The same fitted probe scored on the test split (reported, never used for decisions).</param>
 /// <param name="Losses">Mean pretraining loss of each epoch trained in this rung.</param>
 /// <param name="Cost">This rung's wall-clock seconds (training and probing) and training FLOPs.</param>
-public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnlyList<EpochLoss> Losses, TrialCost Cost)
+public sealed record TrainedRung(ProbeScore Validation, ProbeScore Test, IReadOnlyList<EpochLoss> Losses, TrainingCost Cost)
 {
     /// <summary>Every evaluation with its interval, when <see cref="TrialSettings.Evaluation"/> asked for them.</summary>
     public EvaluationResult? Evaluation { get; init; }
@@ -39,9 +39,9 @@ public sealed record RungResult(ProbeScore Validation, ProbeScore Test, IReadOnl
 /// <param name="StoppedAt">Where it stopped when asked to stop before the end (the checkpoint resumes there); null when it reached the end.</param>
 /// <param name="Validation">The probe's validation score; null when it stopped early or was not asked to probe.</param>
 /// <param name="Test">The probe's test score, null when <paramref name="Validation"/> is.</param>
-public sealed record RungSegment(IReadOnlyList<EpochLoss> Losses, TrialCost Cost, TrainingPosition? StoppedAt, ProbeScore? Validation, ProbeScore? Test)
+public sealed record RungSegment(IReadOnlyList<EpochLoss> Losses, TrainingCost Cost, TrainingPosition? StoppedAt, ProbeScore? Validation, ProbeScore? Test)
 {
-    /// <inheritdoc cref="RungResult.Evaluation"/>
+    /// <inheritdoc cref="TrainedRung.Evaluation"/>
     public EvaluationResult? Evaluation { get; init; }
 }
 
@@ -60,7 +60,7 @@ public static class TrialRunner
     /// <exception cref="InvalidDataException">The checkpoint is unreadable, for another trial, or at another epoch.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite (says at which epoch and step).</exception>
     /// <exception cref="OperationCanceledException">Cancelled (checked before every step and before probing).</exception>
-    public static RungResult Run(
+    public static TrainedRung Run(
         TrialSettings settings,
         DataSplit data,
         int fromEpoch,
@@ -79,8 +79,8 @@ public static class TrialRunner
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (validation, test, evaluation) = Score(model, data, settings);
-            var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
-            return new RungResult(validation, test, run.Losses, cost) { Evaluation = evaluation };
+            var cost = new TrainingCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
+            return new TrainedRung(validation, test, run.Losses, cost) { Evaluation = evaluation };
         });
     }
 
@@ -89,7 +89,7 @@ public static class TrialRunner
     /// weights are the ones epoch 0 of <see cref="Run"/> starts from (same model seed), so a gain over this
     /// score is what pretraining added to this very network.
     /// </summary>
-    public static RungResult ScoreInitialWeights(TrialSettings settings, DataSplit data, CancellationToken cancellationToken, ILogger? logger = null)
+    public static TrainedRung ScoreInitialWeights(TrialSettings settings, DataSplit data, CancellationToken cancellationToken, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(data);
@@ -99,7 +99,7 @@ public static class TrialRunner
         using var trainer = new MaeTrainer(settings.Model, settings.Optimizer, settings.Seed, settings.Device, logger);
         cancellationToken.ThrowIfCancellationRequested();
         var (validation, test, evaluation) = Score(trainer.Model, data, settings);
-        return new RungResult(validation, test, [], new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, 0)) { Evaluation = evaluation };
+        return new TrainedRung(validation, test, [], new TrainingCost(Stopwatch.GetElapsedTime(started).TotalSeconds, 0)) { Evaluation = evaluation };
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public static class TrialRunner
     /// without probing: the steps between rung ends, checkpointed for crash resume but never scored.
     /// Same arguments and exceptions as <see cref="Run"/>.
     /// </summary>
-    public static (IReadOnlyList<EpochLoss> Losses, TrialCost Cost) Pretrain(
+    public static (IReadOnlyList<EpochLoss> Losses, TrainingCost Cost) Pretrain(
         TrialSettings settings,
         DataSplit data,
         int fromEpoch,
@@ -121,7 +121,7 @@ public static class TrialRunner
         var started = Stopwatch.GetTimestamp();
         ArgumentNullException.ThrowIfNull(data);
         return Train(settings, data.Train, fromEpoch, toEpoch, checkpointIn, checkpointOut, progress, cancellationToken, logger, (_, run) =>
-            (run.Losses, new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model))));
+            (run.Losses, new TrainingCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model))));
     }
 
     /// <summary>
@@ -157,7 +157,7 @@ public static class TrialRunner
                 (validation, test, evaluation) = Score(model, data, settings);
             }
 
-            var cost = new TrialCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
+            var cost = new TrainingCost(Stopwatch.GetElapsedTime(started).TotalSeconds, run.Images * MaeCost.TrainingFlopsPerImage(settings.Model));
             return new RungSegment(run.Losses, cost, run.StoppedAt, validation, test) { Evaluation = evaluation };
         }, stop);
     }

@@ -8,7 +8,7 @@ namespace LensSweep.Reporting.Leaderboards;
 
 /// <summary>A study's trials ranked by probe score.</summary>
 /// <param name="Metric">Name of the probe score the rows are ranked by.</param>
-/// <param name="Parameters">Hyperparameter names, in the order their columns appear.</param>
+/// <param name="Parameters">ParameterSetting names, in the order their columns appear.</param>
 /// <param name="Mode">Whether a higher or a lower score ranks first.</param>
 public sealed record Leaderboard(
     string StudyId,

@@ -13,13 +13,13 @@ namespace LensSweep.Reporting.Leaderboards;
 public sealed record LeaderboardRow(
     int Rank,
     string TrialId,
-    TrialState State,
+    TrialPhase State,
     int Rung,
     int Epochs,
     double? Score,
     double Seconds,
     double? Flops,
-    IReadOnlyList<Hyperparameter> Parameters,
+    IReadOnlyList<ParameterSetting> Parameters,
     string? FailureReason = null)
 {
     /// <summary>The 95% interval of <see cref="Score"/> (bootstrap over the validation split); null when unknown.</summary>

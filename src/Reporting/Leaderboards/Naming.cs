@@ -24,7 +24,7 @@ public static class Naming
         return builder.ToString();
     }
 
-    public static string Of(TrialState state) => SnakeCase(state.ToString());
+    public static string Of(TrialPhase state) => SnakeCase(state.ToString());
 
     public static string Of(StudyState state) => SnakeCase(state.ToString());
 

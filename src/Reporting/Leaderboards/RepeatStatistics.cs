@@ -80,9 +80,9 @@ public static class RepeatStatistics
     }
 
     /// <summary>Failed if any repeat failed, running while any runs, completed when all completed.</summary>
-    private static TrialState StateOf(IReadOnlyList<LeaderboardRow> repeats) =>
-        repeats.Any(r => r.State == TrialState.Failed) ? TrialState.Failed
-        : repeats.Any(r => r.State == TrialState.Running) ? TrialState.Running
-        : repeats.All(r => r.State == TrialState.Completed) ? TrialState.Completed
+    private static TrialPhase StateOf(IReadOnlyList<LeaderboardRow> repeats) =>
+        repeats.Any(r => r.State == TrialPhase.Failed) ? TrialPhase.Failed
+        : repeats.Any(r => r.State == TrialPhase.Running) ? TrialPhase.Running
+        : repeats.All(r => r.State == TrialPhase.Completed) ? TrialPhase.Completed
         : repeats.Select(r => r.State).Min();
 }

@@ -32,7 +32,7 @@ public static class TrajectoryPlot
             var points = trial.ScorePoints(metric);
             var (color, label, endMarker) = Style(trial.State);
             var line = plot.Add.ScatterLine(points.Select(p => (double)p.Epochs).ToArray(), points.Select(p => p.Score).ToArray(), color);
-            line.LineWidth = trial.State == TrialState.Completed ? 2 : 1.2f;
+            line.LineWidth = trial.State == TrialPhase.Completed ? 2 : 1.2f;
             line.MarkerSize = 5;
             if (legendShown.Add(label))
             {
@@ -72,11 +72,11 @@ public static class TrajectoryPlot
         return new Figure(new Multiplot(plot), Width, Height, [Title]);
     }
 
-    private static (Color Color, string Label, MarkerShape? EndMarker) Style(TrialState state) => state switch
+    private static (Color Color, string Label, MarkerShape? EndMarker) Style(TrialPhase state) => state switch
     {
-        TrialState.Completed => (Colors.SeaGreen, "completed", null),
-        TrialState.Stopped => (Colors.Gray, "stopped by ASHA", MarkerShape.Cross),
-        TrialState.Failed => (Colors.Crimson, "failed", MarkerShape.Eks),
+        TrialPhase.Completed => (Colors.SeaGreen, "completed", null),
+        TrialPhase.Stopped => (Colors.Gray, "stopped by ASHA", MarkerShape.Cross),
+        TrialPhase.Failed => (Colors.Crimson, "failed", MarkerShape.Eks),
         _ => (Colors.SteelBlue, "still training", MarkerShape.OpenCircle),
     };
 }

@@ -1,8 +1,6 @@
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
-using ClientTrialCounts = LensSweep.Reporting.Studies.TrialCounts;
-using EngineTrialCounts = LensSweep.Grains.Sweeps.TrialCounts;
 
 namespace LensSweep.Reporting.Studies;
 
@@ -33,21 +31,21 @@ public static class EngineMapping
     };
 
     /// <summary>The console has no separate "cancelled" trial: a trial cut off by a cancel counts as stopped.</summary>
-    public static ClientTrialCounts Counts(EngineTrialCounts counts) => new(
+    public static PhaseCounts Counts(TrialCounts counts) => new(
         counts.Waiting, counts.Running, counts.Paused, counts.Stopped + counts.Cancelled, counts.Completed, counts.Failed);
 
-    public static Studies.TrialState State(TrialStatus status) => status switch
+    public static Studies.TrialPhase State(TrialStatus status) => status switch
     {
-        TrialStatus.Pending => Studies.TrialState.Waiting,
-        TrialStatus.Running or TrialStatus.Promoted => Studies.TrialState.Running,
-        TrialStatus.Paused => Studies.TrialState.Paused,
-        TrialStatus.Completed => Studies.TrialState.Completed,
-        TrialStatus.Failed => Studies.TrialState.Failed,
-        _ => Studies.TrialState.Stopped,
+        TrialStatus.Pending => Studies.TrialPhase.Waiting,
+        TrialStatus.Running or TrialStatus.Promoted => Studies.TrialPhase.Running,
+        TrialStatus.Paused => Studies.TrialPhase.Paused,
+        TrialStatus.Completed => Studies.TrialPhase.Completed,
+        TrialStatus.Failed => Studies.TrialPhase.Failed,
+        _ => Studies.TrialPhase.Stopped,
     };
 
-    public static IReadOnlyList<Hyperparameter> Parameters(TrialConfig config) =>
-        config.ToParameters().Select(p => new Hyperparameter(p.Name, p.IsChoice ? ParameterValue.Of(p.Text) : ParameterValue.Of(p.Value))).ToList();
+    public static IReadOnlyList<ParameterSetting> Parameters(TrialConfig config) =>
+        config.ToParameters().Select(p => new ParameterSetting(p.Name, p.IsChoice ? ParameterValue.Of(p.Text) : ParameterValue.Of(p.Value))).ToList();
 
     /// <summary>A trial's ASHA trajectory: every rung it reported, with the cumulative cost at each.</summary>
     public static TrialTrajectory Trajectory(string studyId, LeaderboardEntry entry) => new(
@@ -75,7 +73,7 @@ public static class EngineMapping
     public static IReadOnlyList<string> Searched(IEnumerable<TrialTrajectory> trials) => Differing(trials.Select(t => t.Parameters));
 
     /// <summary>The names whose values differ between the given parameter lists, in the first list's order.</summary>
-    public static IReadOnlyList<string> Differing(IEnumerable<IReadOnlyList<Hyperparameter>> parameterLists)
+    public static IReadOnlyList<string> Differing(IEnumerable<IReadOnlyList<ParameterSetting>> parameterLists)
     {
         var list = parameterLists.ToList();
         return list.Count == 0

@@ -18,25 +18,25 @@ public static class ProgressCells
     public static bool IsNumeric(int column) => column is 2 or 3 or (>= 5 and <= 8);
 
     /// <summary>"3/8": epochs done against the epoch the rung ends at, or only the epochs when that end is unknown.</summary>
-    public static string Epoch(TrialProgress trial) =>
+    public static string Epoch(LiveTrial trial) =>
         trial.TargetEpochs > 0 ? $"{trial.Epoch}/{trial.TargetEpochs}" : $"{trial.Epoch}";
 
     /// <summary>"42%" of the epochs to the rung's end; null when that end is unknown.</summary>
-    public static string? Percent(TrialProgress trial) =>
+    public static string? Percent(LiveTrial trial) =>
         trial.TargetEpochs > 0 ? string.Create(CultureInfo.InvariantCulture, $"{trial.Fraction * 100:0}%") : null;
 
-    public static string Loss(TrialProgress trial) => trial.Loss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? Unknown;
+    public static string Loss(LiveTrial trial) => trial.Loss?.ToString("0.0000", CultureInfo.InvariantCulture) ?? Unknown;
 
-    public static string ImagesPerSecond(TrialProgress trial) =>
+    public static string ImagesPerSecond(LiveTrial trial) =>
         trial.ImagesPerSecond > 0 ? trial.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) : Unknown;
 
-    public static string Remaining(TrialProgress trial) => trial.Remaining is { } left ? Eta(left) : Unknown;
+    public static string Remaining(LiveTrial trial) => trial.Remaining is { } left ? Eta(left) : Unknown;
 
-    public static string LastScore(TrialProgress trial) => trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? Unknown;
+    public static string LastScore(LiveTrial trial) => trial.Score?.ToString("0.0000", CultureInfo.InvariantCulture) ?? Unknown;
 
-    public static string Slot(TrialProgress trial) => trial.Slot ?? Unknown;
+    public static string Slot(LiveTrial trial) => trial.Slot ?? Unknown;
 
-    public static string Describe(IReadOnlyList<Hyperparameter> parameters) =>
+    public static string Describe(IReadOnlyList<ParameterSetting> parameters) =>
         string.Join(' ', parameters.Select(p => $"{p.Name}={p.Value}"));
 
     /// <summary>e.g. "42s", "3m05s", "1h02m".</summary>

@@ -95,7 +95,7 @@ public sealed class StudyReader(IGrainFactory grains)
 
     /// <summary>A running trial's bar: epochs and steps done against the epoch its rung ends at, with its pace.</summary>
     /// <param name="lastScore">Its score at the last rung it reported (from the study's slot list).</param>
-    private static TrialProgress Progress(TrialInfo info, StudyTrialConfigs? trials, double? lastScore) => new(
+    private static LiveTrial Progress(TrialInfo info, StudyTrialConfigs? trials, double? lastScore) => new(
         TrialKeys.GrainKey(info.StudyId, info.Trial),
         EngineMapping.State(info.Status),
         info.Rung,
@@ -130,7 +130,7 @@ public sealed class StudyTrialConfigs
     /// <summary>Trials whose configuration is known.</summary>
     public int Count => _configs.Count;
 
-    public IReadOnlyList<Hyperparameter> SearchedParameters(int trial) =>
+    public IReadOnlyList<ParameterSetting> SearchedParameters(int trial) =>
         _configs.TryGetValue(trial, out var config)
             ? [.. EngineMapping.Parameters(config).Where(p => _searched.Contains(p.Name))]
             : [];

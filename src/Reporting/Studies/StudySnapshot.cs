@@ -8,7 +8,7 @@ public sealed record StudySnapshot(
     StudySummary Study,
     int SlotsBusy,
     int SlotsTotal,
-    IReadOnlyList<TrialProgress> Trials)
+    IReadOnlyList<LiveTrial> Trials)
 {
     /// <summary>The cluster stopped answering; this is the last state seen while the watch reconnects.</summary>
     public bool Reconnecting { get; init; }

@@ -13,7 +13,7 @@ public sealed record StudySummary(
     string Name,
     StudyState State,
     string Metric,
-    TrialCounts Trials,
+    PhaseCounts Trials,
     double? BestScore,
     DateTimeOffset? StartedAt,
     MetricMode Mode = MetricMode.Max,

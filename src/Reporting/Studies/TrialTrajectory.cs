@@ -8,8 +8,8 @@ namespace LensSweep.Reporting.Studies;
 /// <param name="Initial">Its encoder's evaluations at epoch 0, before training (the random-init baseline); null when not run.</param>
 public sealed record TrialTrajectory(
     string TrialId,
-    TrialState State,
-    IReadOnlyList<Hyperparameter> Parameters,
+    TrialPhase State,
+    IReadOnlyList<ParameterSetting> Parameters,
     IReadOnlyList<RungScore> Rungs,
     string? FailureReason = null,
     ProbeScores? Initial = null)

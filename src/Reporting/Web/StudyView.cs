@@ -13,7 +13,7 @@ public sealed record StudyView(
     string Id,
     string State,
     string Metric,
-    TrialCounts Trials,
+    PhaseCounts Trials,
     int SlotsBusy,
     int SlotsTotal,
     LeaderboardView Leaderboard,
@@ -34,7 +34,7 @@ public sealed record StudyView(
             snapshot.SlotsTotal,
             LeaderboardView.Of(leaderboard),
             [.. snapshot.Trials
-                .Where(t => t.State == TrialState.Running)
+                .Where(t => t.State == TrialPhase.Running)
                 .OrderBy(t => t.TrialId, StringComparer.Ordinal)
                 .Select(RunningTrialView.Of)],
             [.. LeaderboardCells.Failed(leaderboard).Select(r => new FailedTrialView(r.TrialId, r.FailureReason!))],
@@ -86,7 +86,7 @@ public sealed record RunningTrialView(
     string LastScore,
     string Configuration)
 {
-    public static RunningTrialView Of(TrialProgress trial) => new(
+    public static RunningTrialView Of(LiveTrial trial) => new(
         trial.TrialId,
         ProgressCells.Slot(trial),
         trial.Rung,

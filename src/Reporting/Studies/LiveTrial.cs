@@ -7,15 +7,15 @@ namespace LensSweep.Reporting.Studies;
 /// <param name="TargetEpochs">Total epochs its current rung ends at; 0 when unknown.</param>
 /// <param name="Score">Probe score at its last finished rung.</param>
 /// <param name="Slot">The device slot it holds (e.g. <c>cuda:0</c>), while running.</param>
-public sealed record TrialProgress(
+public sealed record LiveTrial(
     string TrialId,
-    TrialState State,
+    TrialPhase State,
     int Rung,
     int Epoch,
     int TargetEpochs,
     double? Score,
     string? Slot,
-    IReadOnlyList<Hyperparameter> Parameters)
+    IReadOnlyList<ParameterSetting> Parameters)
 {
     /// <summary>Steps of the epoch in training done, out of <see cref="StepsPerEpoch"/> (0 when unknown).</summary>
     public int StepsDone { get; init; }

@@ -1,7 +1,7 @@
 namespace LensSweep.Reporting.Studies;
 
 /// <summary>Where a trial stands, as the console shows it.</summary>
-public enum TrialState
+public enum TrialPhase
 {
     /// <summary>Expanded from the search space, not yet given a device slot.</summary>
     Waiting,
