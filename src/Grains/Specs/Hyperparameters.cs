@@ -256,10 +256,15 @@ internal static class Hyperparameters
     public static readonly Hyperparameter MaskingTemperature = Hyperparameter.Model("masking_temperature", HyperparameterType.Real, nameof(MaeConfig.MaskingTemperature),
         m => m.MaskingTemperature, (m, v) => m with { MaskingTemperature = v }, v => v > 0, "must be positive");
 
+    /// <summary><c>objective</c>: mae (the default) or ijepa; which other keys each reads is stated on
+    /// <see cref="PretrainingObjective"/> (the rest are ignored, never refused).</summary>
+    public static readonly Hyperparameter Objective = Choice("objective", nameof(MaeConfig.Objective), MaeChoiceNames.Objectives,
+        m => m.Objective, (m, v) => m with { Objective = v });
+
     public static readonly IReadOnlyList<Hyperparameter> All = Hyperparameter.Number(
     [
         MaskRatio, PatchSize, EmbedDim, Depth, Heads, DecoderDim, DecoderDepth, DecoderHeads, MlpRatio,
-        LearningRate, WeightDecay, BatchSize, WarmupEpochs, Loss, Masking, MaskingTemperature,
+        LearningRate, WeightDecay, BatchSize, WarmupEpochs, Loss, Masking, MaskingTemperature, Objective,
     ]);
 
     public static readonly IReadOnlyList<string> Names = All.Select(p => p.Name).ToArray();

@@ -4,11 +4,16 @@ namespace LensSweep.Models.Mae;
 /// write them: the one table between those names and the enums.</summary>
 public static class MaeChoiceNames
 {
+    public static readonly IReadOnlyList<(string Name, PretrainingObjective Value)> Objectives =
+        [("mae", PretrainingObjective.Mae), ("ijepa", PretrainingObjective.Ijepa)];
+
     public static readonly IReadOnlyList<(string Name, MaskingKind Value)> Maskings =
         [("random", MaskingKind.Random), ("block", MaskingKind.Block), ("informed", MaskingKind.Informed)];
 
     public static readonly IReadOnlyList<(string Name, ReconstructionLoss Value)> Losses =
         [("mse", ReconstructionLoss.Mse), ("mse_norm_pix", ReconstructionLoss.MseNormPix), ("l1", ReconstructionLoss.L1)];
+
+    public static string Of(PretrainingObjective objective) => Objectives.First(o => o.Value == objective).Name;
 
     public static string Of(MaskingKind masking) => Maskings.First(m => m.Value == masking).Name;
 

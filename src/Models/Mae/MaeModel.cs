@@ -159,6 +159,26 @@ public sealed class MaeModel : nn.Module
         return Encode(EmbedPatches(images));
     }
 
+    /// <summary>The encoder on the patches at <paramref name="ids"/> [B, K] only (I-JEPA's context encoder):
+    /// [B, K, D] after the final LayerNorm, one row per id in its order (a CLS token, if any, is read and dropped).</summary>
+    internal Tensor EncodePatchesAt(Tensor images, Tensor ids)
+    {
+        CheckImages(images);
+        var tokens = EmbedPatches(images);
+        return PatchRows(Encode(tokens.gather(1, ids.unsqueeze(-1).expand(-1, -1, Config.EmbedDim))));
+    }
+
+    /// <summary>The patch rows of encoder output [B, (1 +) K, D]: without the CLS row when there is one.</summary>
+    internal Tensor PatchRows(Tensor encoded) => cls_token is null ? encoded : encoded.narrow(1, 1, encoded.shape[1] - 1);
+
+    /// <summary>The encoder's trainable parameters by name: everything but the decoder (I-JEPA trains no decoder).</summary>
+    internal IEnumerable<(string Name, Parameter Parameter)> EncoderParameters() =>
+        named_parameters().Where(p => !DecoderParts.Any(part => p.name == part || p.name.StartsWith(part + ".", StringComparison.Ordinal)));
+
+    /// <summary>The decoder's registered names (the fields below the encoder's).</summary>
+    private static readonly string[] DecoderParts =
+        [nameof(decoder_embed), nameof(mask_token), nameof(decoder_blocks), nameof(decoder_norm), nameof(decoder_pred)];
+
     /// <summary>
     /// Encoder on every patch, no masking, keeping the tokens after each of <paramref name="layers"/>
     /// (0 = the embedded patches before the first block, k = the output of block k), each through the
@@ -366,7 +386,7 @@ public sealed class MaeModel : nn.Module
         }
     }
 
-    private static void XavierUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
+    internal static void XavierUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
     {
         var bound = Math.Sqrt(6.0 / (fanIn + fanOut));
         weight.copy_((rand(weight.shape, generator: generator) * 2 - 1) * bound);

@@ -10,6 +10,7 @@ internal static class SeedMix
     public const ulong ShuffleStream = 1;
     public const ulong MaskingStream = 2;
     public const ulong RandomEncoderStream = 3;
+    public const ulong PredictorStream = 4;
 
     public static ulong Derive(long seed, long epoch, ulong stream)
     {

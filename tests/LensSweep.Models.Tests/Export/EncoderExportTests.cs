@@ -9,7 +9,7 @@ namespace LensSweep.Models.Tests.Export;
 
 public sealed class EncoderExportTests : IDisposable
 {
-    private static readonly ExportProvenance Provenance = new("mae", "test", Epoch: 2, Steps: 10, Seed: 7);
+    private static readonly ExportProvenance Provenance = new("test", Epoch: 2, Steps: 10, Seed: 7);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("lenssweep-export-").FullName;
 
