@@ -76,6 +76,29 @@ public static class IjepaMasks
             tensor(targets, [batch, TargetBlocks, targetHeight * targetWidth]));
     }
 
+    /// <summary>Patches a batch's context and each target block hold at most on a <paramref name="grid"/>-side grid
+    /// (the largest shapes the scale and aspect ranges allow), for memory estimates on the safe side.</summary>
+    public static (int Context, int TargetPerBlock) MaxTokens(int grid)
+    {
+        var length = grid * grid;
+        var largest = Math.Max(1, (int)(length * TargetScaleMax));
+        var height = Math.Clamp((int)Math.Round(Math.Sqrt(largest * TargetAspectMax)), 1, grid - 1);
+        var width = Math.Clamp((int)Math.Round(Math.Sqrt(largest / TargetAspectMin)), 1, grid - 1);
+        var side = Math.Clamp((int)Math.Round(Math.Sqrt((int)(length * ContextScaleMax))), 1, grid - 1);
+        return (side * side, height * width);
+    }
+
+    /// <summary>Patches a context and a target block hold on average, for FLOP counts: shapes at the middle of the
+    /// scale ranges, and the context block less the share that independently placed targets cover.</summary>
+    public static (double Context, double TargetPerBlock) ExpectedTokens(int grid)
+    {
+        var length = (double)grid * grid;
+        var target = Math.Max(1, (int)(length * (TargetScaleMin + TargetScaleMax) / 2));
+        var side = Math.Clamp((int)Math.Round(Math.Sqrt((int)(length * (ContextScaleMin + ContextScaleMax) / 2))), 1, grid - 1);
+        var uncovered = Math.Pow(1 - (target / length), TargetBlocks);
+        return (Math.Max(1, side * side * uncovered), target);
+    }
+
     /// <summary>Upstream's block shape: n = ⌊L·scale⌋ patches at aspect h/w, h = round(√(n·aspect)),
     /// w = round(√(n/aspect)), each at least 1 and below the grid side.</summary>
     private static (int Height, int Width) BlockShape(Random random, int length, int grid, double scaleMin, double scaleMax, double aspectMin, double aspectMax)
