@@ -15,6 +15,9 @@ public static class MaeChoiceNames
 
     public static string Of(PretrainingObjective objective) => Objectives.First(o => o.Value == objective).Name;
 
+    /// <summary>How prose names an objective: "MAE", "I-JEPA".</summary>
+    public static string Title(PretrainingObjective objective) => objective == PretrainingObjective.Ijepa ? "I-JEPA" : "MAE";
+
     public static string Of(MaskingKind masking) => Maskings.First(m => m.Value == masking).Name;
 
     public static string Of(ReconstructionLoss loss) => Losses.First(l => l.Value == loss).Name;
