@@ -94,6 +94,20 @@ public sealed class EncoderExportTests : IDisposable
     }
 
     [Fact]
+    public void The_config_of_an_ijepa_encoder_names_its_objective_and_predictor()
+    {
+        var config = TinyModels.Config with { Objective = PretrainingObjective.Ijepa };
+        using var ijepa = new LensSweep.Models.Ijepa.IjepaModel(config, seed: 3);
+        var written = EncoderExport.Write(ijepa.TargetEncoder, Provenance, _folder);
+        using var json = JsonDocument.Parse(File.ReadAllText(written.Config));
+        var root = json.RootElement;
+
+        Assert.Equal("ijepa", root.GetProperty("objective").GetString());
+        Assert.Equal(config.DecoderDepth, root.GetProperty("pretraining").GetProperty("pred_depth").GetInt32());
+        Assert.False(root.GetProperty("pretraining").TryGetProperty("mask_ratio", out _));
+    }
+
+    [Fact]
     public void Sample_features_are_the_encoder_s_tokens_for_the_sample_images()
     {
         using var model = new MaeModel(TinyModels.Config, seed: 3);
