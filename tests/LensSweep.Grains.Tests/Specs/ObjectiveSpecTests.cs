@@ -89,6 +89,23 @@ public sealed class ObjectiveSpecTests
     }
 
     [Fact]
+    public void Ranking_by_reconstruction_loss_over_ijepa_trials_is_refused_at_the_metric()
+    {
+        var problem = Assert.Single(StudySpecLoader.Parse("""{ "name": "o", "search_space": { "objective": ["mae", "ijepa"] }, "scheduler": { "metric": "recon_loss" } }""").Problems);
+
+        Assert.Equal("scheduler.metric", problem.Field);
+        Assert.Contains("objective ijepa does not train", problem.Rule);
+    }
+
+    [Fact]
+    public void Ranking_by_reconstruction_loss_over_mae_trials_is_accepted()
+    {
+        var spec = StudySpecLoader.Parse("""{ "name": "o", "search_space": { "objective": "mae" }, "scheduler": { "metric": "recon_loss" } }""").Spec!;
+
+        Assert.Empty(StudySpecValidator.Validate(spec));
+    }
+
+    [Fact]
     public void The_objective_is_shown_by_name()
     {
         var trial = new TrialConfig().With(Hyperparameters.Objective, 1);
