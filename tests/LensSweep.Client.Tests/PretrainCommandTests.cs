@@ -71,10 +71,10 @@ public sealed class PretrainCommandTests
     [Fact]
     public async Task Pretrain_with_an_unknown_loss_is_bad_input()
     {
-        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--loss", "bce"]);
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--loss", "huber"]);
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("--loss must be one of mse, mse_norm_pix, l1", error);
+        Assert.Contains("--loss must be one of mse, mse_norm_pix, l1, bce", error);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class PretrainCommandTests
         Assert.Equal(ExitCodes.Success, code);
         Assert.Matches(@"--pooling <regions\|mean>.*\[default: regions\]", output);
         Assert.Matches(@"--noise <none\|euclid>.*\[default: none\]", output);
-        Assert.Matches(@"--loss <mse\|mse_norm_pix\|l1>.*\[default: mse_norm_pix\]", output);
+        Assert.Matches(@"--loss <mse\|mse_norm_pix\|l1\|bce>.*\[default: mse_norm_pix\]", output);
         Assert.Matches(@"--masking <random\|block\|informed>.*\[default: random\]", output);
         Assert.Matches(@"--objective <mae\|ijepa>.*\[default: mae\]", output);
     }

@@ -47,7 +47,7 @@ internal static class PretrainCommand
         var masking = CliOptions.Choice("--masking", "Which patches are hidden: random (MAE), block (contiguous square blocks, as BEiT/SimMIM) or informed (high-variance patches, the arcs, preferentially).", MaskingKind.Random);
         var temperature = CliOptions.RealNumber("--masking-temperature", "With --masking informed: small masks almost only the most varied patches, large is close to random.", new MaeConfig().MaskingTemperature, "T");
         var loss = NamedChoice("--loss", MaeChoiceNames.Losses, new MaeConfig().Loss,
-            "Reconstruction loss (mae objective): mse, mse_norm_pix (MSE against each patch normalised to zero mean and unit variance, He et al.; it magnifies the noise of empty background patches on noisy images) or l1.");
+            "Reconstruction loss (mae objective): mse, mse_norm_pix (MSE against each patch normalised to zero mean and unit variance, He et al.; it magnifies the noise of empty background patches on noisy images), l1, or bce (binary cross-entropy of logits against each image min-max scaled to [0, 1]).");
         var objective = NamedChoice("--objective", MaeChoiceNames.Objectives, new MaeConfig().Objective,
             "Pretraining objective: mae (reconstruct masked pixels) or ijepa (predict an EMA target encoder's embeddings of four target blocks from one context block; --mask-ratio, --masking and --loss are ignored, --decoder-depth sets the predictor's depth).");
         var macroLens = CliOptions.MacroLensChoice();

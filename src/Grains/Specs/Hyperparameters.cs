@@ -244,7 +244,7 @@ internal static class Hyperparameters
     public static readonly Hyperparameter WarmupEpochs = Hyperparameter.Optimizer("warmup_epochs", HyperparameterType.Integer, nameof(OptimizerConfig.WarmupEpochs),
         o => o.WarmupEpochs, (o, v) => o with { WarmupEpochs = (int)v }, v => v >= 0, "must be at least 0");
 
-    /// <summary><c>loss</c>: mse, mse_norm_pix (the default, upstream MAE's norm_pix_loss) or l1.</summary>
+    /// <summary><c>loss</c>: mse, mse_norm_pix (the default, upstream MAE's norm_pix_loss), l1 or bce.</summary>
     public static readonly Hyperparameter Loss = Choice("loss", nameof(MaeConfig.Loss), MaeChoiceNames.Losses,
         m => m.Loss, (m, v) => m with { Loss = v });
 

@@ -11,7 +11,7 @@ public static class MaeChoiceNames
         [("random", MaskingKind.Random), ("block", MaskingKind.Block), ("informed", MaskingKind.Informed)];
 
     public static readonly IReadOnlyList<(string Name, ReconstructionLoss Value)> Losses =
-        [("mse", ReconstructionLoss.Mse), ("mse_norm_pix", ReconstructionLoss.MseNormPix), ("l1", ReconstructionLoss.L1)];
+        [("mse", ReconstructionLoss.Mse), ("mse_norm_pix", ReconstructionLoss.MseNormPix), ("l1", ReconstructionLoss.L1), ("bce", ReconstructionLoss.Bce)];
 
     public static string Of(PretrainingObjective objective) => Objectives.First(o => o.Value == objective).Name;
 
