@@ -19,12 +19,14 @@ public sealed record TrainingRun(IReadOnlyList<EpochLoss> Losses, long Steps, lo
 }
 
 /// <summary>
-/// Pretrains one MAE with AdamW and a per-step warm-up + cosine schedule over
+/// Pretrains one encoder under its config's objective (the MAE, or I-JEPA: <see cref="PretrainingObjective"/>)
+/// with AdamW and a per-step warm-up + cosine schedule over
 /// <see cref="OptimizerConfig.TotalEpochs"/>, in epochs, resumable from a checkpoint at any step (an epoch
 /// boundary, or a step inside an epoch where training was asked to stop). Each epoch's shuffle comes from
 /// (seed, epoch) and each step's masking noise from (seed, epoch, step) only, so training 0→1, checkpointing,
 /// and training 1→2 in a new trainer gives the weights of training 0→2 straight through; so does stopping at
-/// step k of an epoch and resuming there.
+/// step k of an epoch and resuming there. I-JEPA's blocks are drawn from the same per-step noise and its EMA
+/// momentum from the step's position in the run, so the same holds for it.
 /// </summary>
 public sealed partial class MaeTrainer : IDisposable
 {
