@@ -16,7 +16,7 @@ public sealed class MaeBenchmark : IBenchmark
 {
     // glibc otherwise hands freed tensor memory back to the OS and faults it in again every step
     // (about a million minor faults per run); these keep it (bench README, "What moved the figures").
-    private static readonly (string Name, string Value)[] MallocSettings =
+    internal static readonly (string Name, string Value)[] MallocSettings =
     [
         ("MALLOC_MMAP_THRESHOLD_", "4294967296"),
         ("MALLOC_TRIM_THRESHOLD_", "4294967296"),
@@ -211,7 +211,7 @@ public sealed class MaeBenchmark : IBenchmark
         return child.ExitCode;
     }
 
-    private static double PeakRssMb()
+    internal static double PeakRssMb()
     {
         var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
@@ -234,7 +234,7 @@ public sealed class MaeBenchmark : IBenchmark
         }
     }
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         if (values.Count == 0) return double.NaN;
         var sorted = values.Order().ToArray();

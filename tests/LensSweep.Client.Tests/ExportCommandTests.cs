@@ -79,6 +79,18 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_of_an_ijepa_checkpoint_names_its_objective_in_the_config()
+    {
+        var checkpoint = IjepaCheckpoint.Write(Path.Combine(_out, "in"));
+
+        var (code, output, error) = await CliHarness.RunAsync("export", "--checkpoint", checkpoint, "--out", _out);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "encoder.json")));
+        Assert.Equal("ijepa", json.RootElement.GetProperty("objective").GetString());
+    }
+
+    [Fact]
     public async Task Export_of_a_study_writes_its_best_trial_s_latest_checkpoint()
     {
         var (code, output, error) = await Export("--study", TrainedRunFolder.Study, "--run", _run.Folder);

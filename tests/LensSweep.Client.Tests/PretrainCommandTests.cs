@@ -40,12 +40,41 @@ public sealed class PretrainCommandTests
     }
 
     [Fact]
-    public async Task Pretrain_with_an_unknown_loss_is_bad_input()
+    public async Task Pretrain_with_the_ijepa_objective_trains_it_and_says_so()
     {
-        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--loss", "bce"]);
+        var (code, output, error) = await CliHarness.RunAsync([.. Tiny, "--objective", "ijepa"]);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Contains("Pretraining an I-JEPA", output);
+        Assert.Contains("one context block, four target blocks", output);
+        Assert.Contains("I-JEPA (pretrained)", output);
+    }
+
+    [Fact]
+    public async Task Pretrain_with_an_unknown_objective_is_bad_input()
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--objective", "cae"]);
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("--loss must be one of mse, mse_norm_pix, l1", error);
+        Assert.Contains("--objective must be one of mae, ijepa", error);
+    }
+
+    [Fact]
+    public async Task Pretrain_with_ijepa_on_too_few_patches_is_bad_input()
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--objective", "ijepa", "--patch-size", "16"]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("at least 4×4 patches", error);
+    }
+
+    [Fact]
+    public async Task Pretrain_with_an_unknown_loss_is_bad_input()
+    {
+        var (code, _, error) = await CliHarness.RunAsync([.. Tiny, "--loss", "huber"]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--loss must be one of mse, mse_norm_pix, l1, bce", error);
     }
 
     [Fact]
@@ -56,8 +85,9 @@ public sealed class PretrainCommandTests
         Assert.Equal(ExitCodes.Success, code);
         Assert.Matches(@"--pooling <regions\|mean>.*\[default: regions\]", output);
         Assert.Matches(@"--noise <none\|euclid>.*\[default: none\]", output);
-        Assert.Matches(@"--loss <mse\|mse_norm_pix\|l1>.*\[default: mse_norm_pix\]", output);
+        Assert.Matches(@"--loss <mse\|mse_norm_pix\|l1\|bce>.*\[default: mse_norm_pix\]", output);
         Assert.Matches(@"--masking <random\|block\|informed>.*\[default: random\]", output);
+        Assert.Matches(@"--objective <mae\|ijepa>.*\[default: mae\]", output);
     }
 
     [Fact]

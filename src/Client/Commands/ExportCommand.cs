@@ -55,7 +55,7 @@ internal static class ExportCommand
             console.Out.WriteLine($"Exporting {located.Source}…");
             using var trained = await EncoderLocator.LoadAsync(located, cancellationToken);
             var header = trained.Header;
-            var provenance = new ExportProvenance(Objective(trained.Model.Config), located.Source, header.Epoch, header.Steps, header.Seed);
+            var provenance = new ExportProvenance(located.Source, header.Epoch, header.Steps, header.Seed);
             var written = Write(() => EncoderExport.Write(trained.Model, provenance, folder), folder);
             var config = trained.Model.Config;
             console.Out.WriteLine($"Wrote {written.StateDict}, {written.Safetensors} ({written.TensorCount} tensors: embed {config.EmbedDim}, depth {config.Depth}, {config.Heads} heads, patch {config.PatchSize}, {config.ImageSize}×{config.ImageSize}×{config.Channels}) and {written.Config}.");
@@ -72,9 +72,6 @@ internal static class ExportCommand
         });
         return command;
     }
-
-    /// <summary>Today every checkpoint is an MAE's; the configuration file names it so a reader never has to assume.</summary>
-    private static string Objective(MaeConfig config) => "mae";
 
     /// <summary>Before anything is read: a folder that cannot be made or written is the user's to fix.</summary>
     internal static void RequireWritable(string folder)

@@ -3,7 +3,9 @@ using LensSweep.Client.Encoders;
 using LensSweep.Client.Plotting;
 using LensSweep.Grains.Training;
 using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
 using LensSweep.Models.Inspection;
+using LensSweep.Models.Mae;
 using Microsoft.Extensions.Logging.Abstractions;
 using LensSweep.Reporting.Plotting;
 
@@ -77,7 +79,15 @@ internal static class InspectCommand
                 written.Add(path);
             }
 
-            Save(InspectionFigures.Reconstructions(EncoderInspection.Reconstruct(trained.Model, validation, count, parseResult.GetValue(seed)), validation.ClassNames), ReconstructionFile);
+            if (EncoderEvaluation.HasReconstruction(config))
+            {
+                Save(InspectionFigures.Reconstructions(EncoderInspection.Reconstruct(trained.Model, validation, count, parseResult.GetValue(seed)), validation.ClassNames), ReconstructionFile);
+            }
+            else
+            {
+                console.Out.WriteLine($"No {ReconstructionFile}: an {MaeChoiceNames.Title(config.Objective)} encoder was pretrained without a pixel decoder.");
+            }
+
             Save(InspectionFigures.Attention(EncoderInspection.Attention(trained.Model, validation, count), validation.ClassNames, config.UseClsToken), AttentionFile);
             var features = EncoderInspection.Features(trained.Model, validation);
             var projection = Pca.Project(features, validation.Count, config.EmbedDim);

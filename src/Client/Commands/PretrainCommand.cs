@@ -10,7 +10,7 @@ using LensSweep.Models.Training;
 namespace LensSweep.Client.Commands;
 
 /// <summary>
-/// <c>lenssweep pretrain</c>: one MAE pretrained on simulated lenses and scored by a linear probe, beside
+/// <c>lenssweep pretrain</c>: one encoder pretrained (MAE or I-JEPA) on simulated lenses and scored by a linear probe, beside
 /// the two baselines any pretraining has to beat (a random encoder of the same shape, and raw pixels).
 /// </summary>
 internal static class PretrainCommand
@@ -46,26 +46,31 @@ internal static class PretrainCommand
         });
         var masking = CliOptions.Choice("--masking", "Which patches are hidden: random (MAE), block (contiguous square blocks, as BEiT/SimMIM) or informed (high-variance patches, the arcs, preferentially).", MaskingKind.Random);
         var temperature = CliOptions.RealNumber("--masking-temperature", "With --masking informed: small masks almost only the most varied patches, large is close to random.", new MaeConfig().MaskingTemperature, "T");
-        var loss = LossOption();
+        var loss = NamedChoice("--loss", MaeChoiceNames.Losses, new MaeConfig().Loss,
+            "Reconstruction loss (mae objective): mse, mse_norm_pix (MSE against each patch normalised to zero mean and unit variance, He et al.; it magnifies the noise of empty background patches on noisy images), l1, or bce (binary cross-entropy of logits against each image min-max scaled to [0, 1]).");
+        var objective = NamedChoice("--objective", MaeChoiceNames.Objectives, new MaeConfig().Objective,
+            "Pretraining objective: mae (reconstruct masked pixels) or ijepa (predict an EMA target encoder's embeddings of four target blocks from one context block; --mask-ratio, --masking and --loss are ignored, --decoder-depth sets the predictor's depth).");
         var macroLens = CliOptions.MacroLensChoice();
         var noise = CliOptions.NoiseChoice();
         var seed = CliOptions.WholeNumber("--seed", "Seed for the simulator, the split, the weights and the masks.", 0, min: int.MinValue);
         var threads = CliOptions.WholeNumber("--threads", "CPU threads for TorchSharp (default: all cores).", Environment.ProcessorCount);
         var command = examples.Add(
-            new Command("pretrain", "Pretrain one MAE on simulated lenses and compare its linear-probe score with a random encoder and raw pixels.")
+            new Command("pretrain", "Pretrain one encoder (MAE or I-JEPA, --objective) on simulated lenses and compare its linear-probe score with a random encoder and raw pixels.")
             {
-                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, masking, temperature, loss, pooling, grid, layers, macroLens, noise, seed, threads,
+                perClass, unlabelled, size, epochs, patch, embed, depth, decoderDepth, mask, learningRate, objective, masking, temperature, loss, pooling, grid, layers, macroLens, noise, seed, threads,
             },
             "lenssweep pretrain",
             "lenssweep pretrain --images-per-class 1000 --epochs 20 --mask-ratio 0.75 --pooling mean",
             "lenssweep pretrain --unlabelled-per-class 1000 --epochs 11 --decoder-depth 4 --feature-layers all",
             "lenssweep pretrain --noise euclid --loss mse --pooling mean --feature-layers all",
-            "lenssweep pretrain --masking informed --masking-temperature 0.5 --loss l1");
+            "lenssweep pretrain --masking informed --masking-temperature 0.5 --loss l1",
+            "lenssweep pretrain --objective ijepa --epochs 20 --pooling mean");
         CommandAction.Set(command, (parseResult, console, cancellationToken) =>
         {
             var imageSize = parseResult.GetValue(size);
             var model = new MaeConfig
             {
+                Objective = MaeChoiceNames.Objectives.First(o => o.Name == parseResult.GetValue(objective)).Value,
                 ImageSize = imageSize,
                 PatchSize = parseResult.GetValue(patch),
                 EmbedDim = parseResult.GetValue(embed),
@@ -120,7 +125,7 @@ internal static class PretrainCommand
             };
             var settings = new TrialSettings(model, optimizer, probe, seedValue, "cpu", parseResult.GetValue(threads));
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Pretraining an MAE (embed {model.EmbedDim}, depth {model.Depth}, {MaeCost.TrainingFlopsPerImage(model) / 1e6:0.#} MFLOP per image) for {epochCount} epochs on {pretrainingCount} images (mask {model.MaskRatio:0.##} {MaeChoiceNames.Of(model.Masking)}, patch {model.PatchSize}, loss {MaeChoiceNames.Of(model.Loss)})…"));
+                $"Pretraining an {MaeChoiceNames.Title(model.Objective)} (embed {model.EmbedDim}, depth {model.Depth}, {MaeCost.TrainingFlopsPerImage(model) / 1e6:0.#} MFLOP per image) for {epochCount} epochs on {pretrainingCount} images ({Masks(model)})…"));
 
             // Synchronous progress: Progress<T> would post to the thread pool and print out of order.
             var report = PretrainProbeExperiment.Run(settings, split, epochCount, new EpochPrinter(console.Out), cancellationToken,
@@ -135,21 +140,27 @@ internal static class PretrainCommand
         return command;
     }
 
-    /// <summary><c>--loss</c>: by the names a study spec uses (<see cref="MaeChoiceNames.Losses"/>).</summary>
-    private static Option<string> LossOption()
+    /// <summary>What the objective masks and scores, as the start line says it.</summary>
+    private static string Masks(MaeConfig model) => model.Objective == PretrainingObjective.Ijepa
+        ? $"one context block, four target blocks, patch {model.PatchSize}"
+        : string.Create(CultureInfo.InvariantCulture, $"mask {model.MaskRatio:0.##} {MaeChoiceNames.Of(model.Masking)}, patch {model.PatchSize}, loss {MaeChoiceNames.Of(model.Loss)}");
+
+    /// <summary>An option named as a study spec names the choice (<see cref="MaeChoiceNames"/>), refused before anything runs when unknown.</summary>
+    private static Option<string> NamedChoice<T>(string name, IReadOnlyList<(string Name, T Value)> choices, T defaultValue, string description)
+        where T : struct, Enum
     {
-        var names = MaeChoiceNames.Losses.Select(l => l.Name).ToArray();
-        var defaultName = MaeChoiceNames.Of(new MaeConfig().Loss);
-        var option = new Option<string>("--loss")
+        var names = choices.Select(c => c.Name).ToArray();
+        var defaultName = choices.First(c => EqualityComparer<T>.Default.Equals(c.Value, defaultValue)).Name;
+        var option = new Option<string>(name)
         {
-            Description = $"Reconstruction loss: mse, mse_norm_pix (MSE against each patch normalised to zero mean and unit variance, He et al.; it magnifies the noise of empty background patches on noisy images) or l1. [default: {defaultName}]",
+            Description = $"{description} [default: {defaultName}]",
             HelpName = string.Join('|', names),
             DefaultValueFactory = _ => defaultName,
         };
         option.Validators.Add(result =>
         {
             if (!names.Contains(result.GetValueOrDefault<string>()))
-                result.AddError($"--loss must be one of {string.Join(", ", names)}.");
+                result.AddError($"{name} must be one of {string.Join(", ", names)}.");
         });
         return option;
     }

@@ -244,7 +244,7 @@ internal static class Hyperparameters
     public static readonly Hyperparameter WarmupEpochs = Hyperparameter.Optimizer("warmup_epochs", HyperparameterType.Integer, nameof(OptimizerConfig.WarmupEpochs),
         o => o.WarmupEpochs, (o, v) => o with { WarmupEpochs = (int)v }, v => v >= 0, "must be at least 0");
 
-    /// <summary><c>loss</c>: mse, mse_norm_pix (the default, upstream MAE's norm_pix_loss) or l1.</summary>
+    /// <summary><c>loss</c>: mse, mse_norm_pix (the default, upstream MAE's norm_pix_loss), l1 or bce.</summary>
     public static readonly Hyperparameter Loss = Choice("loss", nameof(MaeConfig.Loss), MaeChoiceNames.Losses,
         m => m.Loss, (m, v) => m with { Loss = v });
 
@@ -256,10 +256,15 @@ internal static class Hyperparameters
     public static readonly Hyperparameter MaskingTemperature = Hyperparameter.Model("masking_temperature", HyperparameterType.Real, nameof(MaeConfig.MaskingTemperature),
         m => m.MaskingTemperature, (m, v) => m with { MaskingTemperature = v }, v => v > 0, "must be positive");
 
+    /// <summary><c>objective</c>: mae (the default) or ijepa; which other keys each reads is stated on
+    /// <see cref="PretrainingObjective"/> (the rest are ignored, never refused).</summary>
+    public static readonly Hyperparameter Objective = Choice("objective", nameof(MaeConfig.Objective), MaeChoiceNames.Objectives,
+        m => m.Objective, (m, v) => m with { Objective = v });
+
     public static readonly IReadOnlyList<Hyperparameter> All = Hyperparameter.Number(
     [
         MaskRatio, PatchSize, EmbedDim, Depth, Heads, DecoderDim, DecoderDepth, DecoderHeads, MlpRatio,
-        LearningRate, WeightDecay, BatchSize, WarmupEpochs, Loss, Masking, MaskingTemperature,
+        LearningRate, WeightDecay, BatchSize, WarmupEpochs, Loss, Masking, MaskingTemperature, Objective,
     ]);
 
     public static readonly IReadOnlyList<string> Names = All.Select(p => p.Name).ToArray();

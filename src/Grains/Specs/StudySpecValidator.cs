@@ -321,6 +321,12 @@ public static partial class StudySpecValidator
             {
                 problems.Add(new(field, spec.Scheduler.Metric, "needs evaluation.reconstruction: true"));
             }
+            else if (evaluation == LensSweep.Models.Evaluation.EvaluationMetrics.ReconLoss
+                     && Hyperparameters.Objective.PossibleValues(spec.SearchSpace) is { } objectives
+                     && objectives.Any(v => !LensSweep.Models.Evaluation.EncoderEvaluation.HasReconstruction(Hyperparameters.Objective.ApplyTo(new LensSweep.Models.Mae.MaeConfig(), v))))
+            {
+                problems.Add(new(field, spec.Scheduler.Metric, "scores the MAE's decoder, which objective ijepa does not train; rank by another metric or search objective mae only"));
+            }
 
             return;
         }

@@ -27,7 +27,7 @@ public sealed record EvaluationSettings
     /// <summary>At most this many train images fit the ridge (evenly spaced): its solve grows with their cube.</summary>
     public int MaxRidgeTrainRows { get; init; } = 2000;
 
-    /// <summary>Compute <c>recon_loss</c>.</summary>
+    /// <summary>Compute <c>recon_loss</c> (for MAE encoders only: see <see cref="EncoderEvaluation.HasReconstruction"/>).</summary>
     public bool Reconstruction { get; init; } = true;
 
     /// <summary>At most this many held-out images per split for <c>recon_loss</c>.</summary>
@@ -64,13 +64,21 @@ public static class EncoderEvaluation
             Regress(data, [features, (LastColumns(features.Train, lastWidth), LastColumns(features.Validation, lastWidth), LastColumns(features.Test, lastWidth))], settings, validation, test);
         }
 
-        if (settings.Reconstruction)
+        if (settings.Reconstruction && HasReconstruction(model.Config))
         {
             validation[EvaluationMetrics.ReconLoss] = ReconLoss(model, data.Validation, settings, seed);
             test[EvaluationMetrics.ReconLoss] = ReconLoss(model, data.Test, settings, seed);
         }
 
         return new EvaluationResult(validation, test);
+    }
+
+    /// <summary>Whether <c>recon_loss</c> means something for an encoder of this config: only the MAE trains the
+    /// decoder it reads; an I-JEPA encoder's decoder keeps its initial weights, so it is not scored.</summary>
+    public static bool HasReconstruction(MaeConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Objective == PretrainingObjective.Mae;
     }
 
     /// <summary>The same evaluations on raw pixels (no reconstruction): what no pretraining at all gives.</summary>

@@ -22,8 +22,8 @@ public sealed record ExportedEncoder(string StateDict, string Safetensors, strin
 public sealed record ExportedSamples(string Images, string Features, int Count);
 
 /// <summary>Where a model came from, for the configuration file: free text such as a study and trial.</summary>
-/// <param name="Objective">The pretraining objective that produced the weights ("mae").</param>
-public sealed record ExportProvenance(string Objective, string Source, int Epoch, long Steps, long Seed);
+/// <remarks>The pretraining objective is not part of it: the configuration file reads it off the encoder's own config.</remarks>
+public sealed record ExportProvenance(string Source, int Epoch, long Steps, long Seed);
 
 /// <summary>
 /// Takes a trained MAE's encoder out of TorchSharp: its tensors under facebookresearch/mae's names
@@ -149,7 +149,7 @@ public static class EncoderExport
         {
             ["format"] = "lenssweep-encoder/1",
             ["architecture"] = "ViT encoder of facebookresearch/mae models_mae.py (timm Block: pre-LayerNorm, qkv with bias, exact GELU MLP)",
-            ["objective"] = provenance.Objective,
+            ["objective"] = MaeChoiceNames.Of(config.Objective),
             ["img_size"] = config.ImageSize,
             ["patch_size"] = config.PatchSize,
             ["in_chans"] = config.Channels,
@@ -162,7 +162,28 @@ public static class EncoderExport
             ["norm_eps"] = MaeModel.LayerNormEps,
             ["pos_embed"] = "fixed 2-D sin-cos (MAE util/pos_embed.py), added to the patch tokens" + (config.UseClsToken ? "; row 0 (the CLS token's) is zero" : "; no CLS row"),
             ["features"] = "norm(blocks(patch_embed(x) + pos_embed)) over every patch, no masking: [B, L" + (config.UseClsToken ? " + 1 (CLS first)" : "") + ", embed_dim]",
-            ["pretraining"] = new JsonObject
+            ["pretraining"] = Pretraining(config, provenance),
+            ["source"] = provenance.Source,
+            ["tensors"] = shapes,
+        };
+        // Relaxed escaping keeps '+' and '×' readable; the file is read by JSON parsers, never embedded in HTML.
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
+    }
+
+    /// <summary>How the weights were pretrained: the settings the objective reads (see <see cref="PretrainingObjective"/>),
+    /// under the names upstream code uses for them.</summary>
+    private static JsonObject Pretraining(MaeConfig config, ExportProvenance provenance)
+    {
+        var json = config.Objective == PretrainingObjective.Ijepa
+            ? new JsonObject
+            {
+                ["encoder"] = "target (the EMA of the context encoder), as I-JEPA evaluates",
+                ["pred_emb_dim"] = config.DecoderEmbedDim,
+                ["pred_depth"] = config.DecoderDepth,
+                ["pred_num_heads"] = config.DecoderHeads,
+                ["ema"] = new JsonArray(Ijepa.IjepaModel.MomentumStart, Ijepa.IjepaModel.MomentumEnd),
+            }
+            : new JsonObject
             {
                 ["mask_ratio"] = config.MaskRatio,
                 ["norm_pix_loss"] = config.Loss == ReconstructionLoss.MseNormPix,
@@ -171,14 +192,10 @@ public static class EncoderExport
                 ["decoder_embed_dim"] = config.DecoderEmbedDim,
                 ["decoder_depth"] = config.DecoderDepth,
                 ["decoder_num_heads"] = config.DecoderHeads,
-                ["epochs"] = provenance.Epoch,
-                ["steps"] = provenance.Steps,
-                ["seed"] = provenance.Seed,
-            },
-            ["source"] = provenance.Source,
-            ["tensors"] = shapes,
-        };
-        // Relaxed escaping keeps '+' and '×' readable; the file is read by JSON parsers, never embedded in HTML.
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine;
+            };
+        json["epochs"] = provenance.Epoch;
+        json["steps"] = provenance.Steps;
+        json["seed"] = provenance.Seed;
+        return json;
     }
 }

@@ -45,6 +45,12 @@ public static class EncoderInspection
             var variance = target.var(-1, unbiased: true, keepdim: true);
             prediction = (prediction * (variance + 1e-6).sqrt()) + mean;
         }
+        else if (c.Loss == ReconstructionLoss.Bce)
+        {
+            // Logits of the [0, 1]-scaled image: through the sigmoid, then back with the image's own min and range.
+            var (_, min, range) = MaeModel.UnitScale(input);
+            prediction = (prediction.sigmoid() * range.reshape(count, 1, 1)) + min.reshape(count, 1, 1);
+        }
 
         var pixels = prediction.contiguous().data<float>().ToArray();
         var masked = mask.contiguous().data<float>().ToArray();

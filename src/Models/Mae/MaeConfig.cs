@@ -6,6 +6,10 @@ namespace LensSweep.Models.Mae;
 /// </summary>
 public sealed record MaeConfig
 {
+    /// <summary>What the encoder is pretrained for; which other settings each objective reads is stated once, on
+    /// <see cref="PretrainingObjective"/>.</summary>
+    public PretrainingObjective Objective { get; init; } = PretrainingObjective.Mae;
+
     public int ImageSize { get; init; } = 64;
     public int Channels { get; init; } = 1;
     public int PatchSize { get; init; } = 8;

@@ -66,6 +66,12 @@ public static class MaeConfigValidation
             problems.Add(new(nameof(MaeConfig.Masking), $"Masking {config.Masking} is not a masking this model knows."));
         if (!(config.MaskingTemperature > 0) || double.IsInfinity(config.MaskingTemperature))
             problems.Add(new(nameof(MaeConfig.MaskingTemperature), $"MaskingTemperature must be a positive number, got {config.MaskingTemperature}."));
+        if (!Enum.IsDefined(config.Objective))
+            problems.Add(new(nameof(MaeConfig.Objective), $"Objective {config.Objective} is not a pretraining objective this model knows."));
+        else if (config.Objective == PretrainingObjective.Ijepa && config.ImageSize > 0 && config.PatchSize > 0
+                 && config.ImageSize % config.PatchSize == 0 && config.GridSize() < Ijepa.IjepaMasks.MinimumGrid)
+            problems.Add(new([nameof(MaeConfig.Objective), nameof(MaeConfig.PatchSize)],
+                $"Objective Ijepa needs at least {Ijepa.IjepaMasks.MinimumGrid}×{Ijepa.IjepaMasks.MinimumGrid} patches for its context and target blocks; PatchSize {config.PatchSize} gives {config.GridSize()}×{config.GridSize()}."));
         if (!Enum.IsDefined(config.Loss))
             problems.Add(new(nameof(MaeConfig.Loss), $"Loss {config.Loss} is not a reconstruction loss this model knows."));
 

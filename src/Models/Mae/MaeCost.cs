@@ -6,10 +6,12 @@ namespace LensSweep.Models.Mae;
 /// </summary>
 public static class MaeCost
 {
-    /// <summary>Forward FLOPs of one masked pretraining pass for one image.</summary>
+    /// <summary>Forward FLOPs of one masked pretraining pass for one image (I-JEPA: of its trained networks,
+    /// the context encoder and the predictor, at the expected block sizes).</summary>
     public static double ForwardFlopsPerImage(MaeConfig config)
     {
         config.EnsureValid(nameof(config));
+        if (config.Objective == PretrainingObjective.Ijepa) return IjepaTrainedForwardFlops(config);
         var cls = config.UseClsToken ? 1 : 0;
         var patches = config.PatchCount();
         var encoderTokens = config.KeptPatchCount() + cls;
@@ -27,7 +29,9 @@ public static class MaeCost
     /// Training FLOPs per image: forward plus backward, the backward taken as twice the forward
     /// (the usual 3× rule; the reference config gives about 126 MFLOP).
     /// </summary>
-    public static double TrainingFlopsPerImage(MaeConfig config) => 3.0 * ForwardFlopsPerImage(config);
+    /// <remarks>I-JEPA adds its target encoder's forward pass over every patch, which takes no backward.</remarks>
+    public static double TrainingFlopsPerImage(MaeConfig config) =>
+        (3.0 * ForwardFlopsPerImage(config)) + (config.Objective == PretrainingObjective.Ijepa ? EncoderFlopsPerImage(config) : 0);
 
     /// <summary>Forward FLOPs of the unmasked encoder (probe features, inference benchmark) for one image.</summary>
     public static double EncoderFlopsPerImage(MaeConfig config)
@@ -37,10 +41,22 @@ public static class MaeCost
         return PatchEmbedFlops(config) + config.Depth * BlockFlops(tokens, config.EmbedDim, config.MlpRatio);
     }
 
+    /// <summary>The context encoder over the context (patch embedding of every patch, as the model computes it) and the
+    /// predictor over context and target tokens once per target block, at <see cref="Ijepa.IjepaMasks.ExpectedTokens"/>.</summary>
+    private static double IjepaTrainedForwardFlops(MaeConfig config)
+    {
+        var cls = config.UseClsToken ? 1 : 0;
+        var (context, target) = Ijepa.IjepaMasks.ExpectedTokens(config.GridSize());
+        double d = config.EmbedDim, dp = config.DecoderEmbedDim;
+        var flops = PatchEmbedFlops(config) + (config.Depth * BlockFlops(context + cls, config.EmbedDim, config.MlpRatio));
+        var perBlock = (2.0 * context * d * dp) + (config.DecoderDepth * BlockFlops(context + target, config.DecoderEmbedDim, config.MlpRatio)) + (2.0 * target * dp * d);
+        return flops + (Ijepa.IjepaMasks.TargetBlocks * perBlock);
+    }
+
     private static double PatchEmbedFlops(MaeConfig config) =>
         2.0 * config.PatchCount() * config.PatchPixels() * config.EmbedDim;
 
-    private static double BlockFlops(int tokens, int dim, double mlpRatio)
+    private static double BlockFlops(double tokens, int dim, double mlpRatio)
     {
         double n = tokens, d = dim, hidden = MaeConfigValidation.MlpHidden(dim, mlpRatio);
         var qkv = 2 * n * d * 3 * d;

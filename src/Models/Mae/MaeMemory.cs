@@ -10,9 +10,16 @@ public static class MaeMemory
 {
     private const double BytesPerFloat = 4;
 
-    /// <summary>Trainable parameters: patch embedding, encoder blocks, decoder embedding and blocks, the
-    /// mask token and the pixel head (the sin-cos position tables are fixed buffers, counted separately).</summary>
+    /// <summary>Parameters the trainer holds: for the MAE its patch embedding, encoder blocks, decoder embedding and
+    /// blocks, mask token and pixel head; for I-JEPA two such models (context and target encoder) and the predictor.
+    /// The sin-cos position tables are fixed buffers, counted separately.</summary>
     public static double ParameterCount(MaeConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Objective == PretrainingObjective.Ijepa ? (2 * MaeParameterCount(config)) + PredictorParameterCount(config) : MaeParameterCount(config);
+    }
+
+    private static double MaeParameterCount(MaeConfig config)
     {
         double d = config.EmbedDim, dd = config.DecoderEmbedDim, patchPixels = (double)config.PatchSize * config.PatchSize * config.Channels;
         var parameters = (patchPixels * d) + d;
@@ -28,6 +35,7 @@ public static class MaeMemory
     public static double TrainingBytes(MaeConfig config, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Objective == PretrainingObjective.Ijepa) return IjepaTrainingBytes(config, batchSize);
         double patches = (double)config.ImageSize / config.PatchSize * (config.ImageSize / (double)config.PatchSize);
         var cls = config.UseClsToken ? 1 : 0;
         var encoderTokens = MaeConfigValidation.KeptCount((int)patches, config.MaskRatio) + cls;
@@ -37,6 +45,30 @@ public static class MaeMemory
             + (3.0 * config.Channels * config.ImageSize * config.ImageSize);   // the image, its patches, the prediction
         var positionTables = patches * (config.EmbedDim + config.DecoderEmbedDim);
         return BytesPerFloat * ((4 * ParameterCount(config)) + positionTables + ((double)batchSize * perImage));
+    }
+
+    /// <summary>I-JEPA at its largest blocks: the context encoder's activations over the context, the predictor's
+    /// over context and target tokens for each target block, one block's worth of the target encoder's gradient-free
+    /// pass over every patch; position tables of both encoders and the predictor.</summary>
+    private static double IjepaTrainingBytes(MaeConfig config, int batchSize)
+    {
+        var grid = config.ImageSize / config.PatchSize;
+        double patches = (double)grid * grid;
+        var cls = config.UseClsToken ? 1 : 0;
+        var (context, target) = Ijepa.IjepaMasks.MaxTokens(grid);
+        var perImage = config.Depth * BlockActivations(context + cls, config.EmbedDim, config.Heads, config.MlpRatio)
+            + Ijepa.IjepaMasks.TargetBlocks * config.DecoderDepth * BlockActivations(context + target, config.DecoderEmbedDim, config.DecoderHeads, config.MlpRatio)
+            + BlockActivations(patches + cls, config.EmbedDim, config.Heads, config.MlpRatio)
+            + (3.0 * config.Channels * config.ImageSize * config.ImageSize);
+        var positionTables = patches * ((2 * (config.EmbedDim + config.DecoderEmbedDim)) + config.DecoderEmbedDim);
+        return BytesPerFloat * ((4 * ParameterCount(config)) + positionTables + ((double)batchSize * perImage));
+    }
+
+    /// <summary>The I-JEPA predictor: embedding to its width, mask token, blocks, norm, projection back.</summary>
+    private static double PredictorParameterCount(MaeConfig config)
+    {
+        double d = config.EmbedDim, dp = config.DecoderEmbedDim;
+        return (d * dp) + dp + dp + (config.DecoderDepth * BlockParameters(dp, config.MlpRatio)) + (2 * dp) + (dp * d) + d;
     }
 
     private static double BlockParameters(double width, double mlpRatio)

@@ -138,9 +138,9 @@ public sealed class MaeModel : nn.Module
         // A patch's rank in the shuffle is its restore index; ranks K.. are the masked ones.
         var maskedIds = idsRestore.argsort(1).narrow(1, KeptCount, PatchCount - KeptCount);
         var prediction = Decode(Encode(visible), idsRestore, maskedIds);
-        var target = Patchify(images);
+        var target = PixelTarget(images);
         target = NormalisedTarget(target.gather(1, maskedIds.unsqueeze(-1).expand(-1, -1, target.shape[2])));
-        return new MaeOutput(Error(prediction - target).mean(), prediction, mask, maskedIds);
+        return new MaeOutput(Error(prediction, target).mean(), prediction, mask, maskedIds);
     }
 
     /// <summary>Masked pass that reconstructs every patch, visible ones too (for looking at what the model
@@ -158,6 +158,26 @@ public sealed class MaeModel : nn.Module
         CheckImages(images);
         return Encode(EmbedPatches(images));
     }
+
+    /// <summary>The encoder on the patches at <paramref name="ids"/> [B, K] only (I-JEPA's context encoder):
+    /// [B, K, D] after the final LayerNorm, one row per id in its order (a CLS token, if any, is read and dropped).</summary>
+    internal Tensor EncodePatchesAt(Tensor images, Tensor ids)
+    {
+        CheckImages(images);
+        var tokens = EmbedPatches(images);
+        return PatchRows(Encode(tokens.gather(1, ids.unsqueeze(-1).expand(-1, -1, Config.EmbedDim))));
+    }
+
+    /// <summary>The patch rows of encoder output [B, (1 +) K, D]: without the CLS row when there is one.</summary>
+    internal Tensor PatchRows(Tensor encoded) => cls_token is null ? encoded : encoded.narrow(1, 1, encoded.shape[1] - 1);
+
+    /// <summary>The encoder's trainable parameters by name: everything but the decoder (I-JEPA trains no decoder).</summary>
+    internal IEnumerable<(string Name, Parameter Parameter)> EncoderParameters() =>
+        named_parameters().Where(p => !DecoderParts.Any(part => p.name == part || p.name.StartsWith(part + ".", StringComparison.Ordinal)));
+
+    /// <summary>The decoder's registered names (the fields below the encoder's).</summary>
+    private static readonly string[] DecoderParts =
+        [nameof(decoder_embed), nameof(mask_token), nameof(decoder_blocks), nameof(decoder_norm), nameof(decoder_pred)];
 
     /// <summary>
     /// Encoder on every patch, no masking, keeping the tokens after each of <paramref name="layers"/>
@@ -246,7 +266,7 @@ public sealed class MaeModel : nn.Module
     /// <summary>Per-patch error (<see cref="MaeConfig.Loss"/>) averaged over pixels, then over masked patches only: sum(loss·mask)/sum(mask).</summary>
     public Tensor Loss(Tensor images, Tensor prediction, Tensor mask)
     {
-        var perPatch = Error(prediction - NormalisedTarget(Patchify(images))).mean([-1]);
+        var perPatch = Error(prediction, NormalisedTarget(PixelTarget(images))).mean([-1]);
         return (perPatch * mask).sum() / mask.sum();
     }
 
@@ -254,12 +274,31 @@ public sealed class MaeModel : nn.Module
     /// <c>recon_loss</c> evaluation and its interval.</summary>
     public Tensor PerImageLoss(Tensor images, Tensor prediction, Tensor mask)
     {
-        var perPatch = Error(prediction - NormalisedTarget(Patchify(images))).mean([-1]);
+        var perPatch = Error(prediction, NormalisedTarget(PixelTarget(images))).mean([-1]);
         return (perPatch * mask).sum([1]) / mask.sum([1]);
     }
 
-    /// <summary>The pixel-wise error the loss averages: absolute for L1, squared for the two MSEs.</summary>
-    private Tensor Error(Tensor difference) => Config.Loss == ReconstructionLoss.L1 ? difference.abs() : difference.square();
+    /// <summary>The pixel-wise error the loss averages: absolute for L1, squared for the two MSEs, binary
+    /// cross-entropy of the prediction as a logit for BCE.</summary>
+    private Tensor Error(Tensor prediction, Tensor target) => Config.Loss switch
+    {
+        ReconstructionLoss.L1 => (prediction - target).abs(),
+        ReconstructionLoss.Bce => nn.functional.binary_cross_entropy_with_logits(prediction, target, reduction: nn.Reduction.None),
+        _ => (prediction - target).square(),
+    };
+
+    /// <summary>[B, L, p²·C] patches of what the loss compares against: the pixels, or for <see cref="ReconstructionLoss.Bce"/>
+    /// the pixels of each image min–max scaled to [0, 1].</summary>
+    private Tensor PixelTarget(Tensor images) => Patchify(Config.Loss == ReconstructionLoss.Bce ? UnitScale(images).Scaled : images);
+
+    /// <summary>Each image [B, C, H, W] min–max scaled to [0, 1] over all its pixels and channels, with the minimum and the
+    /// range [B, 1, 1, 1] that undo it (a flat image's range is taken as 1e-6, so it scales to zeros).</summary>
+    internal static (Tensor Scaled, Tensor Min, Tensor Range) UnitScale(Tensor images)
+    {
+        var min = images.amin([1, 2, 3], keepdim: true);
+        var range = (images.amax([1, 2, 3], keepdim: true) - min).clamp_min(1e-6);
+        return ((images - min) / range, min, range);
+    }
 
     /// <summary>Patch pixels as the loss compares them: per-patch normalised for <see cref="ReconstructionLoss.MseNormPix"/>.</summary>
     private Tensor NormalisedTarget(Tensor patches)
@@ -366,7 +405,7 @@ public sealed class MaeModel : nn.Module
         }
     }
 
-    private static void XavierUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
+    internal static void XavierUniform(Tensor weight, long fanIn, long fanOut, Generator generator)
     {
         var bound = Math.Sqrt(6.0 / (fanIn + fanOut));
         weight.copy_((rand(weight.shape, generator: generator) * 2 - 1) * bound);

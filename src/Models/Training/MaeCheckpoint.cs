@@ -31,9 +31,11 @@ public sealed record CheckpointHeader(
 /// <summary>
 /// LensSweep MAE checkpoint, version 2, little-endian, in this order:
 /// magic "LSWPMAE1" (8 bytes); int32 format version; length-prefixed UTF-8 JSON of the
-/// <see cref="MaeConfig"/> and of the <see cref="OptimizerConfig"/>; int64 seed; int32 epoch; int64 steps;
+/// <see cref="MaeConfig"/> (its <c>Objective</c> says which networks follow; absent in checkpoints from before
+/// I-JEPA, which read as <c>Mae</c>) and of the <see cref="OptimizerConfig"/>; int64 seed; int32 epoch; int64 steps;
 /// (version 2) int32 step in epoch, int32 steps per epoch, float64 loss sum of the epoch so far;
-/// the model's state (TorchSharp <c>Module.save</c> format: weights and position buffers); the AdamW state
+/// the model's state (TorchSharp <c>Module.save</c> format: weights and position buffers; for I-JEPA the
+/// context encoder, the EMA target encoder and the predictor); the AdamW state
 /// (TorchSharp <c>save_state_dict</c>: step counts and moment estimates); int32 end marker.
 /// Version 1 (no step fields) is read as a checkpoint at an epoch boundary.
 /// No generator state is stored because the trainer draws each epoch's shuffle from (seed, epoch) and each
@@ -115,6 +117,18 @@ public static class MaeCheckpoint
         }
 
         return JsonSerializer.Deserialize<MaeConfig>(json);
+    }
+
+    /// <summary>Refuses a checkpoint pretrained under another objective than <paramref name="expected"/>: its
+    /// weights are another set of networks, and mixing them would resume or evaluate the wrong thing.</summary>
+    /// <exception cref="InvalidDataException">The objectives differ.</exception>
+    public static void EnsureObjective(CheckpointHeader header, PretrainingObjective expected)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        if (header.Model.Objective != expected)
+            throw new InvalidDataException(
+                $"Checkpoint was pretrained with objective '{MaeChoiceNames.Of(header.Model.Objective)}' and cannot be resumed as '{MaeChoiceNames.Of(expected)}': " +
+                "start the other objective from scratch, or resume with the checkpoint's own objective.");
     }
 
     /// <summary>Reads the header of a checkpoint stream (the stream is left open, positioned after it).</summary>

@@ -19,17 +19,22 @@ public sealed record TrainingRun(IReadOnlyList<EpochLoss> Losses, long Steps, lo
 }
 
 /// <summary>
-/// Pretrains one MAE with AdamW and a per-step warm-up + cosine schedule over
+/// Pretrains one encoder under its config's objective (the MAE, or I-JEPA: <see cref="PretrainingObjective"/>)
+/// with AdamW and a per-step warm-up + cosine schedule over
 /// <see cref="OptimizerConfig.TotalEpochs"/>, in epochs, resumable from a checkpoint at any step (an epoch
 /// boundary, or a step inside an epoch where training was asked to stop). Each epoch's shuffle comes from
 /// (seed, epoch) and each step's masking noise from (seed, epoch, step) only, so training 0→1, checkpointing,
 /// and training 1→2 in a new trainer gives the weights of training 0→2 straight through; so does stopping at
-/// step k of an epoch and resuming there.
+/// step k of an epoch and resuming there. I-JEPA's blocks are drawn from the same per-step noise and its EMA
+/// momentum from the step's position in the run, so the same holds for it.
 /// </summary>
 public sealed partial class MaeTrainer : IDisposable
 {
     private readonly Device device;
-    private readonly MaeTrainingStep step;
+
+    // Everything a checkpoint holds (the MAE, or I-JEPA's two encoders and predictor), and the objective's step.
+    private readonly TorchSharp.torch.nn.Module weights;
+    private readonly IPretrainingStep step;
     private readonly ILogger logger;
 
     // Where a stopped epoch stands: its length (to refuse resuming it on other data) and its losses so far.
@@ -52,11 +57,12 @@ public sealed partial class MaeTrainer : IDisposable
         ModelConfig = model;
         OptimizerConfig = optimizer;
         Seed = seed;
-        Model = new MaeModel(model, seed);
-        Model.to(this.device);
-        step = new MaeTrainingStep(Model, optimizer);
+        (weights, Model) = PretrainingObjectives.Build(model, seed);
+        weights.to(this.device);
+        step = PretrainingObjectives.Step(weights, optimizer);
     }
 
+    /// <summary>The encoder evaluations read: the MAE, or I-JEPA's target encoder (see <see cref="MaeConfig.Objective"/>).</summary>
     public MaeModel Model { get; }
 
     public MaeConfig ModelConfig { get; }
@@ -110,7 +116,7 @@ public sealed partial class MaeTrainer : IDisposable
         var losses = new List<EpochLoss>();
         long steps = 0;
         var started = Stopwatch.GetTimestamp();
-        Model.train();
+        weights.train();
 
         for (var epoch = CompletedEpochs; epoch < toEpoch; epoch++)
         {
@@ -130,7 +136,7 @@ public sealed partial class MaeTrainer : IDisposable
                 using (var noise = new Generator(SeedMix.MaskingSeed(Seed, epoch, i), CPU))
                 using (var images = tensor(buffer, shape))
                 using (var onDevice = images.to(device))
-                    loss = step.Run(onDevice, noise, learningRate);
+                    loss = step.Run(onDevice, noise, learningRate, (epoch + (i / (double)stepsPerEpoch)) / OptimizerConfig.TotalEpochs);
 
                 if (!float.IsFinite(loss))
                 {
@@ -166,7 +172,7 @@ public sealed partial class MaeTrainer : IDisposable
         MaeCheckpoint.WriteHeader(writer, new CheckpointHeader(
             ModelConfig, OptimizerConfig, Seed, CompletedEpochs, CompletedSteps,
             StepInEpoch, midEpoch ? stoppedEpochLength : 0, midEpoch ? epochLossSum : 0));
-        Model.save(writer);
+        weights.save(writer);
         step.Optimizer.save_state_dict(writer);
         MaeCheckpoint.WriteEnd(writer);
         writer.Flush();
@@ -179,6 +185,7 @@ public sealed partial class MaeTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
         var header = MaeCheckpoint.ReadHeader(reader);
+        MaeCheckpoint.EnsureObjective(header, ModelConfig.Objective);
         var differences = MaeCheckpoint.Differences(header.Model, ModelConfig)
             .Concat(MaeCheckpoint.Differences(header.Optimizer, OptimizerConfig))
             .Concat(header.Seed == Seed ? [] : [$"Seed: checkpoint {header.Seed}, trainer {Seed}"])
@@ -190,7 +197,7 @@ public sealed partial class MaeTrainer : IDisposable
 
         try
         {
-            Model.load(reader, strict: true);
+            weights.load(reader, strict: true);
             step.Optimizer.load_state_dict(reader);
             MaeCheckpoint.ReadEnd(reader);
         }
@@ -209,7 +216,7 @@ public sealed partial class MaeTrainer : IDisposable
     public void Dispose()
     {
         step.Dispose();
-        Model.Dispose();
+        weights.Dispose();
     }
 
     private void CheckDataset(LensDataset data)

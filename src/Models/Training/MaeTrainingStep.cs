@@ -9,7 +9,7 @@ namespace LensSweep.Models.Training;
 /// intermediate is freed when it returns, AdamW with MAE's parameter groups (no weight decay on biases
 /// and other 1-D parameters, as main_pretrain.py), and the learning rate set per step.
 /// </summary>
-public sealed class MaeTrainingStep : IDisposable
+public sealed class MaeTrainingStep : IPretrainingStep
 {
     private readonly MaeModel model;
 
@@ -19,17 +19,7 @@ public sealed class MaeTrainingStep : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         config.EnsureValid(nameof(config));
         this.model = model;
-        var decayed = new List<Parameter>();
-        var undecayed = new List<Parameter>();
-        foreach (var (name, parameter) in model.named_parameters())
-            (parameter.dim() <= 1 || name.EndsWith(".bias", StringComparison.Ordinal) ? undecayed : decayed).Add(parameter);
-
-        Optimizer = optim.AdamW(
-            [
-                new AdamW.ParamGroup(decayed, config.LearningRate, config.Beta1, config.Beta2, AdamEpsilon, config.WeightDecay, false, false),
-                new AdamW.ParamGroup(undecayed, config.LearningRate, config.Beta1, config.Beta2, AdamEpsilon, 0.0, false, false),
-            ],
-            config.LearningRate, config.Beta1, config.Beta2, AdamEpsilon, config.WeightDecay);
+        Optimizer = PretrainingObjectives.AdamW(model.named_parameters(), config);
     }
 
     /// <summary>PyTorch's AdamW default.</summary>
@@ -53,6 +43,10 @@ public sealed class MaeTrainingStep : IDisposable
         Optimizer.step();
         return value;
     }
+
+    /// <summary>The MAE has no schedule but the learning rate's.</summary>
+    float IPretrainingStep.Run(Tensor images, Generator maskingNoise, double learningRate, double progress) =>
+        Run(images, maskingNoise, learningRate);
 
     public void Dispose() => Optimizer.Dispose();
 }

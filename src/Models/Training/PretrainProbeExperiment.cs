@@ -13,6 +13,9 @@ namespace LensSweep.Models.Training;
 /// <param name="RawPixelsTest">The same probe on the raw pixels.</param>
 public sealed record PretrainProbeReport(TrainedRung Pretrained, ProbeScore RandomEncoderTest, ProbeScore RawPixelsTest)
 {
+    /// <summary>What the encoder was pretrained with, for the table's first row.</summary>
+    public PretrainingObjective Objective { get; init; } = PretrainingObjective.Mae;
+
     /// <summary>A small plain-text table for the console.</summary>
     public string Format()
     {
@@ -20,7 +23,7 @@ public sealed record PretrainProbeReport(TrainedRung Pretrained, ProbeScore Rand
         var c = CultureInfo.InvariantCulture;
         text.AppendLine("features            test accuracy   test macro AUC");
         void Row(string name, ProbeScore s) => text.AppendLine(string.Format(c, "{0,-19} {1,13:P1}   {2,14:F4}", name, s.Accuracy, s.MacroRocAuc));
-        Row("MAE (pretrained)", Pretrained.Test);
+        Row($"{MaeChoiceNames.Title(Objective)} (pretrained)", Pretrained.Test);
         Row("random encoder", RandomEncoderTest);
         Row("raw pixels", RawPixelsTest);
         var last = Pretrained.Losses.Count > 0 ? Pretrained.Losses[^1].MeanLoss : double.NaN;
@@ -29,7 +32,7 @@ public sealed record PretrainProbeReport(TrainedRung Pretrained, ProbeScore Rand
     }
 }
 
-/// <summary>The README's main command: pretrain one MAE, probe it, and compare with the baselines.</summary>
+/// <summary>The README's main command: pretrain one encoder (MAE or I-JEPA), probe it, and compare with the baselines.</summary>
 public static class PretrainProbeExperiment
 {
     /// <param name="unlabelledPool">Extra images the MAE pretrains on beside the train split (see
@@ -58,6 +61,6 @@ public static class PretrainProbeExperiment
         var (_, randomTest) = TrialRunner.ProbeEncoder(randomEncoder, data, settings.Probe);
 
         var pixels = LinearProbe.Fit(ProbeFeatures.FromPixels(data.Train), settings.Probe).Score(ProbeFeatures.FromPixels(data.Test));
-        return new PretrainProbeReport(pretrained, randomTest, pixels);
+        return new PretrainProbeReport(pretrained, randomTest, pixels) { Objective = settings.Model.Objective };
     }
 }

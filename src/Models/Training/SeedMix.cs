@@ -12,6 +12,7 @@ internal static class SeedMix
     public const ulong RandomEncoderStream = 3;
     public const ulong AugmentationStream = 4;
     public const ulong DownstreamStream = 5;
+    public const ulong PredictorStream = 6;
 
     public static ulong Derive(long seed, long epoch, ulong stream)
     {

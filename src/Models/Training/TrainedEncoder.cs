@@ -9,12 +9,16 @@ namespace LensSweep.Models.Training;
 /// </summary>
 public sealed class TrainedEncoder : IDisposable
 {
-    private TrainedEncoder(MaeModel model, CheckpointHeader header)
+    private readonly TorchSharp.torch.nn.Module weights;
+
+    private TrainedEncoder(TorchSharp.torch.nn.Module weights, MaeModel model, CheckpointHeader header)
     {
+        this.weights = weights;
         Model = model;
         Header = header;
     }
 
+    /// <summary>The encoder: the MAE, or I-JEPA's target encoder (the header's <c>Objective</c> says which).</summary>
     public MaeModel Model { get; }
 
     public CheckpointHeader Header { get; }
@@ -29,20 +33,20 @@ public sealed class TrainedEncoder : IDisposable
         var problems = header.Model.Validate();
         if (problems.Count > 0)
             throw new InvalidDataException("MAE checkpoint holds a model config this build refuses: " + string.Join(" ", problems));
-        var model = new MaeModel(header.Model, header.Seed);
+        var (weights, model) = PretrainingObjectives.Build(header.Model, header.Seed);
         try
         {
             // The optimiser state after the weights is left unread: nothing here trains.
-            model.load(reader, strict: true);
+            weights.load(reader, strict: true);
         }
         catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException)
         {
-            model.Dispose();
+            weights.Dispose();
             throw new InvalidDataException($"MAE checkpoint's weights cannot be read into the model its header describes: {e.Message}", e);
         }
 
-        model.eval();
-        return new TrainedEncoder(model, header);
+        weights.eval();
+        return new TrainedEncoder(weights, model, header);
     }
 
     /// <summary>As <see cref="Load(Stream)"/>, from a file.</summary>
@@ -52,5 +56,5 @@ public sealed class TrainedEncoder : IDisposable
         return Load(file);
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose() => weights.Dispose();
 }

@@ -238,7 +238,7 @@ public sealed class StudySpecValidatorTests
         var problem = Single(spec);
 
         Assert.Equal("search_space.loss", problem.Field);
-        Assert.StartsWith("takes names (mse, mse_norm_pix, l1)", problem.Rule);
+        Assert.StartsWith("takes names (mse, mse_norm_pix, l1, bce)", problem.Rule);
     }
 
     [Theory]

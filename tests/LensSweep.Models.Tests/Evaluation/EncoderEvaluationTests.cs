@@ -34,6 +34,18 @@ public sealed class EncoderEvaluationTests
     }
 
     [Fact]
+    public void An_ijepa_encoder_gets_every_evaluation_but_the_reconstruction_of_a_decoder_it_never_trained()
+    {
+        using var ijepa = new LensSweep.Models.Ijepa.IjepaModel(TinyModels.Config with { Objective = PretrainingObjective.Ijepa }, seed: 1);
+
+        var result = EncoderEvaluation.Evaluate(ijepa.TargetEncoder, VariedLenses(), Settings, seed: 2);
+
+        Assert.DoesNotContain("recon_loss", result.Validation.Keys);
+        Assert.Contains("probe_auc", result.Validation.Keys);
+        Assert.Contains("r2_macro", result.Test.Keys);
+    }
+
+    [Fact]
     public void The_evaluation_is_deterministic_for_a_seed()
     {
         using var model = new MaeModel(TinyModels.Config, seed: 1);

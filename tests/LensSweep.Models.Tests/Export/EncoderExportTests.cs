@@ -9,7 +9,7 @@ namespace LensSweep.Models.Tests.Export;
 
 public sealed class EncoderExportTests : IDisposable
 {
-    private static readonly ExportProvenance Provenance = new("mae", "test", Epoch: 2, Steps: 10, Seed: 7);
+    private static readonly ExportProvenance Provenance = new("test", Epoch: 2, Steps: 10, Seed: 7);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("lenssweep-export-").FullName;
 
@@ -91,6 +91,20 @@ public sealed class EncoderExportTests : IDisposable
         Assert.Equal(config.Heads, root.GetProperty("num_heads").GetInt32());
         Assert.Equal("mae", root.GetProperty("objective").GetString());
         Assert.Equal(written.TensorCount, root.GetProperty("tensors").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public void The_config_of_an_ijepa_encoder_names_its_objective_and_predictor()
+    {
+        var config = TinyModels.Config with { Objective = PretrainingObjective.Ijepa };
+        using var ijepa = new LensSweep.Models.Ijepa.IjepaModel(config, seed: 3);
+        var written = EncoderExport.Write(ijepa.TargetEncoder, Provenance, _folder);
+        using var json = JsonDocument.Parse(File.ReadAllText(written.Config));
+        var root = json.RootElement;
+
+        Assert.Equal("ijepa", root.GetProperty("objective").GetString());
+        Assert.Equal(config.DecoderDepth, root.GetProperty("pretraining").GetProperty("pred_depth").GetInt32());
+        Assert.False(root.GetProperty("pretraining").TryGetProperty("mask_ratio", out _));
     }
 
     [Fact]

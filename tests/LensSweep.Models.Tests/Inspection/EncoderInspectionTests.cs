@@ -55,6 +55,16 @@ public sealed class EncoderInspectionTests
     }
 
     [Fact]
+    public void A_bce_reconstruction_is_put_back_between_the_image_s_own_minimum_and_maximum()
+    {
+        using var model = new MaeModel(TinyModels.Config with { Loss = ReconstructionLoss.Bce }, seed: 1);
+
+        var samples = EncoderInspection.Reconstruct(model, TinyModels.Dataset(perClass: 1, seed: 2), count: 3, seed: 4);
+
+        Assert.All(samples, s => Assert.All(s.Reconstruction, v => Assert.InRange(v, s.Input.Min(), s.Input.Max())));
+    }
+
+    [Fact]
     public void Reconstructions_are_the_same_for_the_same_seed()
     {
         using var model = new MaeModel(TinyModels.Config, seed: 1);

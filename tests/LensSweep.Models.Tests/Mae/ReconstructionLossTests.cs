@@ -7,7 +7,7 @@ namespace LensSweep.Models.Tests.Mae;
 /// ([0, 1, 4, 5]) and 3 ([10, 11, 14, 15]) masked: the numbers are worked out by hand in each test.</summary>
 public sealed class ReconstructionLossTests
 {
-    private static float LossOf(ReconstructionLoss loss)
+    private static float LossOf(ReconstructionLoss loss, float prediction = 0)
     {
         using var scope = NewDisposeScope();
         var config = new MaeConfig
@@ -18,7 +18,7 @@ public sealed class ReconstructionLossTests
         using var model = new MaeModel(config, seed: 0);
         var images = arange(16, dtype: ScalarType.Float32).reshape(1, 1, 4, 4);
         var mask = tensor(new float[] { 1, 0, 0, 1 }).reshape(1, 4);
-        return model.Loss(images, zeros(1, 4, 4), mask).item<float>();
+        return model.Loss(images, full(1, 4, 4, prediction), mask).item<float>();
     }
 
     [Fact]
@@ -32,8 +32,30 @@ public sealed class ReconstructionLossTests
         Assert.Equal(7.5f, LossOf(ReconstructionLoss.L1), 4);
 
     [Fact]
+    public void Bce_scores_logits_against_the_image_min_max_scaled_to_one() =>
+        // Scaled by 1/15, the masked targets average (0 + 1 + 4 + 5 + 10 + 11 + 14 + 15) / 15 / 8 = 0.5; the BCE of
+        // logit 1 against t is softplus(1) − t, so the mean is ln(1 + e) − 0.5 = 0.81326.
+        Assert.Equal(0.81326f, LossOf(ReconstructionLoss.Bce, prediction: 1), 4);
+
+    [Fact]
     public void Mse_norm_pix_scores_against_each_patch_normalised_with_its_unbiased_variance() =>
         // Each patch deviates by (±1.5, ±2.5): squares sum to 17, unbiased variance 17/3; against a zero
         // prediction the normalised target's mean square is 17 / (4 · 17/3) = 0.75 (the 1e-6 barely shows).
         Assert.Equal(0.75f, LossOf(ReconstructionLoss.MseNormPix), 4);
+
+    [Fact]
+    public void Bce_training_lowers_the_loss_on_a_fixed_batch()
+    {
+        using var model = new MaeModel(TinyModels.Config with { Loss = ReconstructionLoss.Bce }, seed: 0);
+        using var step = new LensSweep.Models.Training.MaeTrainingStep(model, TinyModels.Optimizer);
+        var images = tensor(TinyModels.Dataset(perClass: 4, seed: 1).Images.AsSpan(0, 8 * 32 * 32).ToArray(), [8, 1, 32, 32]);
+
+        var losses = Enumerable.Range(0, 15).Select(_ =>
+        {
+            using var noise = new Generator(1, CPU);
+            return step.Run(images, noise, learningRate: 1e-3);
+        }).ToList();
+
+        Assert.True(losses[^1] < losses[0], $"loss went {string.Join(", ", losses)}");
+    }
 }
