@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace LensSweep.Grains.Devices;
@@ -14,12 +15,12 @@ public static partial class DeviceSlotNames
     /// <summary><c>cpu:0 … cpu:{count-1}</c>: slots for a machine without GPUs.</summary>
     public static IReadOnlyList<string> Cpu(int count) =>
         count < 0 ? throw new ArgumentOutOfRangeException(nameof(count), count, "A silo cannot have a negative number of CPU slots.")
-                  : Enumerable.Range(0, count).Select(i => $"cpu:{i}").ToArray();
+                  : Enumerable.Range(0, count).Select(i => $"{CpuKind}:{i}").ToArray();
 
     /// <summary><c>cuda:0 … cuda:{count-1}</c>: one slot per GPU.</summary>
     public static IReadOnlyList<string> Cuda(int count) =>
         count < 0 ? throw new ArgumentOutOfRangeException(nameof(count), count, "A silo cannot have a negative number of GPUs.")
-                  : Enumerable.Range(0, count).Select(i => $"cuda:{i}").ToArray();
+                  : Enumerable.Range(0, count).Select(i => $"{CudaKind}:{i}").ToArray();
 
     /// <summary>The slots in a metadata value; an empty list for null or blank. Throws an
     /// <see cref="ArgumentException"/> naming the first malformed or repeated slot.</summary>
@@ -60,6 +61,61 @@ public static partial class DeviceSlotNames
             }
         }
     }
+
+    /// <summary>
+    /// The slots an operator configured (<c>none</c>, or a comma-separated list of <c>cuda:N</c> and <c>cpu:N</c>,
+    /// any case and spacing), normalised (<c>CUDA:01</c> is <c>cuda:1</c>); null and the reason, worded to follow
+    /// the setting's name, when the text is not valid.
+    /// </summary>
+    public static IReadOnlyList<string>? TryParseSetting(string? text, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            problem = "is empty; use auto, none, or a list such as cuda:0,cuda:1 or cpu:0";
+            return null;
+        }
+
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return [];
+        }
+
+        var slots = new List<string>();
+        foreach (var raw in text.Split(','))
+        {
+            var slot = raw.Trim().ToLowerInvariant();
+            var colon = slot.IndexOf(':', StringComparison.Ordinal);
+            var kind = colon < 0 ? slot : slot[..colon];
+            if (colon < 0 || kind is not (CudaKind or CpuKind)
+                || !int.TryParse(slot[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                problem = $"has '{raw.Trim()}'; each slot is cuda:N or cpu:N with N a device index (0, 1, …)";
+                return null;
+            }
+
+            var normal = $"{kind}:{index}";
+            if (slots.Contains(normal))
+            {
+                problem = $"lists {normal} twice; a slot runs one trial at a time, so each appears once";
+                return null;
+            }
+
+            slots.Add(normal);
+        }
+
+        return slots;
+    }
+
+    /// <summary>The CUDA device index of a <c>cuda:N</c> slot; null for any other slot.</summary>
+    public static int? CudaIndex(string slot) =>
+        slot.StartsWith(CudaKind + ":", StringComparison.Ordinal)
+        && int.TryParse(slot.AsSpan(CudaKind.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            ? index
+            : null;
+
+    private const string CudaKind = "cuda";
+    private const string CpuKind = "cpu";
 
     [GeneratedRegex("^[a-z][a-z0-9]*:[0-9]{1,4}$")]
     private static partial Regex SlotPattern();

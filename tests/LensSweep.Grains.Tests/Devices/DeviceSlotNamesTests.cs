@@ -36,4 +36,28 @@ public sealed class DeviceSlotNamesTests
     [Fact]
     public void Formatting_and_parsing_round_trip() =>
         Assert.Equal(DeviceSlotNames.Cuda(4), DeviceSlotNames.Parse(DeviceSlotNames.Format(DeviceSlotNames.Cuda(4))));
+
+    [Fact]
+    public void An_operators_setting_is_normalised_to_lower_case_and_plain_indices()
+    {
+        Assert.Equal(["cuda:1", "cpu:0"], DeviceSlotNames.TryParseSetting(" CUDA:01 , cpu:0", out _));
+        Assert.Empty(DeviceSlotNames.TryParseSetting("None", out _)!);
+    }
+
+    [Fact]
+    public void An_operators_setting_with_another_device_kind_or_a_repeat_is_refused_with_the_reason()
+    {
+        Assert.Null(DeviceSlotNames.TryParseSetting("tpu:0", out var kind));
+        Assert.Null(DeviceSlotNames.TryParseSetting("cuda:0,cuda:00", out var twice));
+
+        Assert.Equal("has 'tpu:0'; each slot is cuda:N or cpu:N with N a device index (0, 1, …)", kind);
+        Assert.Equal("lists cuda:0 twice; a slot runs one trial at a time, so each appears once", twice);
+    }
+
+    [Fact]
+    public void Only_a_cuda_slot_has_a_cuda_index()
+    {
+        Assert.Equal(3, DeviceSlotNames.CudaIndex("cuda:3"));
+        Assert.Null(DeviceSlotNames.CudaIndex("cpu:3"));
+    }
 }
