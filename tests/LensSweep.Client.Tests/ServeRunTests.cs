@@ -54,6 +54,7 @@ public sealed class ServeRunTests : IDisposable
         using var json = JsonDocument.Parse(studies);
         Assert.Equal("quick", json.RootElement[0].GetProperty("id").GetString());
         Assert.NotEmpty(json.RootElement[0].GetProperty("running").EnumerateArray());
+        Assert.Contains($"Study page: http://127.0.0.1:{port}/", output);
     }
 
     [Theory]

@@ -77,6 +77,11 @@ internal static class RunCommand
 
             var page = parseResult.GetValue(serve) is { } endpoint ? new StudyPageAddress(endpoint, parseResult.GetValue(serveToken)) : null;
             await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots, parseResult.GetValue(repair), page), cancellationToken);
+            if (page is not null)
+            {
+                console.Out.WriteLine($"Study page: http://{page.Endpoint}/" + (page.Token is null ? "" : " (give it the --serve-token: Authorization: Bearer, or ?token=)"));
+            }
+
             try
             {
                 var started = await cluster.StartAsync(studySpec, cancellationToken);
