@@ -234,6 +234,18 @@ internal sealed class DownstreamOptions
         validation_score = e.ValidationScore,
     }).ToList();
 
+    /// <summary>One contender as results.json writes it: its name, size, best epoch, the task's
+    /// <paramref name="validation"/> and <paramref name="test"/> scores, and its history.</summary>
+    public static object ContenderJson(ContenderResult result, object validation, object test) => new
+    {
+        name = DownstreamRun.NameOf(result.Contender),
+        backbone_parameters = result.BackboneParameters,
+        best_epoch = result.BestEpoch + 1,
+        validation,
+        test,
+        history = History(result),
+    };
+
     public static object Metric(Models.Evaluation.MetricValue value) => new { value = value.Value, low = value.Low, high = value.High };
 
     public static string Format(Models.Evaluation.MetricValue value) =>

@@ -81,15 +81,10 @@ internal static class FinetuneCommand
                 tta,
                 region_grid = prepared.RegionGrid,
                 settings,
-                contenders = scored.Select(s => new
-                {
-                    name = DownstreamRun.NameOf(s.Result.Contender),
-                    backbone_parameters = s.Result.BackboneParameters,
-                    best_epoch = s.Result.BestEpoch + 1,
-                    validation = new { accuracy = DownstreamOptions.Metric(s.Validation.Accuracy), macro_auc = DownstreamOptions.Metric(s.Validation.MacroAuc) },
-                    test = new { accuracy = DownstreamOptions.Metric(s.Test.Accuracy), macro_auc = DownstreamOptions.Metric(s.Test.MacroAuc) },
-                    history = DownstreamOptions.History(s.Result),
-                }),
+                contenders = scored.Select(s => DownstreamOptions.ContenderJson(
+                    s.Result,
+                    new { accuracy = DownstreamOptions.Metric(s.Validation.Accuracy), macro_auc = DownstreamOptions.Metric(s.Validation.MacroAuc) },
+                    new { accuracy = DownstreamOptions.Metric(s.Test.Accuracy), macro_auc = DownstreamOptions.Metric(s.Test.MacroAuc) })),
             });
             var margin = scored[0].Test.MacroAuc.Value - scored[1].Test.MacroAuc.Value;
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pretrained minus random init: {margin:+0.000;-0.000;0.000} test macro AUC."));
@@ -176,15 +171,10 @@ internal static class FinetuneCommand
                 tta,
                 region_grid = prepared.RegionGrid,
                 settings,
-                contenders = scored.Select(s => new
-                {
-                    name = DownstreamRun.NameOf(s.Result.Contender),
-                    backbone_parameters = s.Result.BackboneParameters,
-                    best_epoch = s.Result.BestEpoch + 1,
-                    validation = new { r2 = DownstreamOptions.Metric(s.Validation.RSquared), mae = DownstreamOptions.Metric(s.Validation.MeanAbsoluteError) },
-                    test = new { r2 = DownstreamOptions.Metric(s.Test.RSquared), mae = DownstreamOptions.Metric(s.Test.MeanAbsoluteError) },
-                    history = DownstreamOptions.History(s.Result),
-                }),
+                contenders = scored.Select(s => DownstreamOptions.ContenderJson(
+                    s.Result,
+                    new { r2 = DownstreamOptions.Metric(s.Validation.RSquared), mae = DownstreamOptions.Metric(s.Validation.MeanAbsoluteError) },
+                    new { r2 = DownstreamOptions.Metric(s.Test.RSquared), mae = DownstreamOptions.Metric(s.Test.MeanAbsoluteError) })),
             });
             var margin = scored[0].Test.RSquared.Value - scored[1].Test.RSquared.Value;
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pretrained minus random init: {margin:+0.000;-0.000;0.000} test R²."));
