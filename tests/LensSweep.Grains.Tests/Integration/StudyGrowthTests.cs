@@ -9,14 +9,21 @@ public sealed class StudyGrowthTests(SharedClusterFixture fixture)
 {
     private EngineCluster Engine => fixture.Engine;
 
+    /// <summary>Runs a full-budget study of <paramref name="trials"/> trials to its end and returns its plan.</summary>
+    private async Task<SweepPlan> FinishedStudyAsync(string study, int trials, int epochs)
+    {
+        var plan = EngineCluster.Plan(study, trials, EngineCluster.FullBudget(epochs), maxConcurrent: 2);
+        await Engine.Sweep(study).StartAsync(plan);
+        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        return plan;
+    }
+
     [Fact]
     public async Task A_finished_study_that_grows_runs_only_its_new_trials_and_finishes_again()
     {
         const string study = "grow-finished";
         await using var scope = Engine.StudyScope(study);
-        var plan = EngineCluster.Plan(study, trials: 4, EngineCluster.FullBudget(2), maxConcurrent: 2);
-        await Engine.Sweep(study).StartAsync(plan);
-        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        var plan = await FinishedStudyAsync(study, trials: 4, epochs: 2);
         var callsBefore = Engine.Script.CallsOf(study).Count();
         var wider = plan with { Trials = [.. plan.Trials, .. EngineCluster.Plan(study, trials: 7, EngineCluster.FullBudget(2), maxConcurrent: 2).Trials.Skip(4)] };
 
@@ -35,9 +42,7 @@ public sealed class StudyGrowthTests(SharedClusterFixture fixture)
     {
         const string study = "grow-restart";
         await using var scope = Engine.StudyScope(study);
-        var plan = EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 2);
-        await Engine.Sweep(study).StartAsync(plan);
-        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        var plan = await FinishedStudyAsync(study, trials: 2, epochs: 1);
         await Engine.Sweep(study).GrowAsync(new StudyGrowth(0, plan with { Trials = [.. plan.Trials, .. EngineCluster.Plan(study, trials: 5, EngineCluster.FullBudget(1), maxConcurrent: 2).Trials.Skip(3)] }));
         await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
 
@@ -71,9 +76,7 @@ public sealed class StudyGrowthTests(SharedClusterFixture fixture)
     {
         const string study = "grow-same";
         await using var scope = Engine.StudyScope(study);
-        var plan = EngineCluster.Plan(study, trials: 3, EngineCluster.FullBudget(1), maxConcurrent: 2);
-        await Engine.Sweep(study).StartAsync(plan);
-        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        var plan = await FinishedStudyAsync(study, trials: 3, epochs: 1);
 
         var status = await Engine.Sweep(study).GrowAsync(new StudyGrowth(0, plan));
 
@@ -86,9 +89,7 @@ public sealed class StudyGrowthTests(SharedClusterFixture fixture)
     {
         const string study = "grow-refused";
         await using var scope = Engine.StudyScope(study);
-        var plan = EngineCluster.Plan(study, trials: 2, EngineCluster.FullBudget(1), maxConcurrent: 2);
-        await Engine.Sweep(study).StartAsync(plan);
-        await Engine.WaitForPhaseAsync(study, SweepPhase.Finished);
+        var plan = await FinishedStudyAsync(study, trials: 2, epochs: 1);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Engine.Sweep(study).GrowAsync(new StudyGrowth(0, plan with { Seed = 8, MaxConcurrentTrials = 3 })));
 
