@@ -22,14 +22,19 @@ public sealed class RunFolderConnector(IStudyClusterConnector cluster, IEmbedded
             throw new CliInputException("this build of lenssweep cannot open a run folder", "Read the study from its cluster instead (--cluster).");
         }
 
+        RequireRunFolder(folder);
+        return OpenAsync(embedded, folder, cancellationToken);
+    }
+
+    /// <summary>Refuses a <c>--run</c> folder that holds no embedded run's state, saying what to give instead.</summary>
+    public static void RequireRunFolder(string folder)
+    {
         if (!Directory.Exists(Path.Combine(folder, LensSweep.Grains.Hosting.EngineStorage.LocalStateFolder)))
         {
             throw new CliInputException(
                 File.Exists(folder) ? $"--run '{folder}' is a file, not a run folder" : $"--run '{folder}' holds no embedded run (no {LensSweep.Grains.Hosting.EngineStorage.LocalStateFolder}/ folder in it)",
                 "Give the folder 'lenssweep run' wrote (its --out; by default runs/<study name>).");
         }
-
-        return OpenAsync(embedded, folder, cancellationToken);
     }
 
     /// <summary>

@@ -90,11 +90,7 @@ internal static class RunCommand
                     console.Out.WriteLine($"Study {studySpec.Name} already {Naming.Of(started.State)} in {folder}; nothing is trained again, and its results are written there anew.");
                 }
 
-                var exitCode = await StudyFollower.FollowAsync(cluster, studySpec.Name, console, cancellationToken, runFolder: folder);
-                var results = await StudyFollower.RequireResultsAsync(cluster, studySpec.Name, null, cancellationToken);
-                WriteReports(results, folder);
-                console.Out.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to {folder}");
-                return exitCode;
+                return await FollowAndReportAsync(cluster, studySpec.Name, folder, console, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -105,6 +101,16 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Follows an embedded study to its end, then writes its leaderboard, history and figures into the
+    /// run's folder; the exit code is the study's outcome.</summary>
+    public static async Task<int> FollowAndReportAsync(IStudyCluster cluster, string studyId, string folder, CliConsole console, CancellationToken cancellationToken)
+    {
+        var exitCode = await StudyFollower.FollowAsync(cluster, studyId, console, cancellationToken, runFolder: folder);
+        WriteReports(await StudyFollower.RequireResultsAsync(cluster, studyId, null, cancellationToken), folder);
+        console.Out.WriteLine($"Wrote {string.Join(", ", OutputFiles)} to {folder}");
+        return exitCode;
     }
 
     /// <summary>Writes the leaderboard, the history and the three figures into the run's folder.</summary>

@@ -94,22 +94,13 @@ internal static class StudyExtendCommand
             throw new CliInputException("this build of lenssweep cannot open a run folder", "Extend the study on its cluster instead (--cluster).");
         }
 
-        if (!Directory.Exists(Path.Combine(folder, LensSweep.Grains.Hosting.EngineStorage.LocalStateFolder)))
-        {
-            throw new CliInputException(
-                $"--run '{folder}' holds no embedded run (no {LensSweep.Grains.Hosting.EngineStorage.LocalStateFolder}/ folder in it)",
-                "Give the folder 'lenssweep run' wrote (its --out; by default runs/<study name>).");
-        }
-
+        RunFolderConnector.RequireRunFolder(folder);
         await using var cluster = await embedded.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots), cancellationToken);
         try
         {
             var grown = await cluster.ExtendAsync(studyId, extension, cancellationToken) ?? throw StudyFollower.UnknownStudy(studyId, null);
             console.Out.WriteLine(Grown(grown) + $"; training in {folder}");
-            var exitCode = await StudyFollower.FollowAsync(cluster, studyId, console, cancellationToken, runFolder: folder);
-            RunCommand.WriteReports(await StudyFollower.RequireResultsAsync(cluster, studyId, null, cancellationToken), folder);
-            console.Out.WriteLine($"Wrote {string.Join(", ", RunCommand.OutputFiles)} to {folder}");
-            return exitCode;
+            return await RunCommand.FollowAndReportAsync(cluster, studyId, folder, console, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
