@@ -77,6 +77,12 @@ public static class PlanGrowth
             return Refused($"the study has {have} configurations; it can grow, not shrink, to {configurations}");
         }
 
+        if (configurations == have)
+        {
+            // Nothing to add, whatever the search: asking again after an interrupted extend continues it.
+            return new GrownPlan(current, []);
+        }
+
         if (configurations > SearchSpace.MaxConfigurations)
         {
             return Refused($"{configurations} configurations is more than the {SearchSpace.MaxConfigurations} a study may run");

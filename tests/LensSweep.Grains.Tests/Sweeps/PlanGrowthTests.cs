@@ -117,4 +117,15 @@ public sealed class PlanGrowthTests
         Assert.Equal(0, grown.AddedTrials);
         Assert.Equal(current.Trials, grown.Plan!.Trials);
     }
+
+    [Fact]
+    public void A_grid_study_asked_for_no_more_trials_is_left_as_it_is()
+    {
+        var current = SweepPlan.From(SpecTestData.Valid());
+
+        var grown = PlanGrowth.Grow(current, new StudyGrowth(current.TrialCount));
+
+        Assert.Empty(grown.Problems);
+        Assert.Equal(0, grown.AddedTrials);
+    }
 }
