@@ -41,6 +41,15 @@ public sealed class FinetuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task The_margin_over_random_init_is_printed_with_its_paired_interval()
+    {
+        var (code, output, error) = await Finetune("classify", _out);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Matches(@"Pretrained minus random init: [+-]?[0-9.]+ \[[+-]?[0-9.]+, [+-]?[0-9.]+\] test macro AUC \(paired 95% bootstrap interval\)\.", output);
+    }
+
+    [Fact]
     public async Task A_rerun_with_the_same_options_continues_from_the_checkpoints_and_reports_the_same()
     {
         await Finetune("classify", _out);

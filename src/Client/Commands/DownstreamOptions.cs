@@ -248,6 +248,15 @@ internal sealed class DownstreamOptions
 
     public static object Metric(Models.Evaluation.MetricValue value) => new { value = value.Value, low = value.Low, high = value.High };
 
+    /// <summary>The pretrained encoder's test score minus the random-init one's, with a paired bootstrap interval
+    /// (both are scored on the same resampled test images, so the interval keeps what they find hard in common).</summary>
+    public static string Margin(string metric, string label, Models.Evaluation.MetricValue pretrained, Models.Evaluation.MetricValue randomInit)
+    {
+        var gain = Models.Evaluation.PairedGain.Of(metric, pretrained, randomInit);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Pretrained minus random init: {gain.Value:+0.000;-0.000;0.000} [{gain.Low:+0.000;-0.000;0.000}, {gain.High:+0.000;-0.000;0.000}] test {label} (paired 95% bootstrap interval).");
+    }
+
     public static string Format(Models.Evaluation.MetricValue value) =>
         string.Create(CultureInfo.InvariantCulture, $"{value.Value:0.000} [{value.Low:0.000}, {value.High:0.000}]");
 

@@ -86,8 +86,7 @@ internal static class FinetuneCommand
                     new { accuracy = DownstreamOptions.Metric(s.Validation.Accuracy), macro_auc = DownstreamOptions.Metric(s.Validation.MacroAuc) },
                     new { accuracy = DownstreamOptions.Metric(s.Test.Accuracy), macro_auc = DownstreamOptions.Metric(s.Test.MacroAuc) })),
             });
-            var margin = scored[0].Test.MacroAuc.Value - scored[1].Test.MacroAuc.Value;
-            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pretrained minus random init: {margin:+0.000;-0.000;0.000} test macro AUC."));
+            console.Out.WriteLine(DownstreamOptions.Margin("macro_auc", "macro AUC", scored[0].Test.MacroAuc, scored[1].Test.MacroAuc));
             console.Out.WriteLine($"Wrote {Path.Combine(folder, DownstreamOptions.ResultsFile)} and {rocPath}.");
             return ExitCodes.Success;
         });
@@ -176,8 +175,7 @@ internal static class FinetuneCommand
                     new { r2 = DownstreamOptions.Metric(s.Validation.RSquared), mae = DownstreamOptions.Metric(s.Validation.MeanAbsoluteError) },
                     new { r2 = DownstreamOptions.Metric(s.Test.RSquared), mae = DownstreamOptions.Metric(s.Test.MeanAbsoluteError) })),
             });
-            var margin = scored[0].Test.RSquared.Value - scored[1].Test.RSquared.Value;
-            console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pretrained minus random init: {margin:+0.000;-0.000;0.000} test R²."));
+            console.Out.WriteLine(DownstreamOptions.Margin("r2", "R²", scored[0].Test.RSquared, scored[1].Test.RSquared));
             console.Out.WriteLine($"Wrote {Path.Combine(folder, DownstreamOptions.ResultsFile)} and {plotPath}.");
             return ExitCodes.Success;
         });

@@ -79,8 +79,9 @@ public sealed class EmbeddedSiloLauncher(Action<ISiloBuilder> addTrainer) : IEmb
         {
             return await StudyPageServer.StartAsync(grains, address.Endpoint, address.Token, cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
+            // Kestrel reports a port in use as an IOException, an address this machine does not have as a SocketException.
             await host.StopAsync(Cli.ShutdownGrace);
             host.Dispose();
             throw new CliInputException(

@@ -76,12 +76,12 @@ public sealed record StudySpec
     /// <summary>The configurations the search space yields, in order (see <see cref="SearchSpace.Expand"/>).</summary>
     public IReadOnlyList<TrialConfig> ExpandConfigurations() => SearchSpace.Expand(Search, Seed);
 
-    /// <summary>The study's trials: each configuration <see cref="Repeats"/> times in a row, so trial
-    /// <c>n</c> is repeat <c>n % Repeats</c> of configuration <c>n / Repeats</c>.</summary>
     /// <summary>Trials the study runs in all: its configurations (expanded, or the TPE proposals to come) times
     /// <see cref="Repeats"/>.</summary>
     public int TrialCount => (Search.IsAdaptive ? Search.Count : ExpandConfigurations().Count) * Math.Max(1, Repeats);
 
+    /// <summary>The study's trials: each configuration <see cref="Repeats"/> times in a row, so trial
+    /// <c>n</c> is repeat <c>n % Repeats</c> of configuration <c>n / Repeats</c>.</summary>
     public IReadOnlyList<TrialConfig> ExpandTrials() =>
         [.. ExpandConfigurations().SelectMany(config => Enumerable.Repeat(config, Math.Max(1, Repeats)))];
 }
