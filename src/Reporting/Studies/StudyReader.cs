@@ -24,6 +24,11 @@ public sealed class StudyReader(IGrainFactory grains)
     }
 
     /// <returns>Null when the cluster has no study with that id.</returns>
+    /// <summary>Whether the cluster's registry lists the study: asked before a request names a study, so an
+    /// id that was never started wakes no sweep grain (and no storage read) for it.</summary>
+    public async Task<bool> IsRegisteredAsync(string studyId, CancellationToken cancellationToken) =>
+        (await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken)).Any(s => s.StudyId == studyId);
+
     public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken)
     {
         var status = await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken);

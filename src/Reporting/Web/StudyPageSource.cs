@@ -15,16 +15,20 @@ public sealed class StudyPageSource(StudyReader reader)
 
     /// <returns>Null when the cluster has no study with that id.</returns>
     public async Task<StudyView?> FindAsync(string studyId, CancellationToken cancellationToken) =>
-        await ViewAsync(studyId, await reader.SlotCountAsync(cancellationToken), cancellationToken);
+        await reader.IsRegisteredAsync(studyId, cancellationToken)
+            ? await ViewAsync(studyId, await reader.SlotCountAsync(cancellationToken), cancellationToken)
+            : null;
 
     /// <summary>The study's results as they are now, without waiting for a pixel baseline still being computed.</summary>
     /// <returns>Null when the cluster has no study with that id.</returns>
-    public Task<StudyResults?> ResultsAsync(string studyId, CancellationToken cancellationToken) =>
-        reader.GetResultsAsync(studyId, waitForBaseline: false, cancellationToken);
+    public async Task<StudyResults?> ResultsAsync(string studyId, CancellationToken cancellationToken) =>
+        await reader.IsRegisteredAsync(studyId, cancellationToken)
+            ? await reader.GetResultsAsync(studyId, waitForBaseline: false, cancellationToken)
+            : null;
 
     private async Task<StudyView?> ViewAsync(string studyId, int slots, CancellationToken cancellationToken)
     {
-        if (await ResultsAsync(studyId, cancellationToken) is not { } results)
+        if (await reader.GetResultsAsync(studyId, waitForBaseline: false, cancellationToken) is not { } results)
         {
             return null;
         }
