@@ -75,6 +75,29 @@ public sealed class ServeRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_served_to_other_machines_without_a_token_is_warned_about_before_the_run_starts()
+    {
+        var launcher = new RefusingLauncher();
+
+        var (_, _, error) = await CliHarness.RunAsync(new CliServices { Embedded = launcher }, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--serve", "0.0.0.0:8080");
+
+        Assert.Contains("Warning: the study page at 0.0.0.0:8080 has no token", error);
+        Assert.True(launcher.Started);
+    }
+
+    [Theory]
+    [InlineData("8080", null)]
+    [InlineData("0.0.0.0:8080", "t")]
+    public async Task A_page_on_loopback_or_with_a_token_is_not_warned_about(string serve, string? token)
+    {
+        string[] tokenArgs = token is null ? [] : ["--serve-token", token];
+
+        var (_, _, error) = await CliHarness.RunAsync(new CliServices { Embedded = new RefusingLauncher() }, ["run", StudyCommandTests.QuickSpec, "--out", _folder, "--serve", serve, .. tokenArgs]);
+
+        Assert.DoesNotContain("Warning: the study page", error);
+    }
+
+    [Fact]
     public async Task A_serve_token_without_serve_is_refused()
     {
         var (code, _, error) = await CliHarness.RunAsync(new CliServices { Embedded = new RefusingLauncher() }, "run", StudyCommandTests.QuickSpec, "--serve-token", "t");

@@ -57,6 +57,36 @@ public sealed class StudyPageTests
     }
 
     [Fact]
+    public void A_running_trials_numbers_are_right_aligned_as_in_the_watch()
+    {
+        var html = StudyPageHtml.Render([StudyView.Of(SampleStudy.Results(StudyState.Running), Running(Training()))], token: null);
+
+        Assert.Contains("<td class=\"n\">3/8</td>", html);
+        Assert.Contains("<td class=\"n\">0.4321</td>", html);
+        Assert.Contains("<td>cpu:1</td>", html);
+    }
+
+    [Fact]
+    public void The_trial_counts_are_printed_in_the_watchs_order()
+    {
+        var snapshot = Running() with { Study = SampleStudy.Summary(StudyState.Running) with { Trials = new PhaseCounts(1, 2, 3, 4, 5, 6) } };
+
+        var html = StudyPageHtml.Render([StudyView.Of(SampleStudy.Results(StudyState.Running), snapshot)], token: null);
+
+        Assert.Contains("waiting 1 · running 2 · paused 3 · stopped 4 · completed 5 · failed 6", html);
+    }
+
+    [Fact]
+    public void A_running_trials_cells_follow_the_watchs_columns()
+    {
+        var cells = ProgressCells.Cells(Training());
+
+        Assert.Equal(ProgressCells.Columns.Count, cells.Count);
+        Assert.Equal(["quick/trial-7", "cpu:1", "1", "3/8"], cells.Take(4));
+        Assert.Equal(ProgressCells.Percent(Training()), cells[ProgressCells.ProgressColumn]);
+    }
+
+    [Fact]
     public void A_failed_trial_is_listed_with_its_reason_html_escaped()
     {
         var html = StudyPageHtml.Render([StudyView.Of(WithFailure("rung 0: <OutOfMemory> & more"), Running())], token: null);

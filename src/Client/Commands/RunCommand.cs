@@ -76,6 +76,11 @@ internal static class RunCommand
             WriteHeader(studySpec, folder, console);
 
             var page = parseResult.GetValue(serve) is { } endpoint ? new StudyPageAddress(endpoint, parseResult.GetValue(serveToken)) : null;
+            if (page is { Token: null } && ServeAddress.IsReachableFromOtherMachines(page.Endpoint))
+            {
+                console.Error.WriteLine($"Warning: the study page at {page.Endpoint} has no token, so anyone who reaches that port reads every study on it; give --serve-token TOKEN, or serve on loopback (--serve PORT).");
+            }
+
             await using var cluster = await launcher.StartAsync(new EmbeddedClusterOptions(folder, requestedSlots, parseResult.GetValue(repair), page), cancellationToken);
             if (page is not null)
             {

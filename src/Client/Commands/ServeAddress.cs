@@ -1,5 +1,6 @@
-using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using LensSweep.Client.Cluster;
 
 namespace LensSweep.Client.Commands;
 
@@ -14,27 +15,29 @@ public static class ServeAddress
     {
         problem = null;
         var value = text.Trim();
-        var colon = value.LastIndexOf(':');
-        var host = colon < 0 ? null : value[..colon];
-        var portText = colon < 0 ? value : value[(colon + 1)..];
-        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        // The host:port grammar is the console's one (ClusterAddress); a port alone means loopback.
+        if (!ClusterAddress.TryParse(value.Contains(':') ? value : "localhost:" + value, out var given))
         {
             problem = $"--serve '{text}': the port must be a whole number from 1 to 65535, as in --serve 8080 or --serve 0.0.0.0:8080";
             return null;
         }
 
-        if (host is null || host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        if (given.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         {
-            return new IPEndPoint(IPAddress.Loopback, port);
+            return new IPEndPoint(IPAddress.Loopback, given.Port);
         }
 
-        var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        if (!IPAddress.TryParse(bare, out var address) || (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && bare == host))
+        // An IPv6 address needs its brackets here: in "::1:8080" the port could be part of the address.
+        if (!IPAddress.TryParse(given.Host, out var address) || (address.AddressFamily == AddressFamily.InterNetworkV6 && !value.StartsWith('[')))
         {
-            problem = $"--serve '{text}': '{host}' is not an IP address; give one (0.0.0.0 for every interface, [::1] for IPv6 loopback) or localhost";
+            problem = $"--serve '{text}': '{value[..value.LastIndexOf(':')]}' is not an IP address; give one (0.0.0.0 for every interface, [::1] for IPv6 loopback) or localhost";
             return null;
         }
 
-        return new IPEndPoint(address, port);
+        return new IPEndPoint(address, given.Port);
     }
+
+    /// <summary>Whether a page bound there is reachable from other machines (anything but loopback), where anyone who
+    /// reaches the port reads the studies unless a token is set.</summary>
+    public static bool IsReachableFromOtherMachines(IPEndPoint endpoint) => !IPAddress.IsLoopback(endpoint.Address);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using LensSweep.Client.Reporting;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using LensSweep.Reporting.Leaderboards;
 using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Watch;
@@ -26,17 +27,9 @@ public static class WatchRenderer
 
         foreach (var trial in running)
         {
-            table.AddRow(
-                Markup.Escape(trial.TrialId),
-                Markup.Escape(ProgressCells.Slot(trial)),
-                trial.Rung.ToString(CultureInfo.InvariantCulture),
-                ProgressCells.Epoch(trial),
-                trial.TargetEpochs > 0 ? Bar(trial) : "[blue]training[/]",
-                ProgressCells.Loss(trial),
-                ProgressCells.ImagesPerSecond(trial),
-                ProgressCells.Remaining(trial),
-                ProgressCells.LastScore(trial),
-                Markup.Escape(ProgressCells.Describe(trial.Parameters)));
+            var cells = ProgressCells.Cells(trial).Select(Markup.Escape).ToArray();
+            cells[ProgressCells.ProgressColumn] = trial.TargetEpochs > 0 ? Bar(trial) : "[blue]training[/]";
+            table.AddRow(cells);
         }
 
         if (running.Count == 0)
@@ -58,10 +51,8 @@ public static class WatchRenderer
         return snapshot.Reconnecting ? $"{line} · [yellow]{Markup.Escape(PlainWatchLog.ReconnectingLine)}[/]" : line;
     }
 
-    private static string Counts(PhaseCounts counts) =>
-        $"waiting {counts.Waiting} · {LeaderboardTable.StateMarkup(TrialPhase.Running)} {counts.Running} · "
-        + $"{LeaderboardTable.StateMarkup(TrialPhase.Paused)} {counts.Paused} · {LeaderboardTable.StateMarkup(TrialPhase.Stopped)} {counts.Stopped} · "
-        + $"{LeaderboardTable.StateMarkup(TrialPhase.Completed)} {counts.Completed} · {LeaderboardTable.StateMarkup(TrialPhase.Failed)} {counts.Failed}";
+    private static string Counts(PhaseCounts counts) => string.Join(" · ", counts.Ordered().Select(c =>
+        $"{(c.Phase == TrialPhase.Waiting ? Naming.Of(c.Phase) : LeaderboardTable.StateMarkup(c.Phase))} {c.Count}"));
 
     private static string StateMarkup(StudyState state) => state switch
     {

@@ -7,6 +7,11 @@ public sealed record PhaseCounts(int Waiting, int Running, int Paused, int Stopp
 
     public int Total => Waiting + Running + Paused + Stopped + Completed + Failed;
 
+    /// <summary>Each state with its count, in the order the watch and the study page print them.</summary>
+    public IReadOnlyList<(TrialPhase Phase, int Count)> Ordered() =>
+        [(TrialPhase.Waiting, Waiting), (TrialPhase.Running, Running), (TrialPhase.Paused, Paused),
+         (TrialPhase.Stopped, Stopped), (TrialPhase.Completed, Completed), (TrialPhase.Failed, Failed)];
+
     public static PhaseCounts Of(IEnumerable<TrialPhase> states)
     {
         var list = states.ToList();

@@ -14,8 +14,27 @@ public static class ProgressCells
 
     public static readonly IReadOnlyList<string> Columns = ["trial", "slot", "rung", "epoch", "progress", "loss", "img/s", "ETA", "last score", "configuration"];
 
+    /// <summary>The column of <see cref="Columns"/> a renderer draws its own bar in.</summary>
+    public const int ProgressColumn = 4;
+
     /// <summary>Whether a column of <see cref="Columns"/> holds numbers (right-aligned).</summary>
     public static bool IsNumeric(int column) => column is 2 or 3 or (>= 5 and <= 8);
+
+    /// <summary>The trial's row, one text per column of <see cref="Columns"/>; at <see cref="ProgressColumn"/> the
+    /// percentage done, or "training" when its rung's end is unknown.</summary>
+    public static IReadOnlyList<string> Cells(LiveTrial trial) =>
+    [
+        trial.TrialId,
+        Slot(trial),
+        trial.Rung.ToString(CultureInfo.InvariantCulture),
+        Epoch(trial),
+        Percent(trial) ?? "training",
+        Loss(trial),
+        ImagesPerSecond(trial),
+        Remaining(trial),
+        LastScore(trial),
+        Describe(trial.Parameters),
+    ];
 
     /// <summary>"3/8": epochs done against the epoch the rung ends at, or only the epochs when that end is unknown.</summary>
     public static string Epoch(LiveTrial trial) =>

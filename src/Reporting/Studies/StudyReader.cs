@@ -18,39 +18,47 @@ public sealed class StudyReader(IGrainFactory grains)
 
     public async Task<IReadOnlyList<StudySummary>> ListAsync(CancellationToken cancellationToken)
     {
-        var studies = await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken);
-        var statuses = await Task.WhenAll(studies.Select(s => Sweep(s.StudyId).GetStatusAsync())).WaitAsync(cancellationToken);
+        var studies = await RegisteredAsync(cancellationToken);
+        var statuses = await Task.WhenAll(studies.Select(id => Sweep(id).GetStatusAsync())).WaitAsync(cancellationToken);
         return [.. statuses.Select(EngineMapping.Summary)];
     }
 
-    /// <returns>Null when the cluster has no study with that id.</returns>
+    /// <summary>The ids of the studies the cluster's registry lists, without waking their sweep grains.</summary>
+    public async Task<IReadOnlyList<string>> RegisteredAsync(CancellationToken cancellationToken) =>
+        [.. (await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken)).Select(s => s.StudyId)];
+
+    /// <returns>The study's status as its sweep reports it now; null when it was never started.</returns>
+    public async Task<SweepStatus?> StatusAsync(string studyId, CancellationToken cancellationToken)
+    {
+        var status = await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken);
+        return status.Phase == SweepPhase.NotStarted ? null : status;
+    }
+
     /// <summary>Whether the cluster's registry lists the study: asked before a request names a study, so an
     /// id that was never started wakes no sweep grain (and no storage read) for it.</summary>
     public async Task<bool> IsRegisteredAsync(string studyId, CancellationToken cancellationToken) =>
-        (await StudyRegistry.Get(grains).ListAsync().WaitAsync(cancellationToken)).Any(s => s.StudyId == studyId);
+        (await RegisteredAsync(cancellationToken)).Contains(studyId);
 
-    public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken)
-    {
-        var status = await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken);
-        return status.Phase == SweepPhase.NotStarted ? null : EngineMapping.Summary(status);
-    }
+    /// <returns>Null when the cluster has no study with that id.</returns>
+    public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken) =>
+        await StatusAsync(studyId, cancellationToken) is { } status ? EngineMapping.Summary(status) : null;
 
     /// <param name="waitForBaseline">For a finished study whose pixel baseline is still computing, wait a while so
     /// its final leaderboard has it (it runs beside the trials and is usually done long before them). A live page
     /// passes false and shows the baseline once it is there.</param>
     /// <returns>Null when the cluster has no study with that id.</returns>
-    public async Task<StudyResults?> GetResultsAsync(string studyId, bool waitForBaseline, CancellationToken cancellationToken)
-    {
-        var sweep = Sweep(studyId);
-        var status = await sweep.GetStatusAsync().WaitAsync(cancellationToken);
-        if (status.Phase == SweepPhase.NotStarted)
-        {
-            return null;
-        }
+    public async Task<StudyResults?> GetResultsAsync(string studyId, bool waitForBaseline, CancellationToken cancellationToken) =>
+        await StatusAsync(studyId, cancellationToken) is { } status
+            ? await GetResultsAsync(status, waitForBaseline, cancellationToken)
+            : null;
 
-        var entries = await sweep.GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken);
-        var trials = entries.Select(e => EngineMapping.Trajectory(studyId, e)).ToList();
-        var baseline = await PixelBaselineAsync(studyId, waitForBaseline && status.Phase != SweepPhase.Running, cancellationToken);
+    /// <summary>The results of a study whose <paramref name="status"/> was just read (<see cref="StatusAsync"/>), so a
+    /// caller that also wants its snapshot reads the status once.</summary>
+    public async Task<StudyResults> GetResultsAsync(SweepStatus status, bool waitForBaseline, CancellationToken cancellationToken)
+    {
+        var entries = await Sweep(status.StudyId).GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken);
+        var trials = entries.Select(e => EngineMapping.Trajectory(status.StudyId, e)).ToList();
+        var baseline = await PixelBaselineAsync(status.StudyId, waitForBaseline && status.Phase != SweepPhase.Running, cancellationToken);
         return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials, baseline);
     }
 
@@ -68,12 +76,15 @@ public sealed class StudyReader(IGrainFactory grains)
     /// <summary>The study now: its summary and every trial holding a slot, with its epoch, steps, pace and slot.</summary>
     /// <param name="slotsTotal">From <see cref="SlotCountAsync"/>.</param>
     /// <param name="trials">From <see cref="ReadTrialConfigsAsync"/>; null while the study has no plan yet.</param>
-    public async Task<StudySnapshot> SnapshotAsync(string studyId, int slotsTotal, StudyTrialConfigs? trials, CancellationToken cancellationToken)
+    public async Task<StudySnapshot> SnapshotAsync(string studyId, int slotsTotal, StudyTrialConfigs? trials, CancellationToken cancellationToken) =>
+        await SnapshotAsync(await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken), slotsTotal, trials, cancellationToken);
+
+    /// <summary>The snapshot of a study whose <paramref name="status"/> was just read.</summary>
+    public async Task<StudySnapshot> SnapshotAsync(SweepStatus status, int slotsTotal, StudyTrialConfigs? trials, CancellationToken cancellationToken)
     {
-        var status = await Sweep(studyId).GetStatusAsync().WaitAsync(cancellationToken);
         var running = await Task.WhenAll(status.Slots
             .Where(s => s.Trial is not null)
-            .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, s.Trial!.Value)).GetInfoAsync()))
+            .Select(s => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(status.StudyId, s.Trial!.Value)).GetInfoAsync()))
             .WaitAsync(cancellationToken);
         return new StudySnapshot(
             EngineMapping.Summary(status),

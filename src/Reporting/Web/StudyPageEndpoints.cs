@@ -23,16 +23,19 @@ public static class StudyPageEndpoints
     public static IEndpointRouteBuilder MapStudyPage(this IEndpointRouteBuilder app, string? token)
     {
         token = string.IsNullOrEmpty(token) ? null : token;
+        // One source for every route and request, so what it keeps between requests is kept; made at the first
+        // request, once the host's grain factory is up.
+        var lazySource = new Lazy<StudyPageSource>(() => new StudyPageSource(new StudyReader(app.ServiceProvider.GetRequiredService<IGrainFactory>())));
         var page = app.MapGroup("");
         page.AddEndpointFilter(async (context, next) =>
             token is null || HasToken(context.HttpContext.Request, token) ? await next(context) : Results.Unauthorized());
 
-        page.MapGet("/", async (HttpContext http, CancellationToken cancellationToken) =>
-            Results.Content(StudyPageHtml.Render(await Source(http).AllAsync(cancellationToken), token), "text/html; charset=utf-8"));
-        page.MapGet("/api/studies", async (HttpContext http, CancellationToken cancellationToken) =>
-            Results.Json(await Source(http).AllAsync(cancellationToken), Json));
-        page.MapGet("/api/studies/{id}", async (string id, HttpContext http, CancellationToken cancellationToken) =>
-            await Source(http).FindAsync(id, cancellationToken) is { } view ? Results.Json(view, Json) : UnknownStudy(id));
+        page.MapGet("/", async (CancellationToken cancellationToken) =>
+            Results.Content(StudyPageHtml.Render(await lazySource.Value.AllAsync(cancellationToken), token), "text/html; charset=utf-8"));
+        page.MapGet("/api/studies", async (CancellationToken cancellationToken) =>
+            Results.Json(await lazySource.Value.AllAsync(cancellationToken), Json));
+        page.MapGet("/api/studies/{id}", async (string id, CancellationToken cancellationToken) =>
+            await lazySource.Value.FindAsync(id, cancellationToken) is { } view ? Results.Json(view, Json) : UnknownStudy(id));
         page.MapGet("/api/studies/{id}/{figure}.svg", async (string id, string figure, HttpContext http, CancellationToken cancellationToken) =>
         {
             if (!StudyFigures.Names.Contains(figure))
@@ -40,15 +43,26 @@ public static class StudyPageEndpoints
                 return Results.NotFound($"no figure '{figure}'; the figures are {string.Join(", ", StudyFigures.Names)}\n");
             }
 
-            return await Source(http).ResultsAsync(id, cancellationToken) is { } results
-                ? Results.Text(StudyFigures.Draw(figure, results)!.ToSvg(), "image/svg+xml")
-                : UnknownStudy(id);
+            if (await lazySource.Value.ResultsAsync(id, cancellationToken) is not { } results)
+            {
+                return UnknownStudy(id);
+            }
+
+            var drawn = lazySource.Value.Figures.Get(figure, results, () => StudyFigures.Draw(figure, results)!.ToSvg());
+            return Revalidated(http, drawn.Stamp) ?? Results.Text(drawn.Svg, "image/svg+xml");
         });
         return app;
     }
 
-    private static StudyPageSource Source(HttpContext http) =>
-        new(new StudyReader(http.RequestServices.GetRequiredService<IGrainFactory>()));
+    /// <summary>Tags the response with the figure's stamp and asks the browser to revalidate each time (the page
+    /// refreshes every 2 s); 304 when the browser already holds this stamp.</summary>
+    private static IResult? Revalidated(HttpContext http, string stamp)
+    {
+        var etag = $"\"{stamp}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = "no-cache";
+        return http.Request.Headers.IfNoneMatch.Contains(etag) ? Results.StatusCode(StatusCodes.Status304NotModified) : null;
+    }
 
     private static IResult UnknownStudy(string id) => Results.NotFound($"no study '{id}'\n");
 

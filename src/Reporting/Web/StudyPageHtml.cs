@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using LensSweep.Reporting.Leaderboards;
 using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Reporting.Web;
@@ -51,7 +52,7 @@ public static class StudyPageHtml
         html.Append(CultureInfo.InvariantCulture, $"""
             <section id="study-{E(study.Id)}">
             <h2>{E(study.Id)} · <span class="{E(study.State)}">{E(study.State)}</span></h2>
-            <p>ranked by {E(study.Metric)} · slots {study.SlotsBusy}/{study.SlotsTotal} busy · waiting {t.Waiting} · running {t.Running} · paused {t.Paused} · stopped {t.Stopped} · completed {t.Completed} · failed {t.Failed}</p>
+            <p>ranked by {E(study.Metric)} · slots {study.SlotsBusy}/{study.SlotsTotal} busy · {string.Join(" · ", t.Ordered().Select(c => $"{Naming.Of(c.Phase)} {c.Count}"))}</p>
             <h3>Leaderboard</h3>
 
             """);
@@ -124,10 +125,14 @@ public static class StudyPageHtml
             var bar = trial.Percent is { } percent
                 ? string.Create(CultureInfo.InvariantCulture, $"<progress max=\"1\" value=\"{trial.Fraction:0.###}\"></progress> {E(percent)}")
                 : "training";
-            html.Append(CultureInfo.InvariantCulture, $"""
-                <tr data-trial="{E(trial.TrialId)}"><td>{E(trial.TrialId)}</td><td>{E(trial.Slot)}</td><td class="n">{trial.Rung}</td><td class="n">{E(trial.Epoch)}</td><td>{bar}</td><td class="n">{E(trial.Loss)}</td><td class="n">{E(trial.ImagesPerSecond)}</td><td class="n">{E(trial.Eta)}</td><td class="n">{E(trial.LastScore)}</td><td>{E(trial.Configuration)}</td></tr>
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-trial=\"{E(trial.TrialId)}\">");
+            for (var i = 0; i < trial.Cells.Count; i++)
+            {
+                var cell = i == ProgressCells.ProgressColumn ? bar : E(trial.Cells[i]);
+                html.Append(CultureInfo.InvariantCulture, $"<td{(ProgressCells.IsNumeric(i) ? " class=\"n\"" : "")}>{cell}</td>");
+            }
 
-                """);
+            html.Append("</tr>\n");
         }
 
         html.Append("</table>\n");

@@ -73,6 +73,7 @@ public sealed record LeaderboardRowView(string TrialId, string State, IReadOnlyL
 
 /// <param name="Fraction">Share of the epochs to its rung's end done, 0 to 1.</param>
 /// <param name="Percent">The same as text ("42%"); null when the rung's end is unknown.</param>
+/// <param name="Cells">The row as the watch shows it, one text per column of <see cref="ProgressCells.Columns"/>.</param>
 public sealed record RunningTrialView(
     string TrialId,
     string Slot,
@@ -84,7 +85,8 @@ public sealed record RunningTrialView(
     string ImagesPerSecond,
     string Eta,
     string LastScore,
-    string Configuration)
+    string Configuration,
+    IReadOnlyList<string> Cells)
 {
     public static RunningTrialView Of(LiveTrial trial) => new(
         trial.TrialId,
@@ -97,7 +99,8 @@ public sealed record RunningTrialView(
         ProgressCells.ImagesPerSecond(trial),
         ProgressCells.Remaining(trial),
         ProgressCells.LastScore(trial),
-        ProgressCells.Describe(trial.Parameters));
+        ProgressCells.Describe(trial.Parameters),
+        ProgressCells.Cells(trial));
 }
 
 public sealed record FailedTrialView(string TrialId, string Reason);

@@ -137,6 +137,11 @@ public sealed class StudyPageOptions
 
     /// <summary>When set, the page and /api/studies want <c>Authorization: Bearer TOKEN</c> or <c>?token=TOKEN</c>. A secret: set it in the environment.</summary>
     public string? Token { get; set; }
+
+    /// <summary>Whether anyone who reaches <paramref name="http"/>'s port from another machine reads every study:
+    /// the page is on, without a token, on an address other than loopback (warned about at start).</summary>
+    public bool IsOpenToOtherMachines(HttpEndpointOptions http) =>
+        Enabled && string.IsNullOrEmpty(Token) && !(System.Net.IPAddress.TryParse(http.BindAddress, out var address) && System.Net.IPAddress.IsLoopback(address));
 }
 
 public sealed class ShutdownOptions

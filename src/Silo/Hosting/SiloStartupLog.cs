@@ -22,6 +22,8 @@ internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, 
             $"{o.Http.BindAddress}:{o.Http.Port}");
         if (devices.Note is { } note)
             LogDeviceNote(logger, note);
+        if (o.StudyPage.IsOpenToOtherMachines(o.Http))
+            LogOpenStudyPage(logger, $"{o.Http.BindAddress}:{o.Http.Port}");
         return Task.CompletedTask;
     }
 
@@ -33,4 +35,8 @@ internal sealed partial class SiloStartupLog(IOptions<SiloHostOptions> options, 
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Device slots: {Note}")]
     private static partial void LogDeviceNote(ILogger logger, string note);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning,
+        Message = "The study page at {Http} has no token, so anyone who reaches that port reads every study; set StudyPage:Token (LENSSWEEP_STUDYPAGE__TOKEN), or bind Http:BindAddress to 127.0.0.1")]
+    private static partial void LogOpenStudyPage(ILogger logger, string http);
 }

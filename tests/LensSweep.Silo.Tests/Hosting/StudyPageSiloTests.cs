@@ -57,3 +57,20 @@ public sealed class StudyPageSiloTests : IDisposable
         await app.StopAsync();
     }
 }
+
+public sealed class StudyPageExposureTests
+{
+    [Theory]
+    [InlineData(true, null, "0.0.0.0", true)]
+    [InlineData(true, "", "10.0.0.5", true)]
+    [InlineData(true, "t", "0.0.0.0", false)]
+    [InlineData(true, null, "127.0.0.1", false)]
+    [InlineData(true, null, "::1", false)]
+    [InlineData(false, null, "0.0.0.0", false)]
+    public void A_study_page_without_a_token_off_loopback_is_open_to_other_machines(bool enabled, string? token, string bind, bool open)
+    {
+        var page = new StudyPageOptions { Enabled = enabled, Token = token };
+
+        Assert.Equal(open, page.IsOpenToOtherMachines(new HttpEndpointOptions { BindAddress = bind }));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LensSweep.Reporting.Studies;
+
+namespace LensSweep.Reporting.Web;
+
+/// <summary>
+/// The study page's figures as last drawn, per study and figure, kept until the study's results change. A page open
+/// in a browser asks for both figures on every refresh (every 2 s), and drawing them is the costly part of a request;
+/// results change only when a trial reports a rung, fails or finishes.
+/// </summary>
+public sealed class FigureCache
+{
+    private readonly ConcurrentDictionary<(string Study, string Figure), DrawnFigure> _drawn = new();
+
+    /// <summary>The figure drawn from <paramref name="results"/>: the one kept when its results are unchanged,
+    /// otherwise <paramref name="draw"/>'s, kept for next time.</summary>
+    public DrawnFigure Get(string figure, StudyResults results, Func<string> draw)
+    {
+        var key = (results.Study.StudyId, figure);
+        var stamp = ResultsStamp.Of(results);
+        if (_drawn.TryGetValue(key, out var kept) && kept.Stamp == stamp)
+        {
+            return kept;
+        }
+
+        var drawn = new DrawnFigure(stamp, draw());
+        _drawn[key] = drawn;
+        return drawn;
+    }
+}
+
+/// <param name="Stamp">The <see cref="ResultsStamp"/> of the results it was drawn from; the response's ETag.</param>
+public sealed record DrawnFigure(string Stamp, string Svg);
+
+/// <summary>
+/// A short hash of everything in a study's results: equal results give equal stamps, in any process, so a
+/// browser's <c>If-None-Match</c> matches on whichever silo answers.
+/// </summary>
+public static class ResultsStamp
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string Of(StudyResults results)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(results, Json);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12));
+    }
+}
