@@ -1,6 +1,12 @@
 using System.Text.Json;
+using LensSweep.Client.Cluster;
 using LensSweep.Client.Engine;
+using LensSweep.Grains.Baselines;
 using LensSweep.Grains.Hosting;
+using LensSweep.Grains.Specs;
+using LensSweep.Grains.Trials;
+using LensSweep.Models.Data;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LensSweep.Client.Tests;
 
@@ -115,6 +121,46 @@ public sealed class EmbeddedRunTests : IDisposable
         using var leaderboard = JsonDocument.Parse(json);
         Assert.Equal(4, leaderboard.RootElement.GetProperty("rows").GetArrayLength());
         Assert.Equal(calls, InstantTrainer.Calls);
+    }
+
+    [Fact]
+    public async Task A_finished_runs_folder_is_opened_once_without_slots_and_shows_its_stored_pixel_baseline()
+    {
+        var launcher = new CountingLauncher(new EmbeddedSiloLauncher(silo =>
+        {
+            silo.AddLensSweepTrainer<InstantTrainer>();
+            silo.Services.AddSingleton<IBaselineScorer>(new FixedPixelScorer());
+        }));
+        var services = new CliServices { Embedded = launcher, Cluster = new OrleansClusterConnector() };
+        var (ran, _, runError) = await CliHarness.RunAsync(services, "run", StudyCommandTests.QuickSpec, "--out", _folder, "--slots", "2");
+        launcher.Opened.Clear();
+
+        var (listed, json, error) = await CliHarness.RunAsync(services, "leaderboard", "quick", "--run", _folder, "--format", "json");
+
+        Assert.True(ran == ExitCodes.Success, runError);
+        Assert.True(listed == ExitCodes.Success, error);
+        Assert.Equal([0], launcher.Opened);
+        using var leaderboard = JsonDocument.Parse(json);
+        Assert.Equal(0.61, leaderboard.RootElement.GetProperty("baselines").GetProperty("pixels").GetProperty("probe_auc").GetDouble());
+    }
+
+    /// <summary>A pixel baseline known in advance, so a test can find it in the leaderboard.</summary>
+    private sealed class FixedPixelScorer : IBaselineScorer
+    {
+        public Task<ProbeScores> ScorePixelsAsync(DatasetOptions dataset, ProbeSettings probe, CancellationToken cancellationToken) =>
+            Task.FromResult(new ProbeScores(0.61, 0.4) { Validation = new Dictionary<string, MetricReading> { ["probe_auc"] = MetricReading.Of(0.61) } });
+    }
+
+    /// <summary>Records the device slots of every embedded silo the console opens.</summary>
+    private sealed class CountingLauncher(IEmbeddedClusterLauncher inner) : IEmbeddedClusterLauncher
+    {
+        public List<int?> Opened { get; } = [];
+
+        public Task<IStudyCluster> StartAsync(EmbeddedClusterOptions options, CancellationToken cancellationToken)
+        {
+            Opened.Add(options.Slots);
+            return inner.StartAsync(options, cancellationToken);
+        }
     }
 
     [Fact]

@@ -38,33 +38,29 @@ public sealed class RunFolderConnector(IStudyClusterConnector cluster, IEmbedded
     }
 
     /// <summary>
-    /// Opens the folder with no device slots, so nothing can train; once every study in it has ended, opens it
-    /// again with one CPU slot, which the pixel baseline a leaderboard reads needs (a finished study trains no more).
+    /// Opens the folder with no device slots, so nothing can train; a study in it that has not ended is refused
+    /// (opening it would train it). Stored pixel baselines are read on a silo without slots: only computing one needs a slot.
     /// </summary>
     private static async Task<IStudyCluster> OpenAsync(IEmbeddedClusterLauncher embedded, string folder, CancellationToken cancellationToken)
     {
         var reading = await embedded.StartAsync(new EmbeddedClusterOptions(folder, Slots: 0), cancellationToken);
-        IReadOnlyList<StudySummary> studies;
         try
         {
-            studies = await reading.ListAsync(cancellationToken);
+            var studies = await reading.ListAsync(cancellationToken);
+            var unfinished = studies.Where(s => s.State is not (StudyState.Completed or StudyState.Failed or StudyState.Cancelled)).Select(s => s.StudyId).ToList();
+            if (unfinished.Count > 0)
+            {
+                throw new CliInputException(
+                    $"study {string.Join(", ", unfinished)} in {folder} has not finished, and opening it here would train it",
+                    $"Continue it with 'lenssweep run <spec> --out {folder}', which shows its progress and writes its results there.");
+            }
+
+            return reading;
         }
         catch
         {
             await reading.DisposeAsync();
             throw;
         }
-
-        var unfinished = studies.Where(s => s.State is not (StudyState.Completed or StudyState.Failed or StudyState.Cancelled)).Select(s => s.StudyId).ToList();
-        if (unfinished.Count > 0)
-        {
-            await reading.DisposeAsync();
-            throw new CliInputException(
-                $"study {string.Join(", ", unfinished)} in {folder} has not finished, and opening it here would train it",
-                $"Continue it with 'lenssweep run <spec> --out {folder}', which shows its progress and writes its results there.");
-        }
-
-        await reading.DisposeAsync();
-        return await embedded.StartAsync(new EmbeddedClusterOptions(folder, Slots: 1), cancellationToken);
     }
 }

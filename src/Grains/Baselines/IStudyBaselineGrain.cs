@@ -6,8 +6,9 @@ namespace LensSweep.Grains.Baselines;
 
 /// <summary>
 /// A study's raw-pixel baseline (key: the study id): the same evaluations a trial gets, on pixels instead
-/// of encoder features, computed once per study on a silo with device slots (where the data and the
-/// libraries are) and persisted, so every score can be read against what no pretraining at all gives.
+/// of encoder features, computed once per study on a silo with device slots (<see cref="IBaselineComputeGrain"/>)
+/// and persisted here, so every score can be read against what no pretraining at all gives. This grain holds no
+/// device work, so it is read on any silo.
 /// </summary>
 [Alias("lenssweep.IStudyBaselineGrain")]
 public interface IStudyBaselineGrain : IGrainWithStringKey
@@ -18,6 +19,10 @@ public interface IStudyBaselineGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<BaselineStatus> GetAsync();
+
+    /// <summary>The computation's outcome, from <see cref="IBaselineComputeGrain"/>: the scores, or why there are none.</summary>
+    [Alias("Record")]
+    Task RecordAsync(ProbeScores? pixels, string? failureReason);
 }
 
 /// <summary>Where a study's pixel baseline stands.</summary>

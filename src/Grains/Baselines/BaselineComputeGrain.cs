@@ -1,0 +1,59 @@
+using LensSweep.Grains.Devices;
+using LensSweep.Grains.Specs;
+using LensSweep.Models.Data;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LensSweep.Grains.Baselines;
+
+/// <inheritdoc cref="IBaselineComputeGrain"/>
+[RequireDeviceSlots]
+public sealed class BaselineComputeGrain(IServiceProvider services) : Grain, IBaselineComputeGrain
+{
+    private Task? _computing;
+    private IGrainTimer? _keepAlive;
+
+    public Task<bool> StartAsync(DatasetOptions dataset, ProbeSettings probe)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(probe);
+        if (services.GetService<IBaselineScorer>() is not { } scorer)
+        {
+            return Task.FromResult(false);
+        }
+
+        if (_computing is null)
+        {
+            // Stays active while it computes (the work runs off the grain's scheduler, on the thread pool).
+            _keepAlive = this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true, Interleave = true });
+            _computing = ComputeAsync(scorer, dataset, probe);
+        }
+
+        return Task.FromResult(true);
+    }
+
+    private async Task ComputeAsync(IBaselineScorer scorer, DatasetOptions dataset, ProbeSettings probe)
+    {
+        Trials.ProbeScores? pixels = null;
+        string? failure = null;
+        try
+        {
+            pixels = await Task.Run(() => scorer.ScorePixelsAsync(dataset, probe, CancellationToken.None));
+        }
+        catch (Exception e)
+        {
+            failure = $"{e.GetType().Name}: {e.Message}";
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IStudyBaselineGrain>(this.GetPrimaryKeyString()).RecordAsync(pixels, failure);
+        }
+        finally
+        {
+            _computing = null;
+            _keepAlive?.Dispose();
+            _keepAlive = null;
+            DeactivateOnIdle();
+        }
+    }
+}
