@@ -1,4 +1,5 @@
 using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
 
@@ -8,10 +9,18 @@ namespace LensSweep.Grains.Tests.Integration;
 public sealed class SurvivorTests
 {
     [Fact]
-    public async Task Killing_one_silo_leaves_every_trial_on_the_survivors_training_each_epoch_exactly_once()
+    public Task Killing_one_silo_leaves_every_trial_on_the_survivors_training_each_epoch_exactly_once() =>
+        KillOneSiloAsync("survivors", readTrialsLikeAWatch: false);
+
+    /// <summary>A console's watch asks every running trial for its progress; after a silo's death those calls must
+    /// reach the trials' activations on the survivors, not make second ones (which restarted their epochs).</summary>
+    [Fact]
+    public Task Killing_one_silo_while_a_watch_reads_every_trial_leaves_the_survivors_training_each_epoch_exactly_once() =>
+        KillOneSiloAsync("watched", readTrialsLikeAWatch: true);
+
+    private static async Task KillOneSiloAsync(string study, bool readTrialsLikeAWatch)
     {
         await using var engine = await EngineCluster.StartAsync();
-        const string study = "survivors";
         var slotSilos = engine.Cluster.Silos.Where(s => EngineCluster.HasSlots(s.Name)).ToList();
         var victim = slotSilos[0];
         var coordinator = engine.Cluster.Silos.Single(s => !EngineCluster.HasSlots(s.Name));
@@ -34,7 +43,27 @@ public sealed class SurvivorTests
         var survivors = engine.Script.CallsOf(study).Where(c => c.FromEpoch == 1 && !c.Silo.Equals(victim.SiloAddress)).Select(c => c.Trial).ToHashSet();
 
         await engine.Cluster.KillSiloAsync(victim);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var watchUntil = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        do
+        {
+            if (readTrialsLikeAWatch)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 4).Select(async trial =>
+                {
+                    try
+                    {
+                        await engine.Client.GetGrain<ITrialGrain>(TrialKeys.GrainKey(study, trial)).GetInfoAsync();
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // A trial of the dead silo may not answer while the cluster notices; the watch retries too.
+                    }
+                }));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+        while (DateTime.UtcNow < watchUntil);
         engine.Script.Open(study);
         var status = await engine.WaitForPhaseAsync(study, SweepPhase.Finished, TimeSpan.FromSeconds(120));
 
