@@ -127,4 +127,35 @@ public sealed class TlsClusterTests : IDisposable
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains($"no LensSweep cluster at {silo.Gateway}", error);
     }
+
+    [Fact]
+    public async Task A_tls_gateway_is_reached_through_a_port_forward_with_the_consoles_certificate()
+    {
+        var (silo, forward, advertised) = await ClusterConnectionTests.ForwardedSiloAsync(SiloTls());
+        await using var _ = silo;
+        await using var __ = forward;
+
+        var (code, output, error) = await CliHarness.RunAsync(
+            Orleans, "study", "list", "--cluster", forward.Address.ToString(), "--forwarded-to", advertised.ToString(),
+            "--tls-ca", _authority, "--tls-cert", _consoleCertificate);
+
+        Assert.True(code == ExitCodes.Success, error);
+        Assert.Contains("No studies on the cluster", output);
+    }
+
+    [Fact]
+    public async Task Through_a_port_forward_a_console_that_does_not_trust_the_silos_authority_is_still_refused()
+    {
+        var (silo, forward, advertised) = await ClusterConnectionTests.ForwardedSiloAsync(SiloTls());
+        await using var _ = silo;
+        await using var __ = forward;
+        var otherAuthority = _files.CertificateOnly(TestCertificates.Authority("CN=elsewhere"), "other-ca");
+
+        var (code, _, error) = await CliHarness.RunAsync(
+            Orleans, "study", "list", "--cluster", forward.Address.ToString(), "--forwarded-to", advertised.ToString(),
+            "--tls-ca", otherAuthority, "--tls-cert", _consoleCertificate, "--connect-timeout", "3");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"no LensSweep cluster at {forward.Address} (forwarded to {advertised}) (cluster lenssweep, TLS)", error);
+    }
 }

@@ -32,17 +32,32 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var gateways = new List<IPEndPoint>();
+        var resolved = new List<IPEndPoint[]>();
         foreach (var address in target.Gateways)
         {
-            gateways.AddRange(await ResolveAsync(target, address, cancellationToken));
+            resolved.Add(await ResolveAsync(target, address, cancellationToken));
         }
 
-        var retry = new ConnectRetryPolicy(target.ConnectTimeout, gateways.Count);
+        if (target.ForwardedTo is { Count: var count } && count != target.Gateways.Count)
+        {
+            throw new ArgumentException($"{count} forwarded-to addresses for {target.Gateways.Count} gateways", nameof(target));
+        }
+
+        // Through forwards, the client knows each gateway by its advertised address and dials the forward in front of it.
+        var forwards = target.ForwardedTo is { } advertised
+            ? advertised.Zip(resolved).ToDictionary(p => p.First, p => (IReadOnlyList<IPEndPoint>)p.Second)
+            : null;
+        IPEndPoint[] gateways = target.ForwardedTo is { } known ? [.. known] : [.. resolved.SelectMany(r => r)];
+        var retry = new ConnectRetryPolicy(target.ConnectTimeout, gateways.Length);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering([.. gateways]);
+            client.UseStaticClustering(gateways);
+            if (forwards is not null)
+            {
+                client.DialThroughForwards(forwards);
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = target.ClusterId;
@@ -90,8 +105,14 @@ public sealed class ClusterConnection : IAsyncDisposable
         $"no LensSweep cluster at {target} ({reason})",
         $"Start a silo there with 'lenssweep-silo', point at other gateways with --cluster host:port[,host:port…] (or {ClusterAddress.EnvironmentVariable}), "
         + $"give the silos' ids with --cluster-id/--service-id (or {ClusterTarget.ClusterIdVariable}/{ClusterTarget.ServiceIdVariable}), "
+        + ForwardRemedy(target)
         + TlsRemedy(target)
         + "wait longer with --connect-timeout, or run the study on this machine with 'lenssweep run <spec>'.");
+
+    /// <summary>A forward without the address behind it looks like no answer too: the gateway takes the connection, then ignores the client.</summary>
+    private static string ForwardRemedy(ClusterTarget target) => target.ForwardedTo is null
+        ? "if --cluster is a port-forward (kubectl port-forward) give the gateway address it leads to, as the silo advertises it, with --forwarded-to, "
+        : "check that each forward is running and that --forwarded-to is the address its silo advertises (for a pod, its IP), ";
 
     /// <summary>A TLS mismatch looks like no answer at all (the handshake is refused), so the remedy names the TLS options too.</summary>
     private static string TlsRemedy(ClusterTarget target) => target.Tls is null

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using LensSweep.Silo.Hosting;
 using LensSweep.Silo.Security;
 
@@ -10,7 +11,12 @@ namespace LensSweep.Client.Cluster;
 /// </summary>
 /// <param name="Gateways">At least one; the client fails over between them for as long as one answers.</param>
 /// <param name="Tls">The certificate and authorities of a TLS connection; null: plain TCP.</param>
-public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, string ClusterId, string ServiceId, TimeSpan ConnectTimeout, TlsMaterial? Tls = null, string? RunFolder = null)
+/// <param name="ForwardedTo">When <paramref name="Gateways"/> are forwards (kubectl port-forward): the gateway address
+/// each leads to, as its silo advertises it, in the same order (<see cref="GatewayForwarding"/>); null: the gateways
+/// are dialled as the silos advertise them.</param>
+public sealed record ClusterTarget(
+    IReadOnlyList<ClusterAddress> Gateways, string ClusterId, string ServiceId, TimeSpan ConnectTimeout, TlsMaterial? Tls = null, string? RunFolder = null,
+    IReadOnlyList<IPEndPoint>? ForwardedTo = null)
 {
     /// <summary>Read when <c>--cluster-id</c> is not given; the variable lenssweep-silo reads its cluster id from.</summary>
     public const string ClusterIdVariable = SiloConfiguration.EnvironmentPrefix + "CLUSTERID";
@@ -37,10 +43,15 @@ public sealed record ClusterTarget(IReadOnlyList<ClusterAddress> Gateways, strin
     /// <summary>The gateways as the user would write them for <c>--cluster</c>.</summary>
     public string GatewayList => string.Join(',', Gateways);
 
-    /// <summary>For messages: "127.0.0.1:30000 (cluster lenssweep)" or several gateways, a non-default service id, and TLS when on.</summary>
+    /// <summary>For messages: "127.0.0.1:30000 (cluster lenssweep)" or several gateways, each forward's gateway, a
+    /// non-default service id, and TLS when on.</summary>
     public override string ToString() =>
-        (ServiceId == DefaultServiceId ? $"{string.Join(", ", Gateways)} (cluster {ClusterId}" : $"{string.Join(", ", Gateways)} (cluster {ClusterId}, service {ServiceId}")
+        (ServiceId == DefaultServiceId ? $"{GatewaysText} (cluster {ClusterId}" : $"{GatewaysText} (cluster {ClusterId}, service {ServiceId}")
         + (Tls is null ? ")" : ", TLS)");
+
+    private string GatewaysText => ForwardedTo is null
+        ? string.Join(", ", Gateways)
+        : string.Join(", ", Gateways.Zip(ForwardedTo, (local, advertised) => $"{local} (forwarded to {advertised})"));
 
     /// <summary>How long connecting was given, e.g. "30 s".</summary>
     public string ConnectTimeoutText => string.Create(CultureInfo.InvariantCulture, $"{ConnectTimeout.TotalSeconds:0.#} s");

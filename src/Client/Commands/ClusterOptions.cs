@@ -23,6 +23,14 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         CustomParser = result => ParseGateways(result, result.Tokens.Single().Value, "--cluster"),
     };
 
+    public Option<IReadOnlyList<ClusterAddress>?> ForwardedTo { get; } = new("--forwarded-to")
+    {
+        Description = $"When --cluster is a port-forward (kubectl port-forward, an SSH tunnel): the gateway it leads to, as its silo advertises it (a pod's IP and the gateway port), one per --cluster entry in the same order. ${GatewayForwarding.EnvironmentVariable} is read with ${ClusterAddress.EnvironmentVariable} when neither --cluster nor this is given.",
+        HelpName = "ip:port[,ip:port…]",
+        Recursive = true,
+        CustomParser = result => ParseGateways(result, result.Tokens.Single().Value, "--forwarded-to"),
+    };
+
     public Option<string> ClusterId { get; } = Id(
         environment,
         "--cluster-id",
@@ -57,6 +65,7 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         where T : Command
     {
         command.Add(Gateways);
+        command.Add(ForwardedTo);
         command.Add(ClusterId);
         command.Add(ServiceId);
         command.Add(ConnectTimeout);
@@ -64,14 +73,51 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         return Tls.AddTo(command);
     }
 
-    /// <exception cref="CliInputException">The TLS settings cannot be used.</exception>
-    public ClusterTarget Read(ParseResult parseResult) => new(
-        parseResult.GetRequiredValue(Gateways),
-        parseResult.GetRequiredValue(ClusterId),
-        parseResult.GetRequiredValue(ServiceId),
-        TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)),
-        Tls.Read(parseResult),
-        parseResult.GetValue(RunFolder));
+    /// <exception cref="CliInputException">The TLS settings cannot be used, or the forwards do not pair with the gateways.</exception>
+    public ClusterTarget Read(ParseResult parseResult)
+    {
+        var gateways = parseResult.GetRequiredValue(Gateways);
+        return new(
+            gateways,
+            parseResult.GetRequiredValue(ClusterId),
+            parseResult.GetRequiredValue(ServiceId),
+            TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)),
+            Tls.Read(parseResult),
+            parseResult.GetValue(RunFolder),
+            ReadForwards(parseResult, gateways));
+    }
+
+    /// <summary>
+    /// The advertised gateways behind <c>--cluster</c>: from <c>--forwarded-to</c>, or from its variable when the
+    /// gateways too come from theirs (a forward named for the environment's gateways says nothing of others).
+    /// </summary>
+    private IReadOnlyList<System.Net.IPEndPoint>? ReadForwards(ParseResult parseResult, IReadOnlyList<ClusterAddress> gateways)
+    {
+        string source;
+        IReadOnlyList<ClusterAddress> forwardedTo;
+        if (parseResult.GetValue(ForwardedTo) is { } given)
+        {
+            (source, forwardedTo) = ("--forwarded-to", given);
+        }
+        else if (parseResult.GetResult(Gateways) is null or { Implicit: true }
+            && FromEnvironment(environment, GatewayForwarding.EnvironmentVariable) is { } text)
+        {
+            source = $"${GatewayForwarding.EnvironmentVariable}";
+            forwardedTo = ClusterAddress.TryParseList(text, out var parsed, out var listProblem)
+                ? parsed
+                : throw Unpaired(source, listProblem);
+        }
+        else
+        {
+            return null;
+        }
+
+        return GatewayForwarding.TryPair(gateways, forwardedTo, out var advertised, out var problem) ? advertised : throw Unpaired(source, problem);
+    }
+
+    private static CliInputException Unpaired(string source, string problem) => new(
+        $"{source} {problem}",
+        "Give, for each --cluster entry that is a forward, the gateway address its silo advertises: for a pod, kubectl get pod POD -o jsonpath='{.status.podIP}' and the gateway port (30000).");
 
     private static Option<string> Id(Func<string, string?> environment, string name, string variable, string defaultValue, string description) => new(name)
     {
