@@ -91,27 +91,27 @@ public static class GatewayForwarding
         ?? ActivatorUtilities.CreateInstance(services, descriptor.KeyedImplementationType!));
 
     private static string Count(int gateways) => gateways == 1 ? "1 gateway" : $"{gateways} gateways";
+}
 
-    /// <summary>Dials the forward of an advertised gateway; any other endpoint as asked.</summary>
-    private sealed class ForwardingConnectionFactory(IConnectionFactory inner, IReadOnlyDictionary<IPEndPoint, IReadOnlyList<IPEndPoint>> forwards) : IConnectionFactory
+/// <summary>Dials the forward of an advertised gateway, trying its addresses in order; any other endpoint as asked.</summary>
+internal sealed class ForwardingConnectionFactory(IConnectionFactory inner, IReadOnlyDictionary<IPEndPoint, IReadOnlyList<IPEndPoint>> forwards) : IConnectionFactory
+{
+    public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+        if (endpoint is not IPEndPoint ip || !forwards.TryGetValue(ip, out var locals) || locals.Count == 0)
         {
-            if (endpoint is not IPEndPoint ip || !forwards.TryGetValue(ip, out var locals) || locals.Count == 0)
-            {
-                return await inner.ConnectAsync(endpoint, cancellationToken);
-            }
+            return await inner.ConnectAsync(endpoint, cancellationToken);
+        }
 
-            for (var i = 0; ; i++)
+        for (var i = 0; ; i++)
+        {
+            try
             {
-                try
-                {
-                    return await inner.ConnectAsync(locals[i], cancellationToken);
-                }
-                catch (Exception) when (i < locals.Count - 1 && !cancellationToken.IsCancellationRequested)
-                {
-                    // The next address of the same forward may answer.
-                }
+                return await inner.ConnectAsync(locals[i], cancellationToken);
+            }
+            catch (Exception) when (i < locals.Count - 1 && !cancellationToken.IsCancellationRequested)
+            {
+                // The next address of the same forward may answer.
             }
         }
     }
