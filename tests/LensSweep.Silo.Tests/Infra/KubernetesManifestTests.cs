@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LensSweep.Grains.Diagnostics;
 using LensSweep.Silo.Health;
 using LensSweep.Silo.Hosting;
@@ -6,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace LensSweep.Silo.Tests.Infra;
 
-public sealed class KubernetesManifestTests
+public sealed partial class KubernetesManifestTests
 {
     private static readonly string K8sDir = Path.Combine(RepoRoot.Path, "infra", "k8s");
 
@@ -218,4 +219,39 @@ public sealed class KubernetesManifestTests
         // The key names cert-manager (and kubectl create secret tls, with ca.crt added) give the files.
         Assert.Equal(["ca.crt", "tls.crt", "tls.key"], new[] { tls.CaPath, tls.CertificatePath, tls.KeyPath }.Select(Path.GetFileName).Order());
     }
+
+    /// <summary>
+    /// The laptop recipe of both READMEs (kubectl port-forward, then --forwarded-to the pod IP) holds for these
+    /// manifests: it selects coordinator pods, forwards their gateway port, and names the address their silo
+    /// advertises, which is the pod IP; their cluster id is the console's default, so the recipe needs none other.
+    /// </summary>
+    [Theory]
+    [InlineData("README.md")]
+    [InlineData("infra/README.md")]
+    public void The_port_forward_recipe_reaches_a_coordinator_pod_s_gateway_by_the_pod_ip_its_silo_advertises(string document)
+    {
+        var text = File.ReadAllText(Path.Combine(RepoRoot.Path, document));
+        var options = SiloOptions(Coordinators);
+        var selector = PodSelector().Match(text);
+        var forward = PortForward().Match(text);
+        var forwardedTo = ForwardedTo().Match(text);
+
+        Assert.True(selector.Success && forward.Success && forwardedTo.Success, $"{document} shows no port-forward recipe with --forwarded-to");
+        Assert.Equal(selector.Groups["value"].Value, PodLabels(Coordinators).GetValueOrDefault(selector.Groups["key"].Value));
+        Assert.Equal(options.Network.GatewayPort, int.Parse(forward.Groups["remote"].Value));
+        Assert.Equal(forward.Groups["local"].Value, forwardedTo.Groups["local"].Value);
+        Assert.Equal(options.Network.GatewayPort, int.Parse(forwardedTo.Groups["port"].Value));
+        var advertised = Assert.Single(Container(Coordinators).SeqAt("env"), v => v.Text("name") == "LENSSWEEP_NETWORK__ADVERTISEDADDRESS");
+        Assert.Equal("status.podIP", advertised.Text("valueFrom", "fieldRef", "fieldPath"));
+        Assert.Equal(new SiloHostOptions().ClusterId, options.ClusterId);
+    }
+
+    [GeneratedRegex(@"kubectl get pod -l (?<key>[^=\s]+)=(?<value>\S+)")]
+    private static partial Regex PodSelector();
+
+    [GeneratedRegex(@"kubectl port-forward ""pod/\$POD"" (?<local>\d+):(?<remote>\d+)")]
+    private static partial Regex PortForward();
+
+    [GeneratedRegex(@"--cluster 127\.0\.0\.1:(?<local>\d+) --forwarded-to \$POD_IP:(?<port>\d+)")]
+    private static partial Regex ForwardedTo();
 }
