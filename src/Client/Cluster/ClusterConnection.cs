@@ -27,7 +27,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>
     /// Connects through any of the target's gateways, or fails within <see cref="ClusterTarget.ConnectTimeout"/>
     /// with a <see cref="CliInputException"/> that names every address tried, for how long, and what to check.
-    /// Once connected, the Orleans client moves to another listed gateway when the one it uses dies.
+    /// Once connected, the Orleans client moves to another listed gateway when the one it uses dies. With
+    /// <see cref="ClusterTarget.ForwardedTo"/>, each gateway is known by its advertised address and dialled at its
+    /// forward (<see cref="GatewayForwarding"/>).
     /// </summary>
     public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
