@@ -280,7 +280,7 @@ public sealed partial class SweepGrain(
         await Registry.MarkEndedAsync(StudyId, State.FinishedAt ?? DateTimeOffset.UtcNow);
     }
 
-    /// <summary>One write at a time: the pump and a cancel never interleave their writes.</summary>
+    /// <summary>One write at a time: a start request and the pump never interleave their writes.</summary>
     private async Task WriteProgressAsync()
     {
         await _writes.WaitAsync();
