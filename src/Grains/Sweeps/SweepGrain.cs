@@ -48,7 +48,7 @@ public sealed partial class SweepGrain(
     private StudyBook Book => _book ??= StudyBook.Load(
         definition.State.Plan ?? throw new InvalidOperationException($"Study '{StudyId}' has not been started."), progress.State, table.State);
 
-    private StudyView View => new(StudyId, definition.State, State, definition.State.Plan is null ? null : Book);
+    private StudyQueries Queries => new(StudyId, definition.State, State, definition.State.Plan is null ? null : Book);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -96,9 +96,9 @@ public sealed partial class SweepGrain(
 
     public Task<SweepStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(int top) => Task.FromResult(View.Leaderboard(top));
+    public Task<IReadOnlyList<LeaderboardEntry>> GetLeaderboardAsync(int top) => Task.FromResult(Queries.Leaderboard(top));
 
-    public Task<IReadOnlyDictionary<int, TrialConfig>> GetTrialConfigsAsync() => Task.FromResult(View.Configurations());
+    public Task<IReadOnlyDictionary<int, TrialConfig>> GetTrialConfigsAsync() => Task.FromResult(Queries.Configurations());
 
     public Task ReportRungAsync(RungReport report)
     {
@@ -294,5 +294,5 @@ public sealed partial class SweepGrain(
         }
     }
 
-    private SweepStatus Status() => View.Status(deciding: _pump is { IsCompleted: false });
+    private SweepStatus Status() => Queries.Status(deciding: _pump is { IsCompleted: false });
 }

@@ -2,14 +2,14 @@ using LensSweep.Grains.Sweeps;
 
 namespace LensSweep.Grains.Tests.Sweeps;
 
-public sealed class StudyViewTests
+public sealed class StudyQueriesTests
 {
     private static readonly DateTimeOffset Started = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
-    private static StudyView Unstarted(SweepProgressState? state = null) =>
+    private static StudyQueries Unstarted(SweepProgressState? state = null) =>
         new("never", new SweepDefinitionState { StartedAt = Started }, state ?? new SweepProgressState(), book: null);
 
-    private static StudyView Of(BookDriver driver) =>
+    private static StudyQueries Of(BookDriver driver) =>
         new("book", new SweepDefinitionState { Plan = driver.Book.Plan, StartedAt = Started }, driver.Book.State, driver.Book);
 
     private static BookDriver Ran(int batches)

@@ -7,7 +7,7 @@ namespace LensSweep.Grains.Sweeps;
 /// started (<paramref name="book"/> over its state) or not (null: no plan, no trials). The standings
 /// themselves are <see cref="StudyStandings"/>'.
 /// </summary>
-public sealed class StudyView(string studyId, SweepDefinitionState definition, SweepProgressState state, StudyBook? book)
+public sealed class StudyQueries(string studyId, SweepDefinitionState definition, SweepProgressState state, StudyBook? book)
 {
     /// <summary>The study's status; <paramref name="deciding"/> says its pump is working on a batch.</summary>
     public SweepStatus Status(bool deciding) => book is null
