@@ -4,15 +4,16 @@ using LensSweep.Grains.Trials;
 namespace LensSweep.Grains.Sweeps;
 
 /// <summary>
-/// A study's coordinator (key: the study id). Persists its plan and its rung table, asks the pure
-/// scheduler what runs next whenever a leased device slot frees, and persists every decision before it
-/// sends it. Reports are idempotent per (trial, rung, attempt).
+/// A study's coordinator (key: the study id). Persists its plan and its rung table, asks its bookkeeping
+/// (<see cref="StudyBook"/>, over the pure scheduler) what runs next whenever a leased device slot frees, and
+/// persists every decision before it sends it. Reports are idempotent per (trial, rung, attempt).
 /// </summary>
 [Alias("lenssweep.ISweepGrain")]
 public interface ISweepGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the study. Starting it again with the same plan is a no-op; with a different plan,
-    /// an <see cref="InvalidOperationException"/>. A plan with problems is refused with an
+    /// <summary>Starts the study (see <see cref="StudyStart"/>). Starting it again with the same plan, or with
+    /// the plan it grew from, only answers its status; with a different plan, a
+    /// <see cref="StudySpecConflictException"/>. A plan with problems is refused with an
     /// <see cref="ArgumentException"/> listing them all.</summary>
     [Alias("Start")]
     Task<SweepStatus> StartAsync(SweepPlan plan);

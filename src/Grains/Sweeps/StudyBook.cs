@@ -239,6 +239,33 @@ public sealed class StudyBook
         }
     }
 
+    /// <summary>Reads the answers to a batch's assignments, in order (see <see cref="Acknowledge(TrialAssignment, TrialAck)"/>):
+    /// the reports they carried, to apply next batch, and whether a trial was requeued (dispatch again). A call
+    /// that failed (no answer) needs nothing: its decision is stored and the reconcile pass repeats it.</summary>
+    public DispatchOutcome Acknowledge(IEnumerable<(TrialAssignment Assignment, TrialAck? Ack)> answers)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var reports = new List<RungReport>();
+        var requeued = false;
+        foreach (var (assignment, ack) in answers)
+        {
+            if (ack is null)
+            {
+                continue;
+            }
+
+            var outcome = Acknowledge(assignment, ack);
+            if (outcome.Report is { } report)
+            {
+                reports.Add(report);
+            }
+
+            requeued |= outcome.Requeued;
+        }
+
+        return new DispatchOutcome(reports, requeued);
+    }
+
     /// <summary>Ends a batch: free slots are let go, and when nothing can run any more the study is
     /// finished (paused trials stopped) and every slot goes back.</summary>
     public BatchEnd EndBatch(DateTimeOffset now)
@@ -366,6 +393,9 @@ public sealed record Reconciliation(IReadOnlyList<SlotLease> Lost, IReadOnlyList
 
 /// <summary>A trial's acknowledgement, read: a report to apply next batch, or the trial requeued (dispatch again).</summary>
 public sealed record AckOutcome(RungReport? Report, bool Requeued);
+
+/// <summary>A batch's answers, read: the reports to apply next batch, and whether any trial was requeued.</summary>
+public sealed record DispatchOutcome(IReadOnlyList<RungReport> Reports, bool Requeued);
 
 /// <summary>The slots to hand back after a batch is written, and whether the study just finished.</summary>
 public sealed record BatchEnd(List<SlotLease> Release, bool Finished);

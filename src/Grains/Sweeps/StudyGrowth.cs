@@ -58,6 +58,23 @@ public static class PlanGrowth
             : throw new ArgumentException($"Study '{studyId}' cannot grow so: {string.Join("; ", grown.Problems)}.", nameof(growth));
     }
 
+    /// <summary>The growths asked of a study whose plan is <paramref name="current"/>, in order, that add trials:
+    /// each with the trials it adds over the plan before it; one that is no larger than that plan (asked twice,
+    /// or overtaken by a larger one) is skipped.</summary>
+    public static IEnumerable<(SweepPlan Plan, int Added)> Steps(SweepPlan current, IEnumerable<SweepPlan> asked)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(asked);
+        foreach (var plan in asked)
+        {
+            if (plan.TrialCount > current.TrialCount)
+            {
+                yield return (plan, plan.TrialCount - current.TrialCount);
+                current = plan;
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="grown"/> is <paramref name="original"/> after growing: starting the
     /// original spec again (<c>lenssweep run</c> on the same folder) then continues the grown study.</summary>
     public static bool IsGrowthOf(SweepPlan grown, SweepPlan original)

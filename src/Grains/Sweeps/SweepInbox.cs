@@ -29,6 +29,67 @@ internal sealed class SweepInbox
 
     public void Add(RungReport report) => reports.Enqueue((report, Stopwatch.GetTimestamp()));
 
+    /// <summary>A batch's answers: their reports go into the next batch, and a requeued trial is dispatched again.</summary>
+    public void Add(DispatchOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (var report in outcome.Reports)
+        {
+            Add(report);
+        }
+
+        if (outcome.Requeued)
+        {
+            WantDispatch();
+        }
+    }
+
+    /// <summary>What a fresh activation asks of its pump, from the persisted phase: a running study (re-activated
+    /// after a crash or collection) checks every lease and trial before going on; a finished one whose plan has
+    /// trials never started (<paramref name="hasUnstartedTrials"/>, asked only then: it grew, and the silo died
+    /// between storing the grown plan and running it) runs again. True when the pump has work.</summary>
+    public bool Recover(SweepPhase phase, Func<bool> hasUnstartedTrials)
+    {
+        ArgumentNullException.ThrowIfNull(hasUnstartedTrials);
+        if (phase == SweepPhase.Running)
+        {
+            WantReconcile();
+            return true;
+        }
+
+        if (phase == SweepPhase.Finished && hasUnstartedTrials())
+        {
+            WantReopen();
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>What the pump does next: a cancel first, then growth, then a batch while the study runs.
+    /// <see cref="PumpStep.Done"/> when nothing is left, or when the study no longer runs (its queued reports
+    /// are then dropped: a study that ended applies none).</summary>
+    public PumpStep Next(SweepPhase phase)
+    {
+        if (CancelAsked)
+        {
+            return PumpStep.Cancel;
+        }
+
+        if (GrowthAsked)
+        {
+            return PumpStep.Grow;
+        }
+
+        if (phase != SweepPhase.Running)
+        {
+            DropReports();
+            return PumpStep.Done;
+        }
+
+        return HasBatchWork ? PumpStep.Batch : PumpStep.Done;
+    }
+
     /// <summary>Re-check every lease and running trial in the next batch.</summary>
     public void WantReconcile() => reconcileWanted = true;
 
@@ -120,3 +181,12 @@ internal sealed class SweepInbox
 
 /// <summary>One batch's share of the inbox.</summary>
 internal sealed record SweepBatchWork(bool Reconcile, IReadOnlyList<(RungReport Report, long Received)> Reports);
+
+/// <summary>The pump's next step (see <see cref="SweepInbox.Next"/>).</summary>
+internal enum PumpStep
+{
+    Done,
+    Cancel,
+    Grow,
+    Batch,
+}

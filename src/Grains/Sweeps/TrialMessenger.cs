@@ -1,4 +1,7 @@
+using LensSweep.Grains.Baselines;
+using LensSweep.Grains.Specs;
 using LensSweep.Grains.Trials;
+using LensSweep.Models.Data;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -7,9 +10,9 @@ namespace LensSweep.Grains.Sweeps;
 
 /// <summary>
 /// A study's calls to its trial grains: each assignment sent with its slot's silo as the placement hint, so a
-/// trial's first activation lands where it trains, and best-effort notices (stop, cancel) in bounded batches.
-/// The sweep's records are authoritative: a failed call is logged, and the next reconcile pass repeats what
-/// still matters.
+/// trial's first activation lands where it trains, and best-effort notices (stop, cancel) in bounded batches;
+/// and the ask for its raw-pixel baseline, computed once beside the trials. The sweep's records are
+/// authoritative: a failed call is logged, and the next reconcile pass repeats what still matters.
 /// </summary>
 internal sealed partial class TrialMessenger(IGrainFactory grains, string studyId, ILogger logger)
 {
@@ -68,6 +71,20 @@ internal sealed partial class TrialMessenger(IGrainFactory grains, string studyI
         }
     }
 
+    /// <summary>Asks for the study's raw-pixel baseline; a failure to ask costs the leaderboard its baseline
+    /// row, never the study.</summary>
+    public async Task StartPixelBaselineAsync(DatasetOptions dataset, ProbeSettings probe)
+    {
+        try
+        {
+            await grains.GetGrain<IStudyBaselineGrain>(studyId).StartAsync(dataset, probe);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogBaselineNotStarted(logger, e, studyId);
+        }
+    }
+
     private ITrialGrain Trial(int trial) => grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, trial));
 
     [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Study {Study} could not reach trial {Trial} (attempt {Attempt}); the reconcile pass repeats it")]
@@ -75,4 +92,7 @@ internal sealed partial class TrialMessenger(IGrainFactory grains, string studyI
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
+    private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
 }

@@ -60,27 +60,17 @@ internal sealed class BookDriver
     /// <summary>The book as a fresh activation would load it from the store.</summary>
     public void Reload() => Book = StudyBook.Load(plan, Read<SweepProgressState>(StoredProgress), Read<SweepTableState>(StoredTable));
 
-    /// <summary>One batch as the grain runs it: apply reports, assign, lease, end the batch, write, release, dispatch.</summary>
+    /// <summary>One batch as the grain runs it (<see cref="StudyBatch"/>: apply reports, assign, lease, end the
+    /// batch), then write, release, dispatch.</summary>
     public void Batch()
     {
-        while (reports.TryDequeue(out var report))
-        {
-            Book.Apply(report);
-        }
-
-        var assignments = Book.AssignFreeSlots();
-        if (Book.WantsSlots)
-        {
-            var granted = free.Take(Book.SlotsWanted).ToList();
-            free.RemoveAll(granted.Contains);
-            assignments.AddRange(Book.AddLeases(granted));
-        }
-
-        var end = Book.EndBatch(DateTimeOffset.UnixEpoch);
+        var queued = reports.ToList();
+        reports.Clear();
+        var batch = StudyBatch.DecideAsync(Book, [], queued, Acquire, new FixedClock(DateTimeOffset.UnixEpoch)).GetAwaiter().GetResult();
         MostLeasesHeld = Math.Max(MostLeasesHeld, Book.State.Leases.Count);
         Persist();
-        free.AddRange(end.Release);
-        foreach (var assignment in assignments)
+        free.AddRange(batch.Release);
+        foreach (var assignment in batch.Send)
         {
             Sent.Add(assignment);
             training[assignment.Trial] = assignment;
@@ -128,6 +118,14 @@ internal sealed class BookDriver
         new(id, "study", new DeviceSlot(SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1), $"cpu:{device}"));
 
     private SlotLease NextLease(int device) => NewLease(nextLease++, device);
+
+    /// <summary>The ledger's answer: up to <paramref name="wanted"/> of its free slots.</summary>
+    private Task<IReadOnlyList<SlotLease>> Acquire(int wanted)
+    {
+        var granted = free.Take(wanted).ToList();
+        free.RemoveAll(granted.Contains);
+        return Task.FromResult<IReadOnlyList<SlotLease>>(granted);
+    }
 
     private void Persist() => Book.Table.WriteAsync(plan.TrialCount, () =>
     {

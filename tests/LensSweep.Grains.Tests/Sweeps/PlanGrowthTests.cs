@@ -128,4 +128,28 @@ public sealed class PlanGrowthTests
         Assert.Empty(grown.Problems);
         Assert.Equal(0, grown.AddedTrials);
     }
+
+    [Fact]
+    public void Each_growth_step_counts_the_trials_it_adds_over_the_plan_before_it()
+    {
+        var plan = SweepPlan.From(Tpe(4));
+        var six = PlanGrowth.Grow(plan, new StudyGrowth(6)).Plan!;
+        var nine = PlanGrowth.Grow(plan, new StudyGrowth(9)).Plan!;
+
+        var steps = PlanGrowth.Steps(plan, [six, nine]).ToList();
+
+        Assert.Equal([(six, 2), (nine, 3)], steps);
+    }
+
+    [Fact]
+    public void A_growth_no_larger_than_the_plan_before_it_is_skipped()
+    {
+        var plan = SweepPlan.From(Tpe(4));
+        var six = PlanGrowth.Grow(plan, new StudyGrowth(6)).Plan!;
+        var five = PlanGrowth.Grow(plan, new StudyGrowth(5)).Plan!;
+
+        var steps = PlanGrowth.Steps(plan, [six, six, five]).ToList();
+
+        Assert.Equal([(six, 2)], steps);
+    }
 }

@@ -117,6 +117,39 @@ public sealed class StudyBookTests
     }
 
     [Fact]
+    public void Reading_a_batchs_answers_collects_the_reports_they_carry_in_order_and_skips_calls_that_failed()
+    {
+        var driver = new BookDriver(Plan(trials: 10, maxConcurrent: 3), slots: 3, seed: 2);
+        driver.Batch();
+        var sent = driver.Sent;
+        RungReport Done(TrialAssignment a) => new("book", a.Trial, a.Attempt, a.Rung, a.ToEpoch, BookDriver.Scores(a.Trial, 0), new TrialCost(1, 1));
+
+        var outcome = driver.Book.Acknowledge([
+            (sent[2], new TrialAck(TrialAckKind.Done, sent[2].Attempt, Done(sent[2]))),
+            (sent[0], null),
+            (sent[1], new TrialAck(TrialAckKind.Done, sent[1].Attempt, Done(sent[1])))]);
+
+        Assert.Equal([sent[2].Trial, sent[1].Trial], outcome.Reports.Select(r => r.Trial));
+        Assert.False(outcome.Requeued);
+    }
+
+    [Fact]
+    public void Reading_a_batchs_answers_says_requeued_when_any_answer_was_stale()
+    {
+        var driver = new BookDriver(Plan(trials: 10, maxConcurrent: 2), slots: 2, seed: 2);
+        driver.Batch();
+        var sent = driver.Sent;
+
+        var outcome = driver.Book.Acknowledge([
+            (sent[0], new TrialAck(TrialAckKind.Accepted, sent[0].Attempt)),
+            (sent[1], new TrialAck(TrialAckKind.Stale, Attempt: 4))]);
+
+        Assert.True(outcome.Requeued);
+        Assert.Empty(outcome.Reports);
+        Assert.Equal([sent[1].Trial], driver.Book.State.Requeued);
+    }
+
+    [Fact]
     public void A_repeated_report_is_applied_once()
     {
         var driver = new BookDriver(Plan(trials: 4, maxConcurrent: 1), slots: 1, seed: 2);
