@@ -74,6 +74,24 @@ public sealed class ImportanceTests : IDisposable
     }
 
     [Fact]
+    public void A_range_the_spec_declared_uniform_is_not_drawn_on_a_log_axis_whatever_its_name()
+    {
+        var results = WithChoices();
+        var declared = results with { Study = results.Study with { RangeScales = new Dictionary<string, bool> { ["learning_rate"] = false } } };
+
+        Assert.Equal(AxisKind.Continuous, StudyAxis.Of(declared).Single(a => a.Name == "learning_rate").Kind);
+    }
+
+    [Fact]
+    public void A_range_the_spec_declared_log_is_drawn_on_a_log_axis_even_within_one_decade()
+    {
+        var results = WithChoices();
+        var declared = results with { Study = results.Study with { RangeScales = new Dictionary<string, bool> { ["mask_ratio"] = true } } };
+
+        Assert.Equal(AxisKind.Log, StudyAxis.Of(declared).Single(a => a.Name == "mask_ratio").Kind);
+    }
+
+    [Fact]
     public void A_choice_is_coded_by_its_place_in_ordinal_order_and_labelled_back()
     {
         var objective = StudyAxis.Of(WithChoices()).Single(a => a.Name == "objective");

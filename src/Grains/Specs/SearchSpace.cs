@@ -15,6 +15,13 @@ public sealed record SearchSpace
     /// <summary>The values <paramref name="parameter"/> may take, as numbers (choices their index).</summary>
     internal ParameterDomain<double> Domain(Hyperparameter parameter) => domains[parameter.Index];
 
+    /// <summary>For each hyperparameter searched over a range (not a list), whether on a log scale: what the spec
+    /// declared, so plots and the importance estimate need not guess the scale from the values drawn.</summary>
+    public IReadOnlyDictionary<string, bool> RangeScales() =>
+        Hyperparameters.All
+            .Where(p => Domain(p) is ParameterDomain<double>.Range)
+            .ToDictionary(p => p.Name, p => ((ParameterDomain<double>.Range)Domain(p)).Scale == RangeScale.Log);
+
     internal SearchSpace With(Hyperparameter parameter, ParameterDomain<double> domain) => this with { domains = domains.With(parameter.Index, domain) };
 
     /// <summary>The search space with a named choice (<c>masking</c>, <c>loss</c>) listed as <paramref name="names"/>.</summary>

@@ -31,6 +31,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
             Repeats = plan.Repeats,
             MaxConcurrentTrials = plan.MaxConcurrentTrials,
             Probe = plan.Probe,
+            RangeScales = plan.RangeScales(),
         };
     }
 

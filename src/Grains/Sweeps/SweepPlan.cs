@@ -36,6 +36,9 @@ public sealed record SweepPlan(
     [Id(9)]
     public SearchSpace? SampledFrom { get; init; }
 
+    /// <summary>For each hyperparameter drawn from a range (random search, TPE), whether on a log scale; empty for a grid.</summary>
+    public IReadOnlyDictionary<string, bool> RangeScales() => (SampledFrom ?? Adaptive?.Space)?.RangeScales() ?? new Dictionary<string, bool>();
+
     /// <summary>Trials in all: every repeat of every configuration, expanded or still to be proposed.</summary>
     public int TrialCount => Adaptive is { } adaptive ? adaptive.Configurations * Math.Max(1, Repeats) : Trials.Count;
 

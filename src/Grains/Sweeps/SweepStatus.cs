@@ -67,6 +67,10 @@ public sealed record SweepStatus(
     /// <summary>The plan's probe and evaluation settings (null from a silo that predates this field).</summary>
     [Id(14)]
     public ProbeSettings? Probe { get; init; }
+
+    /// <summary>For each hyperparameter the spec searched over a range, whether on a log scale (<see cref="SweepPlan.RangeScales"/>).</summary>
+    [Id(15)]
+    public IReadOnlyDictionary<string, bool> RangeScales { get; init; } = new Dictionary<string, bool>();
 }
 
 /// <summary>One trial on the leaderboard: its score at the highest rung it reported.</summary>

@@ -19,6 +19,7 @@ public static class EngineMapping
         status.Repeats)
     {
         Probe = status.Probe,
+        RangeScales = status.RangeScales,
     };
 
     /// <summary>A finished study whose every trial failed failed as a whole; otherwise it completed.</summary>

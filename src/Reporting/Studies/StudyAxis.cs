@@ -5,8 +5,8 @@ namespace LensSweep.Reporting.Studies;
 
 /// <summary>
 /// A searched hyperparameter as its trials spread it: a choice by name (categorical, its choices in ordinal
-/// order), a number searched over decades (log), a whole number, or a real. The console sees trial values,
-/// not the spec's declaration, so the kind is read from the values; plots and the importance estimate both
+/// order), a number searched over decades (log), a whole number, or a real. A range's scale is the spec's
+/// (carried by the study's status); a list's is read from its values. Plots and the importance estimate both
 /// take it from here.
 /// </summary>
 /// <param name="Choices">For a categorical axis, every choice the trials made, in ordinal order; empty otherwise.</param>
@@ -16,10 +16,15 @@ public sealed record StudyAxis(string Name, AxisKind Kind, IReadOnlyList<string>
     public static IReadOnlyList<StudyAxis> Of(StudyResults results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        return [.. results.SearchedParameters.Select(name => Of(name, results.Trials.Select(t => t.ValueOf(name)).OfType<ParameterValue>().ToList()))];
+        return [.. results.SearchedParameters.Select(name => Of(
+            name,
+            results.Trials.Select(t => t.ValueOf(name)).OfType<ParameterValue>().ToList(),
+            results.Study.RangeScales.TryGetValue(name, out var log) ? log : null))];
     }
 
-    public static StudyAxis Of(string name, IReadOnlyList<ParameterValue> values)
+    /// <param name="declaredLog">Whether the spec searched it over a log-scale range; null when it gave a list of
+    /// values (then the scale is read from them: a rate, or values spanning decades, is log).</param>
+    public static StudyAxis Of(string name, IReadOnlyList<ParameterValue> values, bool? declaredLog = null)
     {
         if (values.Any(v => v.Number is null))
         {
@@ -27,7 +32,7 @@ public sealed record StudyAxis(string Name, AxisKind Kind, IReadOnlyList<string>
         }
 
         var numbers = values.Select(v => v.Number!.Value).ToList();
-        var kind = AxisScale.PrefersLog(name, numbers) ? AxisKind.Log
+        var kind = declaredLog ?? AxisScale.PrefersLog(name, numbers) ? AxisKind.Log
             : numbers.All(n => n == Math.Round(n)) ? AxisKind.Integer
             : AxisKind.Continuous;
         return new StudyAxis(name, kind, []);

@@ -22,4 +22,8 @@ public sealed record StudySummary(
     /// <summary>How the study's evaluations are made (the spec's <c>probe</c> and <c>evaluation</c> sections); null when
     /// the cluster does not say.</summary>
     public ProbeSettings? Probe { get; init; }
+
+    /// <summary>For each hyperparameter the spec searched over a range, whether on a log scale; a list of values
+    /// declares none, and its axis scale is read from the values.</summary>
+    public IReadOnlyDictionary<string, bool> RangeScales { get; init; } = new Dictionary<string, bool>();
 }

@@ -1,5 +1,6 @@
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Tests.Specs;
 
 namespace LensSweep.Grains.Tests.Sweeps;
 
@@ -42,5 +43,32 @@ public sealed class SweepPlanTests
 
         Assert.True(SweepPlan.From(spec).IsSameStudyAs(SweepPlan.From(spec with { Dataset = new() { Classes = ["no_sub", "cdm"] } })));
         Assert.False(SweepPlan.From(spec).IsSameStudyAs(SweepPlan.From(spec with { Seed = 1 })));
+    }
+
+    [Fact]
+    public void A_random_plan_says_which_of_its_ranges_are_on_a_log_scale()
+    {
+        var spec = SpecTestData.Valid() with
+        {
+            Search = new() { Kind = SearchKind.Random, Count = 3 },
+            SearchSpace = new SearchSpace
+            {
+                MaskRatio = ParameterDomain.Between<double>(0.5, 0.9),
+                LearningRate = ParameterDomain.Between<double>(1e-4, 1e-2, RangeScale.Log),
+                EmbedDim = ParameterDomain.Of(32, 64),
+            },
+        };
+
+        var scales = SweepPlan.From(spec).RangeScales();
+
+        Assert.Equal(new Dictionary<string, bool> { ["mask_ratio"] = false, ["learning_rate"] = true }, scales);
+    }
+
+    [Fact]
+    public void A_grid_plan_declares_no_range_scales()
+    {
+        var spec = new StudySpec { Name = "grid", SearchSpace = new SearchSpace { MaskRatio = ParameterDomain.Of(0.5, 0.75) } };
+
+        Assert.Empty(SweepPlan.From(spec).RangeScales());
     }
 }
