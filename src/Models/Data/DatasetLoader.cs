@@ -84,13 +84,7 @@ public sealed partial class DatasetLoader(ILogger<DatasetLoader> logger)
         var perClass = (options.ImagesPerClass
             ?? throw new ArgumentException("DatasetOptions.ImagesPerClass is required for the simulator (it has no 'all').", nameof(options)))
             + options.UnlabelledPerClass;
-        if (options.ImageSize != simulatorOptions.ImageSize)
-        {
-            var field = simulatorOptions.ImageSize * simulatorOptions.PixelScale;
-            simulatorOptions = simulatorOptions with { ImageSize = options.ImageSize, PixelScale = field / options.ImageSize };
-        }
-
-        var simulator = new LensSimulator(simulatorOptions);
+        var simulator = new LensSimulator(simulatorOptions.AtImageSize(options.ImageSize));
         var classes = options.Classes ?? LensClasses.All;
         progress?.Report(new LoadProgress("simulate", 0, perClass * classes.Count));
         var dataset = simulator.Generate(perClass, options.Seed, classes, cancellationToken: cancellationToken);

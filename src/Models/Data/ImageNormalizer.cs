@@ -90,6 +90,25 @@ public static class ImageNormalizer
     /// <summary>Zero mean, unit (population) standard deviation; false for a constant image, which becomes all zeros.</summary>
     internal static bool Standardize(Span<float> image)
     {
+        if (Statistics(image) is not var (mean, std))
+        {
+            image.Clear();
+            return false;
+        }
+
+        var inverse = 1 / std;
+        for (var k = 0; k < image.Length; k++)
+        {
+            image[k] = (float)((image[k] - mean) * inverse);
+        }
+
+        return true;
+    }
+
+    /// <summary>The mean and population standard deviation <see cref="Standardize"/> uses; null for an image whose
+    /// spread is at float rounding level (no signal: dividing by it would only amplify rounding noise).</summary>
+    internal static (double Mean, double Std)? Statistics(ReadOnlySpan<float> image)
+    {
         double sum = 0;
         foreach (var v in image)
         {
@@ -104,20 +123,7 @@ public static class ImageNormalizer
         }
 
         var std = Math.Sqrt(squares / image.Length);
-        // Spread at float rounding level is no signal; dividing by it would only amplify rounding noise.
-        if (!(std > 1e-6 * Math.Max(1.0, Math.Abs(mean))))
-        {
-            image.Clear();
-            return false;
-        }
-
-        var inverse = 1 / std;
-        for (var k = 0; k < image.Length; k++)
-        {
-            image[k] = (float)((image[k] - mean) * inverse);
-        }
-
-        return true;
+        return std > 1e-6 * Math.Max(1.0, Math.Abs(mean)) ? (mean, std) : null;
     }
 
     private static float Median(List<float> values)

@@ -15,6 +15,23 @@ public static class BootstrapInterval
     public static (double Low, double High) Percentile(int rows, Func<int[], double> statistic, int resamples = DefaultResamples, int seed = 0, double level = 0.95) =>
         Percentile(Resample(rows, statistic, resamples, seed), level);
 
+    /// <summary>A score of a held-out split with its interval and draws: <paramref name="value"/> (the statistic on every
+    /// row), the percentile interval of <paramref name="statistic"/> over <paramref name="resamples"/> draws of the
+    /// <paramref name="rows"/>, and the draws kept for a paired gain (<see cref="PairedGain"/>).</summary>
+    public static MetricValue Metric(double value, int rows, Func<int[], double> statistic, int resamples = DefaultResamples, int seed = 0, double level = 0.95)
+    {
+        var draws = Resample(rows, statistic, resamples, seed);
+        var (low, high) = Percentile(draws, level);
+        return new MetricValue(value, low, high) { Resamples = draws };
+    }
+
+    /// <summary>As the other overload, with the value the statistic of every row.</summary>
+    public static MetricValue Metric(int rows, Func<int[], double> statistic, int resamples = DefaultResamples, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(statistic);
+        return Metric(statistic([.. Enumerable.Range(0, rows)]), rows, statistic, resamples, seed);
+    }
+
     /// <summary>The statistic on each of <paramref name="resamples"/> draws of the rows with replacement, in draw
     /// order (NaN where it is undefined; empty when there are too few rows). The draws depend only on
     /// <paramref name="rows"/>, <paramref name="resamples"/> and <paramref name="seed"/>: two encoders scored on

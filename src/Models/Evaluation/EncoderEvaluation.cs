@@ -155,7 +155,7 @@ public static class EncoderEvaluation
         {
             var probabilities = probe.Probabilities(split);
             var classes = probe.ClassCount;
-            double Accuracy(IReadOnlyList<int> rows) => rows.Count(i => ArgMax(probabilities.AsSpan(i * classes, classes)) == split.Labels[i]) / (double)rows.Count;
+            double AccuracyOf(IReadOnlyList<int> rows) => Accuracy.Of(probabilities, split.Labels, classes, rows);
             double Auc(IReadOnlyList<int> rows)
             {
                 var p = new float[rows.Count * classes];
@@ -171,7 +171,7 @@ public static class EncoderEvaluation
 
             var everyRow = Enumerable.Range(0, split.Count).ToArray();
             metrics[EvaluationMetrics.ProbeAuc] = WithInterval(Auc(everyRow), split.Count, rows => Auc(rows), settings);
-            metrics[EvaluationMetrics.ProbeAccuracy] = WithInterval(Accuracy(everyRow), split.Count, rows => Accuracy(rows), settings);
+            metrics[EvaluationMetrics.ProbeAccuracy] = WithInterval(AccuracyOf(everyRow), split.Count, rows => AccuracyOf(rows), settings);
         }
     }
 
@@ -256,12 +256,8 @@ public static class EncoderEvaluation
         return WithInterval(losses.Average(), count, rows => rows.Average(r => losses[r]), settings);
     }
 
-    private static MetricValue WithInterval(double value, int rows, Func<int[], double> statistic, EvaluationSettings settings)
-    {
-        var resamples = BootstrapInterval.Resample(rows, statistic, settings.BootstrapResamples, settings.BootstrapSeed);
-        var (low, high) = BootstrapInterval.Percentile(resamples);
-        return new MetricValue(value, low, high) { Resamples = resamples };
-    }
+    private static MetricValue WithInterval(double value, int rows, Func<int[], double> statistic, EvaluationSettings settings) =>
+        BootstrapInterval.Metric(value, rows, statistic, settings.BootstrapResamples, settings.BootstrapSeed);
 
     private static int[] Known(LensDataset split, string truth) =>
         split.Truths is { } t && t.Columns.TryGetValue(truth, out var column)
@@ -292,16 +288,5 @@ public static class EncoderEvaluation
         }
 
         return features with { Values = values, Dimension = width };
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var c = 1; c < row.Length; c++)
-        {
-            if (row[c] > row[best]) best = c;
-        }
-
-        return best;
     }
 }

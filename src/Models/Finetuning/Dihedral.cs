@@ -47,10 +47,6 @@ public static class Dihedral
     public static float[] ApplyAll(ReadOnlySpan<float> images, int count, int channels, int side, int transform) =>
         ApplyEach(images, channels, side, Enumerable.Repeat(transform, count).ToArray());
 
-    /// <summary>What the transform does, in words, for reports.</summary>
-    public static string Name(int transform) =>
-        (transform >= 4 ? "mirror, " : "") + $"rotate {transform % 4 * 90}°";
-
     /// <summary>The pixel that lands at (<paramref name="y"/>, <paramref name="x"/>): undo the rotation, then the mirror.</summary>
     private static (int Y, int X) SourceOf(int y, int x, int side, int transform)
     {

@@ -18,18 +18,22 @@ public enum Contender
 }
 
 /// <summary>
-/// A backbone (an MAE's encoder, mean of its patch tokens after the final LayerNorm, or a <see cref="SmallCnn"/>)
-/// and a linear head on its pooled features, standardised first by a batch norm without learned scale or shift
-/// (MAE's main_linprobe.py head): mean-pooled tokens of lens images differ little from image to image, and an
-/// unscaled linear head barely moves on them. In evaluation the norm uses its running statistics. The MAE's decoder is carried along unused, so the network's state is
-/// the checkpoint's model plus the head.
+/// A backbone (an MAE's encoder or a <see cref="SmallCnn"/>) and a head. For classification and regression, a
+/// linear head on pooled features (the mean of the encoder's patch tokens after the final LayerNorm, or of a grid
+/// of regions), standardised first by a batch norm without learned scale or shift (MAE's main_linprobe.py head):
+/// mean-pooled tokens of lens images differ little from image to image, and an unscaled linear head barely moves
+/// on them. In evaluation the norm uses its running statistics. For super-resolution, an
+/// <see cref="UpsamplingHead"/> on the backbone's feature map (the encoder's patch tokens on their grid, or the
+/// CNN's last feature map). The MAE's decoder is carried along unused, so the network's state is the
+/// checkpoint's model plus the head.
 /// </summary>
 public sealed class DownstreamNetwork : nn.Module
 {
     private readonly MaeModel? encoder;
     private readonly SmallCnn? cnn;
-    private readonly BatchNorm1d norm;
-    private readonly Linear head;
+    private readonly BatchNorm1d? norm;
+    private readonly Linear? head;
+    private readonly UpsamplingHead? upsampler;
 
     private DownstreamNetwork(MaeModel? encoder, SmallCnn? cnn, int regionGrid, int features, int outputs, long seed) : base(nameof(DownstreamNetwork))
     {
@@ -48,6 +52,14 @@ public sealed class DownstreamNetwork : nn.Module
         head.bias!.zero_();
     }
 
+    private DownstreamNetwork(MaeModel? encoder, SmallCnn? cnn, UpsamplingHead upsampler) : base(nameof(DownstreamNetwork))
+    {
+        RegionGrid = 1;
+        this.encoder = encoder;
+        this.cnn = cnn;
+        this.upsampler = upsampler;
+        RegisterComponents();
+    }
     /// <summary>An MAE encoder with a head; <paramref name="encoderModel"/> becomes part of the network (it is disposed with it).</summary>
     /// <param name="regionGrid">1: the mean of all patch tokens; N: their means over an N×N grid of image regions,
     /// side by side (keeps where in the image a feature is, which a global mean erases); N must divide the patch grid.</param>
@@ -67,6 +79,35 @@ public sealed class DownstreamNetwork : nn.Module
         ArgumentNullException.ThrowIfNull(network);
         return new DownstreamNetwork(null, network, regionGrid, network.FeatureDimension * regionGrid * regionGrid, outputs, headSeed);
     }
+
+    /// <summary>An MAE encoder with an <see cref="UpsamplingHead"/> on its patch tokens (each token a cell of the
+    /// patch grid), <paramref name="factor"/> times the image's side; the encoder becomes part of the network.</summary>
+    public static DownstreamNetwork UpsamplingOnEncoder(MaeModel encoderModel, int factor, long headSeed)
+    {
+        ArgumentNullException.ThrowIfNull(encoderModel);
+        var config = encoderModel.Config;
+        return new DownstreamNetwork(encoderModel, null, new UpsamplingHead(config.EmbedDim, config.Channels, config.PatchSize * factor, factor, headSeed));
+    }
+
+    /// <summary>A <see cref="SmallCnn"/> with an <see cref="UpsamplingHead"/> on its last feature map (a quarter of the image's side).</summary>
+    public static DownstreamNetwork UpsamplingOnCnn(SmallCnn network, int channels, int factor, long headSeed)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return new DownstreamNetwork(null, network, new UpsamplingHead(network.FeatureDimension, channels, SmallCnn.Downsampling * factor, factor, headSeed));
+    }
+
+    /// <summary>Why images of this encoder cannot be upsampled by every contender; null when they can (the CNN
+    /// baseline's feature map is a quarter of the image's side, so the side must divide by 4).</summary>
+    public static string? UpsamplingProblem(MaeConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.ImageSize % SmallCnn.Downsampling == 0
+            ? null
+            : $"the CNN baseline's feature map is a quarter of the image's side, and the encoder's images ({config.ImageSize}×{config.ImageSize}) do not divide by {SmallCnn.Downsampling}";
+    }
+
+    /// <summary>Output side over input side of a super-resolution network; null for a classifier or a regression.</summary>
+    public int? Factor => upsampler?.Factor;
 
     /// <summary>Why <paramref name="regionGrid"/> cannot pool this encoder's tokens; null when it can.</summary>
     public static string? RegionGridProblem(MaeConfig config, int regionGrid)
@@ -93,7 +134,8 @@ public sealed class DownstreamNetwork : nn.Module
             .Sum(p => p.parameter.numel());
     }
 
-    /// <summary>[B, C, H, W] → [B, outputs]; with a frozen backbone its features are computed without gradients.</summary>
+    /// <summary>[B, C, H, W] → [B, outputs], or [B, C, H·factor, W·factor] for super-resolution; with a frozen
+    /// backbone its features are computed without gradients.</summary>
     public Tensor Forward(Tensor images, bool trainBackbone)
     {
         Tensor features;
@@ -107,11 +149,23 @@ public sealed class DownstreamNetwork : nn.Module
                 features = Features(images);
         }
 
-        return head.forward(norm.forward(features));
+        return upsampler is not null ? upsampler.Forward(features, images) : head!.forward(norm!.forward(features));
     }
 
-    private Tensor Features(Tensor images) =>
-        encoder is not null
+    private Tensor Features(Tensor images)
+    {
+        if (upsampler is not null)
+            return encoder is not null ? PatchGrid(encoder, images) : cnn!.FeatureMap(images);
+        return encoder is not null
             ? encoder.PooledFeatures(images, RegionGrid == 1 ? FeaturePooling.MeanPatchTokens : FeaturePooling.RegionMeans, RegionGrid)
             : cnn!.Features(images, RegionGrid);
+    }
+
+    /// <summary>[B, C, H, W] → the encoder's patch tokens on their grid, [B, D, H/patch, W/patch].</summary>
+    private static Tensor PatchGrid(MaeModel model, Tensor images)
+    {
+        var tokens = model.PatchRows(model.EncodeAll(images));
+        var side = model.Config.ImageSize / model.Config.PatchSize;
+        return tokens.transpose(1, 2).reshape(tokens.shape[0], model.Config.EmbedDim, side, side);
+    }
 }

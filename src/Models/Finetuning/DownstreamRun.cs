@@ -48,6 +48,24 @@ public static class DownstreamRun
     /// <param name="regionGrid">Every contender's head reads its features averaged over this grid of image regions (1: one mean).</param>
     public static DownstreamNetwork Build(Contender contender, MaeModel pretrained, int outputs, long seed, int regionGrid = 1)
     {
+        var (encoder, cnn, headSeed) = Backbone(contender, pretrained, seed);
+        return encoder is not null
+            ? DownstreamNetwork.OnEncoder(encoder, outputs, headSeed, regionGrid)
+            : DownstreamNetwork.OnCnn(cnn!, outputs, headSeed, regionGrid);
+    }
+
+    /// <summary>As <see cref="Build"/>, with an <see cref="UpsamplingHead"/> of <paramref name="factor"/> on the backbone.</summary>
+    public static DownstreamNetwork BuildUpsampling(Contender contender, MaeModel pretrained, int factor, long seed)
+    {
+        var (encoder, cnn, headSeed) = Backbone(contender, pretrained, seed);
+        return encoder is not null
+            ? DownstreamNetwork.UpsamplingOnEncoder(encoder, factor, headSeed)
+            : DownstreamNetwork.UpsamplingOnCnn(cnn!, pretrained.Config.Channels, factor, headSeed);
+    }
+
+    /// <summary>The contender's backbone (an encoder or a CNN, the other null) and its head's seed.</summary>
+    private static (MaeModel? Encoder, SmallCnn? Cnn, long HeadSeed) Backbone(Contender contender, MaeModel pretrained, long seed)
+    {
         ArgumentNullException.ThrowIfNull(pretrained);
         var config = pretrained.Config;
         var headSeed = (long)SeedMix.Derive(seed, (long)contender, SeedMix.DownstreamStream);
@@ -56,12 +74,12 @@ public static class DownstreamRun
             case Contender.Pretrained:
                 var copy = new MaeModel(config, 0);
                 copy.load_state_dict(pretrained.state_dict(), strict: true);
-                return DownstreamNetwork.OnEncoder(copy, outputs, headSeed, regionGrid);
+                return (copy, null, headSeed);
             case Contender.RandomInit:
-                return DownstreamNetwork.OnEncoder(new MaeModel(config, (long)SeedMix.Derive(seed, 0, SeedMix.RandomEncoderStream)), outputs, headSeed, regionGrid);
+                return (new MaeModel(config, (long)SeedMix.Derive(seed, 0, SeedMix.RandomEncoderStream)), null, headSeed);
             default:
                 var width = SmallCnn.WidthFor(DownstreamNetwork.EncoderParameterCount(pretrained), config.Channels);
-                return DownstreamNetwork.OnCnn(new SmallCnn(config.Channels, width, headSeed ^ 0x5A5A), outputs, headSeed, regionGrid);
+                return (null, new SmallCnn(config.Channels, width, headSeed ^ 0x5A5A), headSeed);
         }
     }
 

@@ -13,6 +13,10 @@ public sealed record ClassificationScores(MetricValue Accuracy, MetricValue Macr
 /// <summary>A regression's scores in the quantity's own units, each with its 95% bootstrap interval.</summary>
 public sealed record RegressionScores(MetricValue RSquared, MetricValue MeanAbsoluteError);
 
+/// <summary>A super-resolution's scores: the mean over images of each image's <see cref="ImageQuality"/> PSNR (dB)
+/// and SSIM, each with its 95% bootstrap interval over the images.</summary>
+public sealed record SuperResolutionScores(MetricValue Psnr, MetricValue Ssim);
+
 /// <summary>
 /// The scores downstream tasks report, over fixed predictions: the interval is the percentile bootstrap of
 /// <see cref="BootstrapInterval"/> (the held-out split's sampling noise), with the same draws for every
@@ -25,15 +29,14 @@ public static class DownstreamScores
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         ArgumentNullException.ThrowIfNull(labels);
-        double AccuracyOf(int[] rows) => Accuracy(Rows(probabilities, rows, classes), rows.Select(r => labels[r]).ToArray(), classes);
+        double AccuracyOf(int[] rows) => Accuracy.Of(probabilities, labels, classes, rows);
         double AucOf(int[] rows) => RocAuc.MacroOneVsRest(Rows(probabilities, rows, classes), rows.Select(r => labels[r]).ToArray(), classes);
-        var all = Enumerable.Range(0, labels.Length).ToArray();
         var roc = Enumerable.Range(0, classes)
             .Select(c => (IReadOnlyList<RocPoint>)RocCurve(
                 Enumerable.Range(0, labels.Length).Select(i => (double)probabilities[(i * classes) + c]).ToArray(),
                 labels.Select(l => l == c).ToArray()))
             .ToList();
-        return new ClassificationScores(Metric(all, AccuracyOf, seed), Metric(all, AucOf, seed), roc);
+        return new ClassificationScores(Metric(labels.Length, AccuracyOf, seed), Metric(labels.Length, AucOf, seed), roc);
     }
 
     /// <summary>R² (about the split's own mean) and mean absolute error of <paramref name="predicted"/>.</summary>
@@ -45,30 +48,28 @@ public static class DownstreamScores
             throw new ArgumentException($"{predicted.Length} predictions for {truth.Length} truths.", nameof(predicted));
         double R2Of(int[] rows) => Evaluation.RSquared.Of(truth, predicted, rows);
         double MaeOf(int[] rows) => rows.Length == 0 ? double.NaN : rows.Average(r => Math.Abs(predicted[r] - truth[r]));
-        var all = Enumerable.Range(0, truth.Length).ToArray();
-        return new RegressionScores(Metric(all, R2Of, seed), Metric(all, MaeOf, seed));
+        return new RegressionScores(Metric(truth.Length, R2Of, seed), Metric(truth.Length, MaeOf, seed));
     }
 
-    /// <summary>Share of rows whose most probable class is the label (the first of equal maxima).</summary>
-    public static double Accuracy(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes)
+    /// <summary>PSNR and SSIM of every predicted image against its truth (both N·C·side², row-major).</summary>
+    /// <exception cref="ArgumentException">The arrays are not <paramref name="count"/> images of C·side² values.</exception>
+    public static SuperResolutionScores SuperResolution(float[] predicted, float[] truth, int count, int channels, int side, int seed = 0)
     {
-        if (labels.Length == 0)
-            return double.NaN;
-        var correct = 0;
-        for (var i = 0; i < labels.Length; i++)
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(truth);
+        var size = channels * side * side;
+        if (predicted.Length != (long)count * size || truth.Length != (long)count * size)
+            throw new ArgumentException($"{count} images of {channels}×{side}×{side} are {(long)count * size} values; got {predicted.Length} predicted and {truth.Length} true.", nameof(predicted));
+        var psnr = new double[count];
+        var ssim = new double[count];
+        Parallel.For(0, count, i =>
         {
-            var best = 0;
-            for (var c = 1; c < classes; c++)
-            {
-                if (probabilities[(i * classes) + c] > probabilities[(i * classes) + best])
-                    best = c;
-            }
-
-            if (best == labels[i])
-                correct++;
-        }
-
-        return correct / (double)labels.Length;
+            var p = predicted.AsSpan(i * size, size);
+            var t = truth.AsSpan(i * size, size);
+            psnr[i] = ImageQuality.Psnr(p, t);
+            ssim[i] = ImageQuality.Ssim(p, t, channels, side);
+        });
+        return new SuperResolutionScores(Metric(count, rows => rows.Average(r => psnr[r]), seed), Metric(count, rows => rows.Average(r => ssim[r]), seed));
     }
 
     /// <summary>The ROC curve of <paramref name="scores"/> for the rows where <paramref name="positive"/> is true: from
@@ -96,12 +97,8 @@ public static class DownstreamScores
         return points;
     }
 
-    private static MetricValue Metric(int[] all, Func<int[], double> statistic, int seed)
-    {
-        var resamples = BootstrapInterval.Resample(all.Length, statistic, seed: seed);
-        var (low, high) = BootstrapInterval.Percentile(resamples);
-        return new MetricValue(statistic(all), low, high) { Resamples = resamples };
-    }
+    private static MetricValue Metric(int rows, Func<int[], double> statistic, int seed) =>
+        BootstrapInterval.Metric(rows, statistic, seed: seed);
 
     private static float[] Rows(float[] probabilities, int[] rows, int classes)
     {

@@ -16,10 +16,14 @@ public enum DownstreamTask
 
     /// <summary>One standardised value, mean squared error.</summary>
     Regression,
+
+    /// <summary>An image <c>factor</c> times the input's side, L1 loss (mean absolute error per pixel).</summary>
+    SuperResolution,
 }
 
 /// <summary>How a downstream network is trained (the same for every contender of a run).</summary>
-/// <param name="Augment">Each training image under a random <see cref="Dihedral"/> transform, drawn per (seed, epoch, step, image).</param>
+/// <param name="Augment">Each training image under a random <see cref="Dihedral"/> transform, drawn per (seed, epoch, step, image)
+/// (a super-resolution truth under the same transform as its input).</param>
 public sealed record FinetuneSettings(LpFtSchedule Schedule, int BatchSize, double WeightDecay, long Seed, bool Augment = true)
 {
     /// <summary>Every rule these settings break (empty when valid).</summary>
@@ -34,7 +38,8 @@ public sealed record FinetuneSettings(LpFtSchedule Schedule, int BatchSize, doub
 
 /// <summary>One epoch of a downstream network's training.</summary>
 /// <param name="ValidationScore">What epochs are chosen by, higher is better: macro ROC-AUC (accuracy where the
-/// validation split has one class), or minus the standardised mean squared error of a regression.</param>
+/// validation split has one class), minus the standardised mean squared error of a regression, or minus the
+/// mean absolute pixel error of a super-resolution.</param>
 public sealed record FinetuneEpoch(int Epoch, FinetunePhase Phase, double TrainLoss, double ValidationLoss, double ValidationScore);
 
 /// <summary>Where one network's training stands after an epoch (for progress lines).</summary>
@@ -44,21 +49,22 @@ public sealed record FinetuneProgress(int Epoch, int TotalEpochs, FinetuneEpoch 
 /// Trains one <see cref="DownstreamNetwork"/> epoch by epoch on the <see cref="LpFtSchedule"/> with AdamW,
 /// keeping every epoch's validation result. Each epoch's shuffle comes from (seed, epoch) and each step's
 /// augmentation from (seed, epoch, step), so a trainer restored from a checkpoint after epoch k trains epoch k+1
-/// exactly as one that never stopped. Checkpoint: magic "LSWPFT01", int32 version, length-prefixed JSON of the
-/// task, outputs, settings and history, the network's state, the AdamW state, an end marker.
+/// exactly as one that never stopped. Checkpoint, in <see cref="CheckpointFraming"/>'s frame (magic "LSWPFT01",
+/// version 1): length-prefixed JSON of the task, outputs, settings and history, the network's state, the AdamW state.
 /// </summary>
 public sealed class FinetuneTrainer : IDisposable
 {
     private static readonly byte[] Magic = "LSWPFT01"u8.ToArray();
     private const int FormatVersion = 1;
-    private const int EndMarker = 0x454E4421;
+    private const string Kind = "fine-tuning";
     private const int EvaluationBatch = 64;
 
     private readonly DownstreamNetwork network;
     private readonly AdamW optimizer;
     private readonly List<FinetuneEpoch> history = [];
 
-    /// <param name="outputs">Classes of a classification, 1 for a regression.</param>
+    /// <param name="outputs">Classes of a classification, 1 for a regression, the factor of a super-resolution
+    /// (the network's <see cref="DownstreamNetwork.Factor"/>).</param>
     /// <exception cref="ArgumentException">The settings are invalid (every problem is listed).</exception>
     public FinetuneTrainer(DownstreamNetwork network, DownstreamTask task, int outputs, FinetuneSettings settings)
     {
@@ -69,6 +75,8 @@ public sealed class FinetuneTrainer : IDisposable
             throw new ArgumentException("Invalid fine-tuning settings: " + string.Join(" ", problems), nameof(settings));
         if (task == DownstreamTask.Regression && outputs != 1)
             throw new ArgumentException($"A regression predicts one value; got {outputs} outputs.", nameof(outputs));
+        if ((task == DownstreamTask.SuperResolution) != (network.Factor is not null) || (network.Factor is { } factor && factor != outputs))
+            throw new ArgumentException($"A super-resolution needs a network with an upsampling head of factor {outputs} (its outputs), and only it does; got a network of factor {network.Factor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} for {task}.", nameof(network));
         this.network = network;
         Task = task;
         Outputs = outputs;
@@ -93,7 +101,8 @@ public sealed class FinetuneTrainer : IDisposable
         : history.Where(e => !double.IsNaN(e.ValidationScore)).OrderByDescending(e => e.ValidationScore).ThenBy(e => e.Epoch).Select(e => (int?)e.Epoch).FirstOrDefault() ?? 0;
 
     /// <summary>Trains epoch <see cref="CompletedEpochs"/> and scores it on <paramref name="validation"/>.</summary>
-    /// <param name="targets">Per training image: its class index, or its standardised value.</param>
+    /// <param name="targets">Per training image: its class index, its standardised value, or its high-resolution
+    /// truth (C·(H·factor)² values; see <see cref="TargetsPerImage"/>).</param>
     /// <exception cref="InvalidOperationException">Every epoch of the schedule is done.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     public FinetuneEpoch TrainEpoch(LensDataset train, float[] targets, LensDataset validation, float[] validationTargets, CancellationToken cancellationToken = default)
@@ -119,6 +128,7 @@ public sealed class FinetuneTrainer : IDisposable
             steps--;
         var order = SeedMix.Permutation(train.Count, SeedMix.Derive(Settings.Seed, epoch, SeedMix.ShuffleStream));
         var pixels = train.PixelsPerImage;
+        var perImage = TargetsPerImage(train);
         double lossSum = 0;
         var seen = 0;
         network.train();
@@ -127,15 +137,20 @@ public sealed class FinetuneTrainer : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             var rows = order.AsSpan(step * batch, Math.Min(batch, train.Count - (step * batch))).ToArray();
             var images = new float[rows.Length * pixels];
-            var labels = new float[rows.Length];
+            var labels = new float[rows.Length * perImage];
             for (var i = 0; i < rows.Length; i++)
             {
                 train.Image(rows[i]).CopyTo(images.AsSpan(i * pixels, pixels));
-                labels[i] = targets[rows[i]];
+                targets.AsSpan(rows[i] * perImage, perImage).CopyTo(labels.AsSpan(i * perImage, perImage));
             }
 
             if (Settings.Augment)
-                images = Dihedral.ApplyEach(images, train.Channels, train.Height, AugmentationTransforms(epoch, step, rows.Length));
+            {
+                var transforms = AugmentationTransforms(epoch, step, rows.Length);
+                images = Dihedral.ApplyEach(images, train.Channels, train.Height, transforms);
+                if (Task == DownstreamTask.SuperResolution)
+                    labels = Dihedral.ApplyEach(labels, train.Channels, train.Height * Outputs, transforms);
+            }
 
             using var scope = NewDisposeScope();
             foreach (var group in optimizer.ParamGroups)
@@ -158,11 +173,23 @@ public sealed class FinetuneTrainer : IDisposable
         return result;
     }
 
-    /// <summary>Per image, class probabilities (N·classes, row-major) or the standardised value (N); with
-    /// <paramref name="testTimeAugmentation"/>, averaged over the eight dihedral transforms.</summary>
+    /// <summary>Values per image the network predicts and its targets hold: the classes of a classification, 1
+    /// for a regression, C·(side·factor)² for a super-resolution.</summary>
+    public int TargetsPerImage(LensDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Task == DownstreamTask.SuperResolution ? data.Channels * data.Height * Outputs * data.Width * Outputs : Outputs;
+    }
+
+    /// <summary>Per image, class probabilities (N·classes, row-major), the standardised value (N) or the
+    /// high-resolution image (N·C·(side·factor)²); with <paramref name="testTimeAugmentation"/> (not for a
+    /// super-resolution, whose output turns with the image), averaged over the eight dihedral transforms.</summary>
+    /// <exception cref="ArgumentException">Test-time augmentation of a super-resolution.</exception>
     public float[] Predict(LensDataset data, bool testTimeAugmentation)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (testTimeAugmentation && Task == DownstreamTask.SuperResolution)
+            throw new ArgumentException("Test-time augmentation averages outputs that do not turn with the image; a super-resolution's do.", nameof(testTimeAugmentation));
         float[] Once(float[] images) => PredictPixels(images, data.Count, data.Channels, data.Height, data.Width);
         return testTimeAugmentation
             ? TestTimeAugmentation.Predict(data.Images, data.Count, data.Channels, data.Height, Once)
@@ -174,12 +201,11 @@ public sealed class FinetuneTrainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(destination);
         using var writer = new BinaryWriter(destination, Encoding.UTF8, leaveOpen: true);
-        writer.Write(Magic);
-        writer.Write(FormatVersion);
+        CheckpointFraming.WriteStart(writer, Magic, FormatVersion);
         writer.Write(JsonSerializer.Serialize(new Header(Task, Outputs, Settings, history)));
         network.save(writer);
         optimizer.save_state_dict(writer);
-        writer.Write(EndMarker);
+        CheckpointFraming.WriteEnd(writer);
         writer.Flush();
     }
 
@@ -191,18 +217,14 @@ public sealed class FinetuneTrainer : IDisposable
         using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-                throw new InvalidDataException("Not a LensSweep fine-tuning checkpoint (wrong magic bytes).");
-            var version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"Fine-tuning checkpoint format version {version} is not supported; this build reads version {FormatVersion}.");
+            CheckpointFraming.ReadStart(reader, Magic, FormatVersion, FormatVersion, Kind);
             var header = JsonSerializer.Deserialize<Header>(reader.ReadString()) ?? throw new InvalidDataException("Fine-tuning checkpoint has an empty header.");
-            if (header.Task != Task || header.Outputs != Outputs || header.Settings != Settings)
-                throw new InvalidDataException($"Fine-tuning checkpoint was written for {header.Task} with {header.Outputs} outputs and {header.Settings}, not {Task} with {Outputs} outputs and {Settings}.");
+            var differences = CheckpointFraming.Differences(new Identity(header.Task, header.Outputs, header.Settings), new Identity(Task, Outputs, Settings)).ToList();
+            if (differences.Count > 0)
+                throw new InvalidDataException($"Fine-tuning checkpoint was written for other settings: {string.Join("; ", differences)}.");
             network.load(reader, strict: true);
             optimizer.load_state_dict(reader);
-            if (reader.ReadInt32() != EndMarker)
-                throw new InvalidDataException("Fine-tuning checkpoint is truncated or corrupt: its end marker is missing.");
+            CheckpointFraming.ReadEnd(reader, Kind);
             history.Clear();
             history.AddRange(header.History);
         }
@@ -230,7 +252,8 @@ public sealed class FinetuneTrainer : IDisposable
 
     private float[] PredictPixels(float[] images, int count, int channels, int height, int width)
     {
-        var result = new float[count * Outputs];
+        var perImage = Task == DownstreamTask.SuperResolution ? channels * height * Outputs * width * Outputs : Outputs;
+        var result = new float[count * perImage];
         var pixels = channels * height * width;
         network.eval();
         using var _ = no_grad();
@@ -242,48 +265,57 @@ public sealed class FinetuneTrainer : IDisposable
             var output = network.Forward(input, trainBackbone: false);
             if (Task == DownstreamTask.Classification)
                 output = nn.functional.softmax(output, 1);
-            output.contiguous().data<float>().CopyTo(result, start * Outputs);
+            output.contiguous().data<float>().CopyTo(result, start * perImage);
         }
 
         return result;
     }
 
-    private Tensor Loss(Tensor output, Tensor targets) =>
-        Task == DownstreamTask.Classification
-            ? nn.functional.cross_entropy(output, targets.to(ScalarType.Int64))
-            : nn.functional.mse_loss(output.squeeze(1), targets);
+    private Tensor Loss(Tensor output, Tensor targets) => Task switch
+    {
+        DownstreamTask.Classification => nn.functional.cross_entropy(output, targets.to(ScalarType.Int64)),
+        DownstreamTask.Regression => nn.functional.mse_loss(output.squeeze(1), targets),
+        _ => nn.functional.l1_loss(output, targets.reshape(output.shape)),
+    };
 
     private double MeanLoss(float[] predicted, float[] targets)
     {
         double sum = 0;
         for (var i = 0; i < targets.Length; i++)
         {
-            sum += Task == DownstreamTask.Classification
-                ? -Math.Log(Math.Max(predicted[(i * Outputs) + (int)targets[i]], 1e-12f))
-                : (predicted[i] - targets[i]) * (double)(predicted[i] - targets[i]);
+            sum += Task switch
+            {
+                DownstreamTask.Classification => -Math.Log(Math.Max(predicted[(i * Outputs) + (int)targets[i]], 1e-12f)),
+                DownstreamTask.Regression => (predicted[i] - targets[i]) * (double)(predicted[i] - targets[i]),
+                _ => Math.Abs(predicted[i] - (double)targets[i]),
+            };
         }
 
+        // Per image for a classification and a regression (one target each), per pixel for a super-resolution.
         return sum / Math.Max(1, targets.Length);
     }
 
     private double Score(float[] predicted, float[] targets)
     {
-        if (Task == DownstreamTask.Regression)
+        if (Task != DownstreamTask.Classification)
             return -MeanLoss(predicted, targets);
         var classes = targets.Select(t => (int)t).ToArray();
         var auc = RocAuc.MacroOneVsRest(predicted, classes, Outputs);
-        return double.IsNaN(auc) ? DownstreamScores.Accuracy(predicted, classes, Outputs) : auc;
+        return double.IsNaN(auc) ? Accuracy.Of(predicted, classes, Outputs) : auc;
     }
 
     private void CheckTargets(LensDataset data, float[] targets)
     {
-        if (targets.Length != data.Count)
-            throw new ArgumentException($"{data.Count} images but {targets.Length} targets.", nameof(targets));
+        if (targets.Length != (long)data.Count * TargetsPerImage(data))
+            throw new ArgumentException($"{data.Count} images need {(long)data.Count * TargetsPerImage(data)} target values ({TargetsPerImage(data)} each); got {targets.Length}.", nameof(targets));
         if (data.Height != data.Width)
             throw new ArgumentException($"Images must be square; got {data.Height}×{data.Width}.", nameof(data));
         if (Task == DownstreamTask.Classification && targets.Any(t => t < 0 || t >= Outputs || t != MathF.Floor(t)))
             throw new ArgumentException($"Classification targets must be class indices 0 to {Outputs - 1}.", nameof(targets));
     }
+
+    /// <summary>What a checkpoint must share with the trainer that reads it.</summary>
+    private sealed record Identity(DownstreamTask Task, int Outputs, FinetuneSettings Settings);
 
     private sealed record Header(DownstreamTask Task, int Outputs, FinetuneSettings Settings, IReadOnlyList<FinetuneEpoch> History);
 }

@@ -36,6 +36,9 @@ public sealed class SmallCnn : nn.Module
         }
     }
 
+    /// <summary>The last feature map's side is the image's over this (two 2×2 max-poolings).</summary>
+    public const int Downsampling = 4;
+
     public int Width { get; }
 
     /// <summary>Features per image: 4·width.</summary>
@@ -62,9 +65,15 @@ public sealed class SmallCnn : nn.Module
     /// (1: one global mean).</summary>
     public Tensor Features(Tensor images, int regionGrid = 1)
     {
+        var x = FeatureMap(images);
+        return regionGrid == 1 ? x.mean([2, 3]) : nn.functional.adaptive_avg_pool2d(x, [regionGrid, regionGrid]).flatten(1);
+    }
+
+    /// <summary>[B, C, H, W] → [B, 4·width, H/4, W/4]: the last block's map before any averaging.</summary>
+    public Tensor FeatureMap(Tensor images)
+    {
         var x = nn.functional.max_pool2d(nn.functional.relu(conv1.forward(images)), 2);
         x = nn.functional.max_pool2d(nn.functional.relu(conv2.forward(x)), 2);
-        x = nn.functional.relu(conv3.forward(x));
-        return regionGrid == 1 ? x.mean([2, 3]) : nn.functional.adaptive_avg_pool2d(x, [regionGrid, regionGrid]).flatten(1);
+        return nn.functional.relu(conv3.forward(x));
     }
 }

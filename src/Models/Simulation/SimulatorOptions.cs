@@ -77,6 +77,12 @@ public sealed record SimulatorOptions
     /// <summary>The <c>axion</c> class's vortex.</summary>
     public VortexOptions Vortex { get; init; } = new();
 
+    /// <summary>The same field of view (<see cref="ImageSize"/> · <see cref="PixelScale"/>) sampled by
+    /// <paramref name="imageSize"/> pixels a side: a smaller image is a coarser view of the same lens, not a crop
+    /// that cuts off the Einstein ring.</summary>
+    public SimulatorOptions AtImageSize(int imageSize) =>
+        imageSize == ImageSize ? this : this with { ImageSize = imageSize, PixelScale = ImageSize * PixelScale / imageSize };
+
     /// <summary>DeepLense Model II as released: the defaults.</summary>
     public static SimulatorOptions ModelII { get; } = new();
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -46,12 +45,11 @@ public static class MaeCheckpoint
     private static readonly byte[] Magic = "LSWPMAE1"u8.ToArray();
     private const int FormatVersion = 2;
     private const int FirstVersionWithSteps = 2;
-    private const int EndMarker = 0x454E4421;   // "END!"
+    private const string Kind = "MAE";
 
     internal static void WriteHeader(BinaryWriter writer, CheckpointHeader header)
     {
-        writer.Write(Magic);
-        writer.Write(FormatVersion);
+        CheckpointFraming.WriteStart(writer, Magic, FormatVersion);
         writer.Write(JsonSerializer.Serialize(header.Model));
         writer.Write(JsonSerializer.Serialize(header.Optimizer));
         writer.Write(header.Seed);
@@ -62,13 +60,9 @@ public static class MaeCheckpoint
         writer.Write(header.EpochLossSum);
     }
 
-    internal static void WriteEnd(BinaryWriter writer) => writer.Write(EndMarker);
+    internal static void WriteEnd(BinaryWriter writer) => CheckpointFraming.WriteEnd(writer);
 
-    internal static void ReadEnd(BinaryReader reader)
-    {
-        if (reader.ReadInt32() != EndMarker)
-            throw new InvalidDataException("MAE checkpoint is truncated or corrupt: its end marker is missing.");
-    }
+    internal static void ReadEnd(BinaryReader reader) => CheckpointFraming.ReadEnd(reader, Kind);
 
     /// <summary>Reads and checks the header, leaving the stream at the model state.</summary>
     /// <exception cref="InvalidDataException">Not a LensSweep MAE checkpoint, or an unknown version.</exception>
@@ -77,12 +71,7 @@ public static class MaeCheckpoint
         ArgumentNullException.ThrowIfNull(reader);
         try
         {
-            var magic = reader.ReadBytes(Magic.Length);
-            if (!magic.AsSpan().SequenceEqual(Magic))
-                throw new InvalidDataException("Stream is not a LensSweep MAE checkpoint (wrong magic bytes).");
-            var version = reader.ReadInt32();
-            if (version is < 1 or > FormatVersion)
-                throw new InvalidDataException($"MAE checkpoint format version {version} is not supported; this build reads versions 1 to {FormatVersion}.");
+            var version = CheckpointFraming.ReadStart(reader, Magic, 1, FormatVersion, Kind);
             var model = ReadModelConfig(reader.ReadString())
                         ?? throw new InvalidDataException("MAE checkpoint has an empty model config.");
             var optimizer = JsonSerializer.Deserialize<OptimizerConfig>(reader.ReadString())
@@ -136,16 +125,5 @@ public static class MaeCheckpoint
     {
         using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
         return ReadHeader(reader);
-    }
-
-    /// <summary>"Name: checkpoint X, trainer Y" for every property that differs between two records.</summary>
-    internal static IEnumerable<string> Differences<T>(T checkpoint, T trainer)
-    {
-        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            var a = property.GetValue(checkpoint);
-            var b = property.GetValue(trainer);
-            if (!Equals(a, b)) yield return $"{typeof(T).Name}.{property.Name}: checkpoint {a}, trainer {b}";
-        }
     }
 }

@@ -186,8 +186,8 @@ public sealed partial class MaeTrainer : IDisposable
         using var reader = new BinaryReader(source, Encoding.UTF8, leaveOpen: true);
         var header = MaeCheckpoint.ReadHeader(reader);
         MaeCheckpoint.EnsureObjective(header, ModelConfig.Objective);
-        var differences = MaeCheckpoint.Differences(header.Model, ModelConfig)
-            .Concat(MaeCheckpoint.Differences(header.Optimizer, OptimizerConfig))
+        var differences = CheckpointFraming.Differences(header.Model, ModelConfig)
+            .Concat(CheckpointFraming.Differences(header.Optimizer, OptimizerConfig))
             .Concat(header.Seed == Seed ? [] : [$"Seed: checkpoint {header.Seed}, trainer {Seed}"])
             .ToList();
         if (differences.Count > 0)

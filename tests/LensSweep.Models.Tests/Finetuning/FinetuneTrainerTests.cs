@@ -168,7 +168,7 @@ public sealed class FinetuneTrainerTests
         for (var e = 0; e < 8; e++)
             Epoch(trainer);
 
-        Assert.True(DownstreamScores.Accuracy(trainer.Predict(Split.Train, false), Split.Train.Labels, 3) > 0.8);
+        Assert.True(LensSweep.Models.Probing.Accuracy.Of(trainer.Predict(Split.Train, false), Split.Train.Labels, 3) > 0.8);
     }
 
     [Fact]

@@ -1,0 +1,64 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LensSweep.Models.Finetuning;
+
+/// <summary>
+/// The super-resolution head on a backbone's feature map [B, F, g, g]: a 3×3 convolution to
+/// <see cref="HiddenChannels"/> with GELU, a 3×3 convolution to C·u² channels and a pixel shuffle by u (each
+/// feature cell becomes a u×u block of output pixels; u = output side / g), added to the bilinear upsampling of
+/// the input (<see cref="Bilinear"/>). The last convolution starts at zero, so an untrained head outputs exactly
+/// the bilinear baseline and training learns what it misses. Weights are drawn from the seed.
+/// </summary>
+public sealed class UpsamplingHead : nn.Module
+{
+    public const int HiddenChannels = 32;
+
+    private readonly Conv2d hidden;
+    private readonly Conv2d output;
+
+    /// <param name="features">F, channels of the feature map.</param>
+    /// <param name="channels">C, channels of the image.</param>
+    /// <param name="upscale">u, output pixels per feature cell along a side.</param>
+    public UpsamplingHead(int features, int channels, int upscale, int factor, long seed) : base(nameof(UpsamplingHead))
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(features, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(upscale, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 2);
+        Upscale = upscale;
+        Factor = factor;
+        hidden = nn.Conv2d(features, HiddenChannels, kernel_size: 3, padding: 1);
+        output = nn.Conv2d(HiddenChannels, channels * upscale * upscale, kernel_size: 3, padding: 1);
+        RegisterComponents();
+        using var generator = new Generator((ulong)seed, CPU);
+        using var _ = no_grad();
+        var fanIn = features * 9.0;
+        hidden.weight!.copy_((rand(hidden.weight.shape, generator: generator) * 2 - 1) * Math.Sqrt(6.0 / fanIn));
+        hidden.bias!.zero_();
+        output.weight!.zero_();
+        output.bias!.zero_();
+    }
+
+    /// <summary>Output pixels per feature cell along a side.</summary>
+    public int Upscale { get; }
+
+    /// <summary>Output side over input side.</summary>
+    public int Factor { get; }
+
+    /// <summary>[B, F, g, g] features and the [B, C, S, S] images they came from → [B, C, S·factor, S·factor].</summary>
+    public Tensor Forward(Tensor features, Tensor images)
+    {
+        var residual = nn.functional.pixel_shuffle(output.forward(nn.functional.gelu(hidden.forward(features))), Upscale);
+        return Bilinear(images, Factor) + residual;
+    }
+
+    /// <summary>[B, C, S, S] → [B, C, S·factor, S·factor] by bilinear interpolation (pixel centres aligned, as
+    /// PyTorch's align_corners=False): the trivial baseline every super-resolution contender starts from.</summary>
+    public static Tensor Bilinear(Tensor images, int factor)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var side = images.shape[2] * factor;
+        return nn.functional.interpolate(images, size: [side, images.shape[3] * factor], mode: InterpolationMode.Bilinear, align_corners: false);
+    }
+}
