@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LensSweep.Client.Datasets;
 using LensSweep.Client.Encoders;
 using LensSweep.Grains.Training;
@@ -13,7 +14,9 @@ namespace LensSweep.Client.Commands;
 
 /// <summary>What every <c>lenssweep finetune</c> command takes: the encoder (as export and inspect name it), the
 /// data (a study spec's dataset, a dataset folder, or simulated lenses), the LP-FT schedule, the seed and --out.</summary>
-internal sealed class DownstreamOptions
+/// <param name="task">What the command trains: a super-resolution has no pooled features (no --region-grid) and
+/// no test-time augmentation (its output turns with the image).</param>
+internal sealed class DownstreamOptions(DownstreamTask task)
 {
     public const string RunFile = "run.json";
     public const string ResultsFile = "results.json";
@@ -75,10 +78,12 @@ internal sealed class DownstreamOptions
         command.Add(_finetuneEpochs);
         command.Add(_probeRate);
         command.Add(_rate);
-        command.Add(_regionGrid);
+        if (Pools)
+            command.Add(_regionGrid);
         command.Add(_batch);
         command.Add(_seed);
-        command.Add(_tta);
+        if (Pools)
+            command.Add(_tta);
         command.Add(_threads);
         _encoder.AddTo(command);
         CliOptions.MustNotBeAFile(_output!);
@@ -89,7 +94,12 @@ internal sealed class DownstreamOptions
         });
     }
 
-    public bool TestTimeAugmentation(ParseResult parseResult) => parseResult.GetValue(_tta);
+    public DownstreamTask Task { get; } = task;
+
+    /// <summary>Whether the head reads pooled features (classification, regression).</summary>
+    private bool Pools => Task != DownstreamTask.SuperResolution;
+
+    public bool TestTimeAugmentation(ParseResult parseResult) => Pools && parseResult.GetValue(_tta);
 
     public string Output(ParseResult parseResult) => parseResult.GetRequiredValue(_output);
 
@@ -109,8 +119,10 @@ internal sealed class DownstreamOptions
         return settings;
     }
 
-    /// <summary>The encoder, and its data split as a study's engine splits it; every way they cannot go together is a <see cref="CliInputException"/>.</summary>
-    public async Task<Prepared> PrepareAsync(ParseResult parseResult, TextWriter console, CancellationToken cancellationToken)
+    /// <summary>The encoder, and its data split as a study's engine splits it (or as <paramref name="load"/> makes it
+    /// from the data options and the encoder's config); every way they cannot go together is a <see cref="CliInputException"/>.</summary>
+    public async Task<Prepared> PrepareAsync(ParseResult parseResult, TextWriter console, CancellationToken cancellationToken,
+        Func<DatasetOptions, Models.Mae.MaeConfig, CancellationToken, DataSplit>? load = null)
     {
         var folder = Output(parseResult);
         if (parseResult.GetValue(_probeEpochs) + parseResult.GetValue(_finetuneEpochs) < 1)
@@ -129,7 +141,9 @@ internal sealed class DownstreamOptions
             DataSplit split;
             try
             {
-                split = await new DatasetCache(NullLogger<DatasetLoader>.Instance).GetAsync(options, cancellationToken);
+                split = load is not null
+                    ? load(options, config, cancellationToken)
+                    : await new DatasetCache(NullLogger<DatasetLoader>.Instance).GetAsync(options, cancellationToken);
             }
             catch (DatasetException e)
             {
@@ -144,8 +158,8 @@ internal sealed class DownstreamOptions
                     "Give the data the encoder was trained on (--spec of its study, or a folder of images of its size).");
             }
 
-            var regionGrid = parseResult.GetValue(_regionGrid);
-            if (DownstreamNetwork.RegionGridProblem(config, regionGrid) is { } gridProblem)
+            int? regionGrid = Pools ? parseResult.GetValue(_regionGrid) : null;
+            if (regionGrid is { } grid && DownstreamNetwork.RegionGridProblem(config, grid) is { } gridProblem)
             {
                 throw new CliInputException($"--region-grid {regionGrid} does not fit this encoder: {gridProblem}", "Give --region-grid a divisor of the patch grid, or 1 for one global mean.");
             }
@@ -159,11 +173,16 @@ internal sealed class DownstreamOptions
         }
     }
 
-    /// <summary>Refuses a folder holding a run of other settings, and records these settings in a new one.</summary>
-    public static void ClaimFolder(string folder, object settings)
+    /// <summary>Refuses a folder holding a run of other settings, and records these settings in a new one: the task,
+    /// its own <paramref name="extra"/> settings (a target, a factor), the encoder and its epoch, the data options,
+    /// the region grid (null where the head reads no pooled features) and the training settings.</summary>
+    public static void ClaimFolder(string folder, string taskName, object? extra, Prepared prepared, FinetuneSettings settings)
     {
+        var claim = new JsonObject { ["task"] = taskName };
+        Merge(claim, extra);
+        Merge(claim, new { encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, region_grid = prepared.RegionGrid, settings });
         var path = Path.Combine(folder, RunFile);
-        var text = JsonSerializer.Serialize(settings, Json);
+        var text = claim.ToJsonString(Json);
         if (File.Exists(path))
         {
             var existing = File.ReadAllText(path);
@@ -182,8 +201,21 @@ internal sealed class DownstreamOptions
         File.WriteAllText(path, text);
     }
 
-    public static void WriteResults(string folder, object results) =>
-        File.WriteAllText(Path.Combine(folder, ResultsFile), JsonSerializer.Serialize(results, Json));
+    public static void WriteResults(string folder, JsonObject results) =>
+        File.WriteAllText(Path.Combine(folder, ResultsFile), results.ToJsonString(Json));
+
+    /// <summary>Adds every property of <paramref name="values"/> (an anonymous object; none for null) to <paramref name="target"/>, in order.</summary>
+    public static void Merge(JsonObject target, object? values)
+    {
+        if (values is null)
+            return;
+        var node = JsonSerializer.SerializeToNode(values, Json)!.AsObject();
+        foreach (var (key, value) in node.ToList())
+        {
+            node.Remove(key);
+            target[key] = value;
+        }
+    }
 
     /// <summary>Trains every contender in turn (resuming each from its latest checkpoint), printing an epoch line each.</summary>
     public static List<ContenderResult> RunContenders(Prepared prepared, DownstreamTask task, int outputs, FinetuneSettings settings, DownstreamData data, string folder, bool tta, TextWriter console, CancellationToken cancellationToken)
@@ -194,7 +226,9 @@ internal sealed class DownstreamOptions
         var results = new List<ContenderResult>();
         foreach (var contender in DownstreamRun.Contenders)
         {
-            var network = DownstreamRun.Build(contender, prepared.Encoder.Model, outputs, settings.Seed, prepared.RegionGrid);
+            var network = task == DownstreamTask.SuperResolution
+                ? DownstreamRun.BuildUpsampling(contender, prepared.Encoder.Model, outputs, settings.Seed)
+                : DownstreamRun.Build(contender, prepared.Encoder.Model, outputs, settings.Seed, prepared.RegionGrid ?? 1);
             var name = DownstreamRun.NameOf(contender);
             var schedule = DownstreamRun.SettingsFor(contender, settings).Schedule;
             console.WriteLine(contender == Contender.SupervisedCnn
@@ -223,42 +257,6 @@ internal sealed class DownstreamOptions
 
         return results;
     }
-
-    /// <summary>The contender's training history as results.json writes it (epochs counted from 1).</summary>
-    public static object History(ContenderResult result) => result.History.Select(e => new
-    {
-        epoch = e.Epoch + 1,
-        phase = e.Phase == FinetunePhase.LinearProbe ? "linear_probe" : "full_finetune",
-        train_loss = e.TrainLoss,
-        validation_loss = e.ValidationLoss,
-        validation_score = e.ValidationScore,
-    }).ToList();
-
-    /// <summary>One contender as results.json writes it: its name, size, best epoch, the task's
-    /// <paramref name="validation"/> and <paramref name="test"/> scores, and its history.</summary>
-    public static object ContenderJson(ContenderResult result, object validation, object test) => new
-    {
-        name = DownstreamRun.NameOf(result.Contender),
-        backbone_parameters = result.BackboneParameters,
-        best_epoch = result.BestEpoch + 1,
-        validation,
-        test,
-        history = History(result),
-    };
-
-    public static object Metric(Models.Evaluation.MetricValue value) => new { value = value.Value, low = value.Low, high = value.High };
-
-    /// <summary>The pretrained encoder's test score minus the random-init one's, with a paired bootstrap interval
-    /// (both are scored on the same resampled test images, so the interval keeps what they find hard in common).</summary>
-    public static string Margin(string metric, string label, Models.Evaluation.MetricValue pretrained, Models.Evaluation.MetricValue randomInit)
-    {
-        var gain = Models.Evaluation.PairedGain.Of(metric, pretrained, randomInit);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"Pretrained minus random init: {gain.Value:+0.000;-0.000;0.000} [{gain.Low:+0.000;-0.000;0.000}, {gain.High:+0.000;-0.000;0.000}] test {label} (paired 95% bootstrap interval).");
-    }
-
-    public static string Format(Models.Evaluation.MetricValue value) =>
-        string.Create(CultureInfo.InvariantCulture, $"{value.Value:0.000} [{value.Low:0.000}, {value.High:0.000}]");
 
     private DatasetOptions DatasetOptionsFor(ParseResult parseResult, int imageSize)
     {
@@ -319,7 +317,12 @@ internal sealed class DownstreamOptions
         public void Report(FinetuneProgress value)
         {
             var e = value.Result;
-            var score = task == DownstreamTask.Classification ? "val AUC" : "val -MSE";
+            var score = task switch
+            {
+                DownstreamTask.Classification => "val AUC",
+                DownstreamTask.Regression => "val -MSE",
+                _ => "val -L1",
+            };
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {name,-15} epoch {value.Epoch + 1,3}/{value.TotalEpochs}  {(e.Phase == FinetunePhase.LinearProbe ? "probe    " : "fine-tune")}  loss {e.TrainLoss:0.0000}  val loss {e.ValidationLoss:0.0000}  {score} {e.ValidationScore:0.0000}{(value.IsBest ? "  best" : "")}"));
         }
@@ -327,7 +330,8 @@ internal sealed class DownstreamOptions
 }
 
 /// <summary>The encoder a finetune command works on (it owns it) and its data split.</summary>
-internal sealed record Prepared(TrainedEncoder Encoder, string Source, DataSplit Split, DatasetOptions Dataset, int Threads, int RegionGrid) : IDisposable
+/// <param name="RegionGrid">The grid the heads pool features over; null for a super-resolution, whose head reads the feature map.</param>
+internal sealed record Prepared(TrainedEncoder Encoder, string Source, DataSplit Split, DatasetOptions Dataset, int Threads, int? RegionGrid) : IDisposable
 {
     public void Dispose() => Encoder.Dispose();
 }

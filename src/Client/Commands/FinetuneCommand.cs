@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using LensSweep.Client.Plotting;
 using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
 using LensSweep.Models.Finetuning;
+using LensSweep.Models.Simulation;
 
 namespace LensSweep.Client.Commands;
 
@@ -15,6 +17,14 @@ internal static class FinetuneCommand
 {
     public const string RocFile = "roc.png";
     public const string ScatterFile = "predicted_vs_true.png";
+    public const string ExamplesFile = "examples.png";
+
+    /// <summary>Test images the examples figure shows.</summary>
+    public const int ExampleCount = 4;
+
+    private static readonly IReadOnlyList<ReportMetric> ClassifyMetrics = [new("macro_auc", "macro AUC"), new("accuracy", "accuracy")];
+    private static readonly IReadOnlyList<ReportMetric> RegressMetrics = [new("r2", "R²"), new("mae", "MAE")];
+    private static readonly IReadOnlyList<ReportMetric> SuperResolutionMetrics = [new("psnr", "PSNR (dB)"), new("ssim", "SSIM")];
 
     /// <summary>Truths a flip or a quarter turn of the image leaves as they are, so dihedral augmentation keeps the label
     /// right; the others (ellipticity, shear, source position) turn with the image.</summary>
@@ -25,15 +35,17 @@ internal static class FinetuneCommand
         var finetune = examples.Add(
             new Command("finetune", "Downstream tasks on a trained encoder (the best trial of a study, a trial, or a checkpoint file), each against the same task trained from random init and against a small supervised CNN of similar size."),
             "lenssweep finetune classify --study quick --spec examples/quick.json --out finetune/quick",
-            "lenssweep finetune regress --checkpoint encoder.ckpt --macro-lens varied --target theta_e --out finetune/theta-e");
+            "lenssweep finetune regress --checkpoint encoder.ckpt --macro-lens varied --target theta_e --out finetune/theta-e",
+            "lenssweep finetune superres --study quick --factor 2 --out finetune/superres");
         finetune.Add(Classify(examples));
         finetune.Add(Regress(examples));
+        finetune.Add(SuperResolution(examples));
         return finetune;
     }
 
     private static Command Classify(HelpExamples examples)
     {
-        var options = new DownstreamOptions();
+        var options = new DownstreamOptions(DownstreamTask.Classification);
         var command = examples.Add(
             new Command("classify", $"Classify the images (DeepLense: no_sub / cdm / axion; LSST folders: lens / non-lens) with a linear head on the encoder's pooled tokens (--region-grid): linear probing first, then full fine-tuning (LP-FT), augmented by flips and 90° rotations. Reports test accuracy and macro one-vs-rest ROC-AUC with 95% bootstrap intervals for the encoder, the same encoder from random init, and the CNN baseline; writes {DownstreamOptions.ResultsFile} and {RocFile} to --out."),
             "lenssweep finetune classify --study quick --spec examples/quick.json --out finetune/quick --tta",
@@ -51,7 +63,7 @@ internal static class FinetuneCommand
             RequireClasses(classes, test, "test");
             var settings = options.Settings(parseResult, augment: true);
             var tta = options.TestTimeAugmentation(parseResult);
-            DownstreamOptions.ClaimFolder(folder, new { task = "classify", encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, region_grid = prepared.RegionGrid, settings });
+            DownstreamOptions.ClaimFolder(folder, "classify", null, prepared, settings);
             console.Out.WriteLine($"Classes: {string.Join(", ", classes)}; {train.Count} train, {validation.Count} validation, {test.Count} test images.");
             var data = new DownstreamData(train, Labels(train), validation, Labels(validation), test);
             var results = DownstreamOptions.RunContenders(prepared, DownstreamTask.Classification, classes.Count, settings, data, folder, tta, console.Out, cancellationToken);
@@ -60,34 +72,15 @@ internal static class FinetuneCommand
             var scored = results.Select(r => (Result: r,
                 Validation: DownstreamScores.Classification(r.Validation, validation.Labels, classes.Count, seed),
                 Test: DownstreamScores.Classification(r.Test, test.Labels, classes.Count, seed))).ToList();
-            var suffix = tta ? ", with TTA" : "";
-            console.Out.WriteLine();
-            console.Out.WriteLine($"Test, {test.Count} images, each contender at its best validation epoch{suffix} (95% bootstrap intervals):");
-            foreach (var (result, _, score) in scored)
-            {
-                console.Out.WriteLine($"  {DownstreamRun.NameOf(result.Contender),-15} accuracy {DownstreamOptions.Format(score.Accuracy)}  macro AUC {DownstreamOptions.Format(score.MacroAuc)}  (epoch {result.BestEpoch + 1})");
-            }
-
             var roc = scored.Select(s => (DownstreamRun.NameOf(s.Result.Contender), s.Test.Roc,
                 (IReadOnlyList<double>)Enumerable.Range(0, classes.Count).Select(c => ClassAuc(s.Result.Test, test.Labels, classes.Count, c)).ToList())).ToList();
             var rocPath = Path.Combine(folder, RocFile);
-            PlotFile.Save(DownstreamFigures.Roc(roc, classes, $" (test{suffix})"), rocPath);
-            DownstreamOptions.WriteResults(folder, new
-            {
-                task = "classify",
-                encoder = prepared.Source,
-                classes,
-                images = new { train = train.Count, validation = validation.Count, test = test.Count },
-                tta,
-                region_grid = prepared.RegionGrid,
-                settings,
-                contenders = scored.Select(s => DownstreamOptions.ContenderJson(
-                    s.Result,
-                    new { accuracy = DownstreamOptions.Metric(s.Validation.Accuracy), macro_auc = DownstreamOptions.Metric(s.Validation.MacroAuc) },
-                    new { accuracy = DownstreamOptions.Metric(s.Test.Accuracy), macro_auc = DownstreamOptions.Metric(s.Test.MacroAuc) })),
-            });
-            console.Out.WriteLine(DownstreamOptions.Margin("macro_auc", "macro AUC", scored[0].Test.MacroAuc, scored[1].Test.MacroAuc));
-            console.Out.WriteLine($"Wrote {Path.Combine(folder, DownstreamOptions.ResultsFile)} and {rocPath}.");
+            PlotFile.Save(DownstreamFigures.Roc(roc, classes, $" (test{(tta ? ", with TTA" : "")})"), rocPath);
+            IReadOnlyDictionary<string, MetricValue> Scores(ClassificationScores score) =>
+                new Dictionary<string, MetricValue> { ["macro_auc"] = score.MacroAuc, ["accuracy"] = score.Accuracy };
+            DownstreamReport.Write(console.Out, folder, "classify", prepared, settings, tta, data, ClassifyMetrics,
+                [.. scored.Select(s => new ScoredRow(DownstreamRun.NameOf(s.Result.Contender), s.Result, Scores(s.Validation), Scores(s.Test)))],
+                new { classes }, [rocPath]);
             return ExitCodes.Success;
         });
         return command;
@@ -95,7 +88,7 @@ internal static class FinetuneCommand
 
     private static Command Regress(HelpExamples examples)
     {
-        var options = new DownstreamOptions();
+        var options = new DownstreamOptions(DownstreamTask.Regression);
         var target = new Option<string>("--target")
         {
             Description = $"The truth to predict: {string.Join(", ", LensTruths.All)}. Simulated truths vary only with --macro-lens varied (axion_mass: axion images only; subhalo_count: cdm and no_sub). Flip and rotation augmentation (and --tta) only for {string.Join(", ", RotationInvariantTruths)}, which do not turn with the image.",
@@ -135,7 +128,7 @@ internal static class FinetuneCommand
             }
 
             var settings = options.Settings(parseResult, augment: invariant);
-            DownstreamOptions.ClaimFolder(folder, new { task = "regress", target = quantity, encoder = prepared.Source, encoder_epoch = prepared.Encoder.Header.Epoch, dataset = prepared.Dataset, region_grid = prepared.RegionGrid, settings });
+            DownstreamOptions.ClaimFolder(folder, "regress", new { target = quantity }, prepared, settings);
             console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Target: {quantity} (train mean {mean:G4}, standard deviation {spread:G4}); {train.Count} train, {validation.Count} validation, {test.Count} test images{(invariant ? "" : "; no flip or rotation augmentation: it would change the target")}."));
             float[] Standardised(LensDataset d) => [.. Truth(d, quantity).Select(v => (float)((v - mean) / spread))];
@@ -150,36 +143,96 @@ internal static class FinetuneCommand
                 Validation: DownstreamScores.Regression(Values(r.Validation), validationTruth, seed),
                 Test: DownstreamScores.Regression(Values(r.Test), testTruth, seed),
                 Predicted: Values(r.Test))).ToList();
-            console.Out.WriteLine();
-            console.Out.WriteLine($"Test, {test.Count} images, each contender at its best validation epoch{(tta ? ", with TTA" : "")} (95% bootstrap intervals):");
-            foreach (var (result, _, score, _) in scored)
-            {
-                console.Out.WriteLine($"  {DownstreamRun.NameOf(result.Contender),-15} R² {DownstreamOptions.Format(score.RSquared)}  MAE {DownstreamOptions.Format(score.MeanAbsoluteError)}  (epoch {result.BestEpoch + 1})");
-            }
-
             var plotPath = Path.Combine(folder, ScatterFile);
             PlotFile.Save(DownstreamFigures.PredictedAgainstTrue([.. scored.Select(s => (DownstreamRun.NameOf(s.Result.Contender), s.Predicted, s.Test))], testTruth, quantity), plotPath);
-            DownstreamOptions.WriteResults(folder, new
-            {
-                task = "regress",
-                target = quantity,
-                encoder = prepared.Source,
-                images = new { train = train.Count, validation = validation.Count, test = test.Count },
-                train_mean = mean,
-                train_standard_deviation = spread,
-                tta,
-                region_grid = prepared.RegionGrid,
-                settings,
-                contenders = scored.Select(s => DownstreamOptions.ContenderJson(
-                    s.Result,
-                    new { r2 = DownstreamOptions.Metric(s.Validation.RSquared), mae = DownstreamOptions.Metric(s.Validation.MeanAbsoluteError) },
-                    new { r2 = DownstreamOptions.Metric(s.Test.RSquared), mae = DownstreamOptions.Metric(s.Test.MeanAbsoluteError) })),
-            });
-            console.Out.WriteLine(DownstreamOptions.Margin("r2", "R²", scored[0].Test.RSquared, scored[1].Test.RSquared));
-            console.Out.WriteLine($"Wrote {Path.Combine(folder, DownstreamOptions.ResultsFile)} and {plotPath}.");
+            IReadOnlyDictionary<string, MetricValue> Scores(RegressionScores score) =>
+                new Dictionary<string, MetricValue> { ["r2"] = score.RSquared, ["mae"] = score.MeanAbsoluteError };
+            DownstreamReport.Write(console.Out, folder, "regress", prepared, settings, tta, data, RegressMetrics,
+                [.. scored.Select(s => new ScoredRow(DownstreamRun.NameOf(s.Result.Contender), s.Result, Scores(s.Validation), Scores(s.Test)))],
+                new { target = quantity, train_mean = mean, train_standard_deviation = spread }, [plotPath]);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Command SuperResolution(HelpExamples examples)
+    {
+        var options = new DownstreamOptions(DownstreamTask.SuperResolution);
+        var factor = CliOptions.WholeNumber("--factor", "The truth's side over the input's: the same lenses rendered over the same field with this many times more pixels a side.", 2, min: 2);
+        var command = examples.Add(
+            new Command("superres", $"Upsample simulated lenses: the input is what the encoder sees (its image size, the data's noise), the truth the same lens over the same field at --factor times the pixels a side, without noise. A convolutional head with a pixel shuffle on the encoder's patch tokens (the CNN baseline: on its last feature map), added to the bilinear upsampling of the input, L1 loss, LP-FT as classify does. Reports test PSNR and SSIM (11×11 Gaussian window, σ 1.5; data range the truth's own) with 95% bootstrap intervals for the encoder, the same encoder from random init, the CNN baseline and bilinear upsampling; writes {DownstreamOptions.ResultsFile} and {ExamplesFile} (input, outputs, truth) to --out."),
+            "lenssweep finetune superres --study quick --out finetune/superres",
+            "lenssweep finetune superres --checkpoint encoder.ckpt --macro-lens varied --factor 4 --out finetune/superres-4x");
+        command.Add(factor);
+        options.AddTo(command);
+        CommandAction.Set(command, async (parseResult, console, cancellationToken) =>
+        {
+            var folder = options.Output(parseResult);
+            var upsampling = parseResult.GetValue(factor);
+            (SuperResolutionPairs Train, SuperResolutionPairs Validation, SuperResolutionPairs Test)? pairs = null;
+            DataSplit Simulate(DatasetOptions data, Models.Mae.MaeConfig config, CancellationToken token)
+            {
+                RequireUpsampling(data, config, upsampling);
+                pairs = SuperResolutionPairs.Simulate(data, SimulatedLenses.Options(data.MacroLens, data.Noise), upsampling, token);
+                return new DataSplit(pairs.Value.Train.Low, pairs.Value.Validation.Low, pairs.Value.Test.Low);
+            }
+
+            using var prepared = await options.PrepareAsync(parseResult, console.Out, cancellationToken, Simulate);
+            var (train, validation, test) = pairs!.Value;
+            var settings = options.Settings(parseResult, augment: true);
+            DownstreamOptions.ClaimFolder(folder, "superres", new { factor = upsampling }, prepared, settings);
+            var side = train.Low.Height;
+            console.Out.WriteLine($"Pairs: input {side}×{side}, truth {side * upsampling}×{side * upsampling} without noise; {train.Low.Count} train, {validation.Low.Count} validation, {test.Low.Count} test images.");
+            var data = new DownstreamData(train.Low, train.High.Images, validation.Low, validation.High.Images, test.Low);
+            var results = DownstreamOptions.RunContenders(prepared, DownstreamTask.SuperResolution, upsampling, settings, data, folder, tta: false, console.Out, cancellationToken);
+
+            var seed = (int)settings.Seed;
+            var highSide = side * upsampling;
+            IReadOnlyDictionary<string, MetricValue> Scores(float[] predicted, SuperResolutionPairs truth)
+            {
+                var score = DownstreamScores.SuperResolution(predicted, truth.High.Images, truth.High.Count, truth.High.Channels, highSide, seed);
+                return new Dictionary<string, MetricValue> { ["psnr"] = score.Psnr, ["ssim"] = score.Ssim };
+            }
+
+            var bilinear = (Validation: UpsamplingHead.Bilinear(validation.Low, upsampling), Test: UpsamplingHead.Bilinear(test.Low, upsampling));
+            List<ScoredRow> rows =
+            [
+                .. results.Select(r => new ScoredRow(DownstreamRun.NameOf(r.Contender), r, Scores(r.Validation, validation), Scores(r.Test, test))),
+                new ScoredRow(BilinearName, null, Scores(bilinear.Validation, validation), Scores(bilinear.Test, test)),
+            ];
+            var shown = ExampleRows(test.Low);
+            var outputs = new List<(string Name, float[] Images)> { (BilinearName, bilinear.Test) };
+            outputs.AddRange(results.Select(r => (DownstreamRun.NameOf(r.Contender), r.Test)));
+            var examplesPath = Path.Combine(folder, ExamplesFile);
+            PlotFile.Save(DownstreamFigures.SuperResolutionExamples(test.Low, test.High, outputs, shown), examplesPath);
+            DownstreamReport.Write(console.Out, folder, "superres", prepared, settings, false, data, SuperResolutionMetrics, rows, new { factor = upsampling }, [examplesPath]);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The name of the trivial baseline: the input upsampled bilinearly, nothing learned.</summary>
+    public const string BilinearName = "bilinear";
+
+    /// <summary>The test images the examples figure shows: the first of each class in turn, up to <see cref="ExampleCount"/>.</summary>
+    private static int[] ExampleRows(LensDataset test) =>
+        [.. Enumerable.Range(0, test.Count).OrderBy(i => Enumerable.Range(0, i).Count(j => test.Labels[j] == test.Labels[i])).ThenBy(i => test.Labels[i]).Take(ExampleCount)];
+
+    /// <summary>Refuses data a super-resolution cannot be built from: it needs the simulator (which renders the truth),
+    /// a factor the simulator can render, and an image side the CNN baseline can upsample.</summary>
+    private static void RequireUpsampling(DatasetOptions data, Models.Mae.MaeConfig config, int factor)
+    {
+        if (data.Kind != DatasetKind.Simulated)
+        {
+            throw new CliInputException(
+                $"superres needs simulated lenses, and the data is a {data.Kind.ToString().ToLowerInvariant()} folder: a folder holds no high-resolution truth of its images",
+                "Leave out --data (and give a --spec whose dataset is simulated, or none): the simulator renders each lens at both pixel scales.");
+        }
+
+        if (SuperResolutionPairs.FactorProblem(data.ImageSize, factor) is { } factorProblem)
+            throw new CliInputException($"--factor {factor} cannot be rendered: {factorProblem}", "Give a smaller --factor.");
+        if (Models.Finetuning.DownstreamNetwork.UpsamplingProblem(config) is { } problem)
+            throw new CliInputException($"this encoder's images cannot be upsampled by every contender: {problem}", "Use an encoder whose image size divides by 4.");
     }
 
     private static float[] Labels(LensDataset data) => [.. data.Labels.Select(l => (float)l)];

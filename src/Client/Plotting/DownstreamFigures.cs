@@ -1,4 +1,5 @@
 using System.Globalization;
+using LensSweep.Models.Data;
 using LensSweep.Models.Finetuning;
 using LensSweep.Reporting.Plotting;
 using ScottPlot;
@@ -81,5 +82,41 @@ public static class DownstreamFigures
         }
 
         return new Figure(figure, contenders.Count * Panel, Panel, titles);
+    }
+
+    /// <summary>One row per shown test image: its input, each output (on the truth's grey scale, the first channel)
+    /// and its truth; the input is drawn at its own resolution.</summary>
+    /// <param name="outputs">Per row name (a contender, bilinear), its predictions of every test image (N·C·(side·factor)²).</param>
+    /// <param name="shown">The test images to show, by index.</param>
+    public static Figure SuperResolutionExamples(LensDataset low, LensDataset high, IReadOnlyList<(string Name, float[] Images)> outputs, IReadOnlyList<int> shown)
+    {
+        ArgumentNullException.ThrowIfNull(low);
+        ArgumentNullException.ThrowIfNull(high);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(shown);
+        var columns = new List<string> { $"input {low.Height}×{low.Width}" };
+        columns.AddRange(outputs.Select(o => o.Name));
+        columns.Add($"truth {high.Height}×{high.Width}");
+        var figure = InspectionFigures.Grid(shown.Count, columns.Count);
+        var plane = high.Height * high.Width;
+        for (var row = 0; row < shown.Count; row++)
+        {
+            var i = shown[row];
+            var truth = high.Image(i)[..plane].ToArray();
+            var range = new ScottPlot.Range(truth.Min(), truth.Max());
+            var images = new List<(float[] Values, int Side)> { (low.Image(i)[..(low.Height * low.Width)].ToArray(), low.Height) };
+            images.AddRange(outputs.Select(o => (o.Images.AsSpan(i * high.PixelsPerImage, plane).ToArray(), high.Height)));
+            images.Add((truth, high.Height));
+            for (var column = 0; column < columns.Count; column++)
+            {
+                var plot = figure.GetPlot((row * columns.Count) + column);
+                InspectionFigures.Image(plot, images[column].Values, images[column].Side, range, new ScottPlot.Colormaps.Grayscale());
+                plot.Title(row == 0 ? columns[column] : "", size: 12);
+                if (column == 0)
+                    plot.YLabel(InspectionFigures.ClassName(low.ClassNames, low.Labels[i]), size: 12);
+            }
+        }
+
+        return new Figure(figure, columns.Count * 180, Math.Max(1, shown.Count) * 180, columns);
     }
 }

@@ -98,7 +98,7 @@ public static class InspectionFigures
         return new Figure(new Multiplot(plot), 760, 600, [title]);
     }
 
-    private static Multiplot Grid(int rows, int columns)
+    internal static Multiplot Grid(int rows, int columns)
     {
         var figure = new Multiplot();
         figure.AddPlots(Math.Max(1, rows) * columns);
@@ -107,7 +107,7 @@ public static class InspectionFigures
     }
 
     /// <summary>A Side×Side row-major image as a heatmap, row 0 at the top, without axes.</summary>
-    private static void Image(Plot plot, float[] values, int side, ScottPlot.Range range, IColormap colormap)
+    internal static void Image(Plot plot, float[] values, int side, ScottPlot.Range range, IColormap colormap)
     {
         var cells = new double[side, side];
         for (var y = 0; y < side; y++)
@@ -130,6 +130,6 @@ public static class InspectionFigures
         plot.HideGrid();
     }
 
-    private static string ClassName(IReadOnlyList<string> classNames, int label) =>
+    internal static string ClassName(IReadOnlyList<string> classNames, int label) =>
         label >= 0 && label < classNames.Count ? classNames[label] : $"class {label}";
 }

@@ -1,3 +1,4 @@
+using LensSweep.Models.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -60,5 +61,24 @@ public sealed class UpsamplingHead : nn.Module
         ArgumentNullException.ThrowIfNull(images);
         var side = images.shape[2] * factor;
         return nn.functional.interpolate(images, size: [side, images.shape[3] * factor], mode: InterpolationMode.Bilinear, align_corners: false);
+    }
+
+    /// <summary>Every image of <paramref name="images"/> upsampled by <see cref="Bilinear(Tensor, int)"/>: N·C·(side·factor)² values.</summary>
+    public static float[] Bilinear(LensDataset images, int factor)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        const int batch = 64;
+        var size = images.Channels * images.Height * factor * images.Width * factor;
+        var result = new float[(long)images.Count * size];
+        using var _ = no_grad();
+        for (var start = 0; start < images.Count; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batch, images.Count - start);
+            var input = tensor(images.Images.AsSpan(start * images.PixelsPerImage, n * images.PixelsPerImage).ToArray(), [n, images.Channels, images.Height, images.Width]);
+            Bilinear(input, factor).contiguous().data<float>().CopyTo(result, start * size);
+        }
+
+        return result;
     }
 }
