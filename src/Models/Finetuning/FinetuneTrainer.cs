@@ -173,12 +173,11 @@ public sealed class FinetuneTrainer : IDisposable
         return result;
     }
 
-    /// <summary>Values per image the network predicts and its targets hold: the classes of a classification, 1
-    /// for a regression, C·(side·factor)² for a super-resolution.</summary>
+    /// <summary>Values per image the targets hold: 1 (a class index or a value), or C·(side·factor)² for a super-resolution.</summary>
     public int TargetsPerImage(LensDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Task == DownstreamTask.SuperResolution ? data.Channels * data.Height * Outputs * data.Width * Outputs : Outputs;
+        return Task == DownstreamTask.SuperResolution ? data.Channels * data.Height * Outputs * data.Width * Outputs : 1;
     }
 
     /// <summary>Per image, class probabilities (N·classes, row-major), the standardised value (N) or the
@@ -252,6 +251,7 @@ public sealed class FinetuneTrainer : IDisposable
 
     private float[] PredictPixels(float[] images, int count, int channels, int height, int width)
     {
+        // Class probabilities, one value, or a super-resolution's image.
         var perImage = Task == DownstreamTask.SuperResolution ? channels * height * Outputs * width * Outputs : Outputs;
         var result = new float[count * perImage];
         var pixels = channels * height * width;
