@@ -25,6 +25,12 @@ public sealed class FinetuneCommandTests : IDisposable
             "finetune", task, "--study", TrainedRunFolder.Study, "--run", _run.Folder, "--out", folder,
             "--images-per-class", "8", "--probe-epochs", "1", "--finetune-epochs", "1", "--batch-size", "8", "--region-grid", "2", "--threads", "1", .. more]);
 
+    /// <summary>The same encoder and data for a super-resolution (which pools nothing, so takes no --region-grid).</summary>
+    private Task<(int ExitCode, string Output, string Error)> Superres(string folder, params string[] more) =>
+        CliHarness.RunAsync([
+            "finetune", "superres", "--study", TrainedRunFolder.Study, "--run", _run.Folder, "--out", folder,
+            "--images-per-class", "6", "--probe-epochs", "1", "--finetune-epochs", "1", "--batch-size", "8", "--threads", "1", .. more]);
+
     private static JsonElement Results(string folder) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, DownstreamOptions.ResultsFile))).RootElement;
 
@@ -198,5 +204,83 @@ public sealed class FinetuneCommandTests : IDisposable
         Assert.Equal(ExitCodes.Success, code);
         Assert.Contains("LP-FT", output);
         Assert.Contains("--tta", output);
+    }
+
+    [Fact]
+    public async Task The_margin_over_the_cnn_baseline_is_printed_with_its_paired_interval()
+    {
+        var (code, output, error) = await Finetune("classify", _out);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        Assert.Matches(@"Pretrained minus supervised CNN: [+-]?[0-9.]+ \[[+-]?[0-9.]+, [+-]?[0-9.]+\] test macro AUC \(paired 95% bootstrap interval\)\.", output);
+        var against = Results(_out).GetProperty("margins").EnumerateArray().Select(m => m.GetProperty("against").GetString()).ToList();
+        Assert.Equal(["random_init", "supervised_cnn"], against);
+    }
+
+    [Fact]
+    public async Task Superres_scores_every_contender_and_bilinear_upsampling_and_draws_examples()
+    {
+        var (code, output, error) = await Superres(_out);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        var results = Results(_out);
+        var names = results.GetProperty("contenders").EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["pretrained", "random_init", "supervised_cnn", FinetuneCommand.BilinearName], names);
+        Assert.All(results.GetProperty("contenders").EnumerateArray(), c => Assert.True(c.GetProperty("test").GetProperty("ssim").GetProperty("value").GetDouble() is > -1 and <= 1));
+        Assert.Equal(2, results.GetProperty("factor").GetInt32());
+        Assert.Matches(@"Pretrained minus bilinear: [+-]?[0-9.]+ \[[+-]?[0-9.]+, [+-]?[0-9.]+\] test PSNR \(dB\)", output);
+        using var bitmap = SKBitmap.Decode(Path.Combine(_out, FinetuneCommand.ExamplesFile));
+        Assert.NotNull(bitmap);
+    }
+
+    [Fact]
+    public async Task Superres_shows_each_epoch_and_a_rerun_continues_from_the_checkpoints()
+    {
+        var (_, firstOutput, _) = await Superres(_out);
+        var first = File.ReadAllText(Path.Combine(_out, DownstreamOptions.ResultsFile));
+
+        var (code, output, _) = await Superres(_out);
+
+        Assert.Contains("val -L1", firstOutput);
+        Assert.Equal(ExitCodes.Success, code);
+        Assert.Contains("already trained", output);
+        Assert.Equal(first, File.ReadAllText(Path.Combine(_out, DownstreamOptions.ResultsFile)));
+    }
+
+    [Fact]
+    public async Task Superres_on_a_dataset_folder_is_refused_before_training()
+    {
+        var data = _out + "-data";
+        try
+        {
+            DatasetSimulation.Write(data, 6, ["no_sub", "cdm"], 16, 0, CancellationToken.None);
+
+            var (code, output, error) = await Superres(_out, "--data", data);
+
+            Assert.Equal(ExitCodes.BadInput, code);
+            Assert.Contains("superres needs simulated lenses", error);
+            Assert.DoesNotContain("Training", output);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Superres_with_a_factor_the_simulator_cannot_render_is_refused()
+    {
+        var (code, _, error) = await Superres(_out, "--factor", "300");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--factor 300 cannot be rendered", error);
+    }
+
+    [Fact]
+    public async Task Superres_offers_no_test_time_augmentation()
+    {
+        var (code, _, _) = await Superres(_out, "--tta");
+
+        Assert.NotEqual(ExitCodes.Success, code);
     }
 }
