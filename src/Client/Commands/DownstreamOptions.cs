@@ -46,7 +46,9 @@ internal sealed class DownstreamOptions(DownstreamTask task)
 
     private readonly Option<string?> _data = new("--data")
     {
-        Description = "Use this dataset folder: DeepLense ({class}/*.npy, truths from its truth.csv) or LSST challenge FITS (lens / non-lens), told apart by whether it holds FITS files. Its images must have the encoder's size.",
+        Description = task == DownstreamTask.SuperResolution
+            ? "Not for superres, which is refused on a folder: a folder holds no high-resolution truth of its images (the simulator renders both)."
+            : "Use this dataset folder: DeepLense ({class}/*.npy, truths from its truth.csv) or LSST challenge FITS (lens / non-lens), told apart by whether it holds FITS files. Its images must have the encoder's size.",
         HelpName = "DIR",
     };
 
