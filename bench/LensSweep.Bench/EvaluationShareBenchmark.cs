@@ -37,7 +37,13 @@ public sealed class EvaluationShareBenchmark : IBenchmark
         }
 
         torch.set_num_threads(OrchestrationThroughputBenchmark.IntArg(args, "--threads", 2));
-        var path = OrchestrationThroughputBenchmark.Arg(args, "--spec", null) ?? RepositoryFile("examples/quick.json");
+        var path = OrchestrationThroughputBenchmark.Arg(args, "--spec", null) ?? PythonReference.FindAbove(Path.Combine("examples", "quick.json"));
+        if (path is null)
+        {
+            Console.Error.WriteLine($"examples/quick.json not found above {AppContext.BaseDirectory}; pass --spec.");
+            return 2;
+        }
+
         var loaded = StudySpecLoader.LoadFile(path);
         if (loaded.Spec is not { } spec || !loaded.IsValid)
         {
@@ -71,7 +77,7 @@ public sealed class EvaluationShareBenchmark : IBenchmark
         var withoutRecon = Median(reps, () => EncoderEvaluation.Evaluate(trainer.Model, data, evaluation with { Reconstruction = false }, seed));
         Console.WriteLine(F($"  rung-end evaluation    {rungEnd,8:F1} s (ridge probes ~{rungEnd - withoutRidge:F1} s, recon_loss ~{rungEnd - withoutRecon:F1} s, linear probe and intervals ~{withoutRidge + withoutRecon - rungEnd:F1} s)"));
         var pixels = Median(reps, () => EncoderEvaluation.EvaluatePixels(data, spec.Probe.ToEvaluationSettings(model: null)));
-        var trials = spec.ExpandTrials().Count;
+        var trials = spec.TrialCount;
         Console.WriteLine(F($"  pixel baseline         {pixels,8:F1} s once per study ({pixels / trials:F1} s per trial over its {trials} trials)"));
 
         var rungShare = rungEnd / (training + rungEnd);
@@ -91,8 +97,7 @@ public sealed class EvaluationShareBenchmark : IBenchmark
 
     private static double Median(int reps, Action action)
     {
-        var seconds = Enumerable.Range(0, reps).Select(_ => Time(action)).Order().ToArray();
-        return seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[(seconds.Length / 2) - 1] + seconds[seconds.Length / 2]) / 2;
+        return MaeBenchmark.Median([.. Enumerable.Range(0, reps).Select(_ => Time(action))]);
     }
 
     private static double Time(Action action)
@@ -100,19 +105,6 @@ public sealed class EvaluationShareBenchmark : IBenchmark
         var watch = Stopwatch.StartNew();
         action();
         return watch.Elapsed.TotalSeconds;
-    }
-
-    private static string RepositoryFile(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LensSweep.sln")))
-            {
-                return Path.Combine(dir.FullName, relativePath);
-            }
-        }
-
-        throw new FileNotFoundException($"{relativePath}: LensSweep.sln not found above {AppContext.BaseDirectory}; pass --spec.");
     }
 
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -170,21 +170,8 @@ public sealed class MaeBenchmark : IBenchmark
     }
 
     /// <summary>shared/bench/mae_reference.py beside the repository, if PyTorch imports.</summary>
-    private static string? FindPythonReference()
-    {
-        var candidates = new List<string>();
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            candidates.Add(Path.Combine(dir.FullName, "..", "shared", "bench", "mae_reference.py"));
-        candidates.Add("/work/shared/bench/mae_reference.py");
-        var script = candidates.Select(Path.GetFullPath).FirstOrDefault(File.Exists);
-        if (script is null || !File.Exists("/usr/bin/python3")) return null;
-
-        var probe = new ProcessStartInfo("/usr/bin/python3", ["-c", "import torch"]) { RedirectStandardError = true };
-        using var process = Process.Start(probe);
-        if (process is null) return null;
-        process.WaitForExit();
-        return process.ExitCode == 0 ? script : null;
-    }
+    private static string? FindPythonReference() =>
+        PythonReference.FindShared("mae_reference.py") is { } script && PythonReference.Has("torch") ? script : null;
 
     private static async Task<int> ReexecWithMallocSettingsAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -234,10 +221,11 @@ public sealed class MaeBenchmark : IBenchmark
         }
     }
 
-    internal static double Median(IReadOnlyList<double> values)
+    /// <summary>The middle value, or the mean of the middle two; NaN when there are none. The benchmarks' one median.</summary>
+    internal static double Median(IEnumerable<double> values)
     {
-        if (values.Count == 0) return double.NaN;
         var sorted = values.Order().ToArray();
+        if (sorted.Length == 0) return double.NaN;
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 

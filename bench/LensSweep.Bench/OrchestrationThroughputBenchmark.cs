@@ -29,7 +29,7 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
         {
             Console.WriteLine("lenssweep-bench orchestration [--trials 10000] [--slots 16] [--rounds 1] [--storage both|memory|durable]");
             Console.WriteLine("                              [--optuna-trials 1000] [--no-python]");
-            Console.WriteLine("Each round runs LensSweep then Optuna (/usr/bin/python3 optuna_reference.py) per storage, alternating;");
+            Console.WriteLine($"Each round runs LensSweep then Optuna ({PythonReference.Python} optuna_reference.py) per storage, alternating;");
             Console.WriteLine("without python3-optuna the ratios use the figures stored in shared/bench/README.md, and say so.");
             return 0;
         }
@@ -80,10 +80,10 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
 
         foreach (var (storage, list) in results)
         {
-            var median = (TrialsPerSecond: Median(list.Select(r => r.TrialsPerSecond)), P50: Median(list.Select(r => r.P50)), P99: Median(list.Select(r => r.P99)));
+            var median = (TrialsPerSecond: MaeBenchmark.Median(list.Select(r => r.TrialsPerSecond)), P50: MaeBenchmark.Median(list.Select(r => r.P50)), P99: MaeBenchmark.Median(list.Select(r => r.P99)));
             var goal = storage == OrchestrationStorage.Memory ? 1.0 : 10.0;
             var (reference, source) = optuna[storage].Count > 0
-                ? (Median(optuna[storage]), $"median of {optuna[storage].Count} measured in this run")
+                ? (MaeBenchmark.Median(optuna[storage]), $"median of {optuna[storage].Count} measured in this run")
                 : (storage == OrchestrationStorage.Memory ? OptunaMemorySampled : OptunaSqlite, "STORED figure, not measured here");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{storage,-7}: median {median.TrialsPerSecond:F0} trials/s, p50 {median.P50:F2} ms, p99 {median.P99:F2} ms; {median.TrialsPerSecond / reference:F1}x Optuna {OptunaName(storage)} ({reference:F1} trials/s, {source}); goal >= {goal}x: {(median.TrialsPerSecond / reference >= goal ? "met" : "NOT met")}"));
@@ -111,41 +111,14 @@ public sealed class OrchestrationThroughputBenchmark : IBenchmark
         return PythonReference.Run(start, "Optuna reference")?.GetProperty("trials_per_s").GetDouble();
     }
 
-    /// <summary>shared/bench/optuna_reference.py beside the repository, when /usr/bin/python3 imports optuna.</summary>
+    /// <summary>shared/bench/optuna_reference.py beside the repository, when the interpreter imports optuna.</summary>
     private static string? FindOptunaReference(out string whyNot)
     {
-        var candidates = new List<string>();
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            candidates.Add(Path.Combine(dir.FullName, "..", "shared", "bench", "optuna_reference.py"));
-            candidates.Add(Path.Combine(dir.FullName, "shared", "bench", "optuna_reference.py"));
-        }
-
-        candidates.Add("/work/shared/bench/optuna_reference.py");
-        var script = candidates.Select(Path.GetFullPath).FirstOrDefault(File.Exists);
-        if (script is null)
-        {
-            whyNot = "shared/bench/optuna_reference.py not found";
-            return null;
-        }
-
-        if (!File.Exists("/usr/bin/python3"))
-        {
-            whyNot = "no /usr/bin/python3";
-            return null;
-        }
-
-        using var probe = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import optuna"]) { RedirectStandardError = true });
-        probe?.WaitForExit();
-        whyNot = "python3-optuna is not installed: apt-get install -y python3-optuna";
-        return probe?.ExitCode == 0 ? script : null;
-    }
-
-    /// <summary>The middle value, or the mean of the middle two.</summary>
-    internal static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        var script = PythonReference.FindShared("optuna_reference.py");
+        whyNot = script is null ? "shared/bench/optuna_reference.py not found"
+            : !File.Exists(PythonReference.Python) ? $"no {PythonReference.Python}"
+            : "python3-optuna is not installed: apt-get install -y python3-optuna";
+        return script is not null && PythonReference.Has("optuna") ? script : null;
     }
 
     internal static int IntArg(string[] args, string name, int fallback) =>

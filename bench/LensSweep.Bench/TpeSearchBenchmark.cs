@@ -60,7 +60,7 @@ public sealed class TpeSearchBenchmark : IBenchmark
         double ours = MedianEpochs(tpe);
         Console.WriteLine(F($"ratio random+ASHA / TPE+ASHA: {MedianEpochs(random) / ours:F2}x (goal: clearly above 1)"));
         Console.WriteLine(optuna is null
-            ? "Optuna: not run (needs /usr/bin/python3 with python3-optuna; see bench/reference/tpe_reference.py)"
+            ? $"Optuna: not run (needs {PythonReference.Python} with python3-optuna; see bench/reference/tpe_reference.py)"
             : F($"ratio Optuna / TPE+ASHA: {MedianEpochs(optuna) / ours:F2}x (goal: at least 1)"));
         return Task.FromResult(0);
     }
@@ -97,7 +97,7 @@ public sealed class TpeSearchBenchmark : IBenchmark
     private static List<Outcome>? RunOptuna(int seeds, int trials, double eps, int startup)
     {
         var script = PythonReference.FindScript("tpe_reference.py");
-        if (script is null || !File.Exists("/usr/bin/python3"))
+        if (script is null || !File.Exists(PythonReference.Python))
         {
             return null;
         }
@@ -122,7 +122,7 @@ public sealed class TpeSearchBenchmark : IBenchmark
 
     /// <summary>The median over seeds, a seed that never got within ε counting as the most epochs (so the median is a floor for it).</summary>
     private static double MedianEpochs(List<Outcome> outcomes) =>
-        OrchestrationThroughputBenchmark.Median(outcomes.Select(o => o.Reached ? o.Epochs : (double)long.MaxValue / 2));
+        MaeBenchmark.Median(outcomes.Select(o => o.Reached ? o.Epochs : (double)long.MaxValue / 2));
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

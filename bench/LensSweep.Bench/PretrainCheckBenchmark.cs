@@ -1,0 +1,77 @@
+using System.Globalization;
+using LensSweep.Grains.Specs;
+using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
+using LensSweep.Models.Mae;
+using LensSweep.Models.Training;
+using TorchSharp;
+
+namespace LensSweep.Bench;
+
+/// <summary>
+/// Is a pretraining result ours or the method's? Reads a `lenssweep data simulate` folder (with its truth.csv)
+/// as a study reads a folder, splits it as a study does, pretrains LensSweep's MAE per seed and scores it at
+/// epoch 0 and after the last epoch with a study's default evaluation (<see cref="PretrainingInputs"/>), then
+/// pretrains the PyTorch reference MAE on the same images with the same recipe and probes
+/// (bench/reference/pretrain_reference.py) and prints both side by side.
+/// </summary>
+public sealed class PretrainCheckBenchmark : IBenchmark
+{
+    public string Name => "pretraincheck";
+
+    public string Description => "pretrained and random-init r2_macro / probe_auc: LensSweep vs the PyTorch reference MAE on the same folder (pretrain_reference.py)";
+
+    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var folder = OrchestrationThroughputBenchmark.Arg(args, "--data", null);
+        if (args.Contains("--help") || folder is null)
+        {
+            Console.WriteLine("lenssweep-bench pretraincheck --data DIR [--labelled-per-class N] [--epochs 10] [--seeds 2] [--image-size 64] [--threads 2] [--out DIR] [--no-python]");
+            Console.WriteLine("DIR: ./lenssweep data simulate --out DIR --count 400 --macro-lens varied (its truth.csv is read back).");
+            Console.WriteLine("The first N images per class are labelled (split as a study splits: 15% validation, 15% test, seed 0), the rest an");
+            Console.WriteLine("unlabelled pool pretraining also sees (default: all labelled). The reference MaeConfig and AdamW recipe at that");
+            Console.WriteLine("image size, a study's default evaluation; seeds 0..n-1.");
+            return Task.FromResult(folder is null && !args.Contains("--help") ? 2 : 0);
+        }
+
+        var size = OrchestrationThroughputBenchmark.IntArg(args, "--image-size", 64);
+        var epochs = OrchestrationThroughputBenchmark.IntArg(args, "--epochs", 10);
+        var seeds = Enumerable.Range(0, OrchestrationThroughputBenchmark.IntArg(args, "--seeds", 2)).Select(s => (long)s).ToList();
+        var threads = OrchestrationThroughputBenchmark.IntArg(args, "--threads", 2);
+        torch.set_num_threads(threads);
+        var output = OrchestrationThroughputBenchmark.Arg(args, "--out", null) ?? Directory.CreateTempSubdirectory("lenssweep-pretraincheck-").FullName;
+
+        var options = new DatasetOptions { Kind = DatasetKind.DeepLense, Path = folder, ImagesPerClass = null, ImageSize = size };
+        var dataset = new DatasetLoader().Load(options, cancellationToken: cancellationToken);
+        var labelledPerClass = OrchestrationThroughputBenchmark.IntArg(args, "--labelled-per-class", 0);
+        var (labelled, pool) = labelledPerClass > 0 ? PretrainingPool.SplitOff(dataset, labelledPerClass) : (dataset, null);
+        var split = DataSplitter.Split(labelled, options.ValidationFraction, options.TestFraction, options.Seed);
+        var pretraining = pool is null ? split.Train : PretrainingPool.Join(split.Train, pool);
+
+        var model = new MaeConfig { ImageSize = size, Channels = dataset.Channels };
+        var settings = new ProbeSettings().ToEvaluationSettings(model);
+        Console.WriteLine(F($"pretraincheck: {folder}: {pretraining.Count} pretraining images, probes on {split.Train.Count}/{split.Validation.Count} train/validation; reference MAE {size}×{size}, {epochs} epochs, {seeds.Count} seed(s), {threads} threads; inputs in {output}"));
+        var started = DateTime.UtcNow;
+        var ours = PretrainingInputs.Write(output, split, pretraining, model, new OptimizerConfig(), epochs, seeds, settings, cancellationToken);
+        Console.WriteLine(F($"LensSweep: {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+        foreach (var metric in new[] { EvaluationMetrics.R2Macro, EvaluationMetrics.ProbeAuc })
+        {
+            if (ours.Gain.TryGetValue(metric, out var gain))
+                Console.WriteLine(F($"  {metric}: random init {ours.RandomInit[metric]:F4}, pretrained {ours.Pretrained[metric]:F4}, gain {gain.Value:+0.0000;-0.0000} [{gain.Low:+0.0000;-0.0000}, {gain.High:+0.0000;-0.0000}]"));
+        }
+
+        var script = PythonReference.FindScript("pretrain_reference.py");
+        if (args.Contains("--no-python") || script is null || !PythonReference.Has("numpy, torch"))
+        {
+            Console.WriteLine($"PyTorch reference not run (needs {PythonReference.Python} with python3-numpy and python3-torch, and ../shared/bench/mae_reference.py; or --no-python was given)");
+            return Task.FromResult(0);
+        }
+
+        started = DateTime.UtcNow;
+        var exit = PythonReference.RunToConsole(PythonReference.StartInfo(script, output, "--threads", threads.ToString(CultureInfo.InvariantCulture)));
+        Console.WriteLine(F($"PyTorch: {(DateTime.UtcNow - started).TotalSeconds:F0} s, exit {exit}"));
+        return Task.FromResult(exit);
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
