@@ -117,7 +117,6 @@ public static class ConfigurationChecks
         nameof(MaeConfig.Channels) => SpecKeys.Dataset,
         nameof(OptimizerConfig.TotalEpochs) => SpecKeys.Join(SpecKeys.Scheduler, SpecKeys.MaxEpochs),
         nameof(ProbeConfig.LastLayers) => SpecKeys.Join(SpecKeys.Probe, SpecKeys.Layers),
-        nameof(ProbeConfig.Pooling) => SpecKeys.Join(SpecKeys.Probe, SpecKeys.Pooling),
         _ when BySetting.TryGetValue(setting, out var parameter) => SpecKeys.Join(SpecKeys.SearchSpace, parameter.Name),
         _ => SpecKeys.SearchSpace,
     };

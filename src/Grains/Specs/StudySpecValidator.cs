@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using LensSweep.Grains.Scheduling;
 using LensSweep.Grains.Search;
 using LensSweep.Models.Data;
+using LensSweep.Models.Evaluation;
+using LensSweep.Models.Probing;
 
 namespace LensSweep.Grains.Specs;
 
@@ -18,9 +20,6 @@ public static partial class StudySpecValidator
 
     /// <summary>Seeds per configuration a study may ask for: enough for any interval, few enough to notice a typo.</summary>
     public const int MaxRepeats = 100;
-
-    /// <summary>The fewest images <c>probe.train_images</c> may name: the ridge fits a truth only with three known values.</summary>
-    public const int MinProbeTrainImages = 3;
 
     public static IReadOnlyList<SpecProblem> Validate(StudySpec spec) => Validate(spec, machine: null);
 
@@ -355,10 +354,10 @@ public static partial class StudySpecValidator
         string Field(string key) => SpecKeys.Join(SpecKeys.Probe, key);
         AtLeast(problems, Field(SpecKeys.Epochs), probe.Epochs, 1);
         AtLeast(problems, Field(SpecKeys.BatchSize), probe.BatchSize, 1);
-        AtLeast(problems, Field(SpecKeys.Layers), probe.Layers, 1);
+        AtLeast(problems, Field(SpecKeys.Layers), probe.Layers, ProbeConfig.MinLastLayers);
         if (probe.TrainImages is { } trainImages)
         {
-            AtLeast(problems, Field(SpecKeys.TrainImages), trainImages, MinProbeTrainImages);
+            AtLeast(problems, Field(SpecKeys.TrainImages), trainImages, EvaluationSettings.MinTrainImages);
         }
         if (!(probe.L2 >= 0))
         {

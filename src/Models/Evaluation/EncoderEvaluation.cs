@@ -21,8 +21,13 @@ public sealed record EvaluationSettings
     public IReadOnlyList<double> Lambdas { get; init; } = RidgeRegression.DefaultLambdas;
 
     /// <summary>At most this many train-split images fit every probe, linear and ridge (evenly spaced over the
-    /// split); null = the whole train split. The pixel baseline uses the same images.</summary>
+    /// split); null = the whole train split. The pixel baseline uses the same images. At least
+    /// <see cref="MinTrainImages"/>.</summary>
     public int? MaxTrainImages { get; init; }
+
+    /// <summary>The fewest images <see cref="MaxTrainImages"/> may name: the ridge fits a truth only with three
+    /// known values. A study spec's <c>probe.train_images</c> is held to it.</summary>
+    public const int MinTrainImages = 3;
 
     /// <summary>At most this many train images fit the ridge (evenly spaced): its solve grows with their cube.</summary>
     public int MaxRidgeTrainRows { get; init; } = 2000;
@@ -38,6 +43,13 @@ public sealed record EvaluationSettings
     public int BootstrapSeed { get; init; }
 }
 
+/// <summary>A frozen encoder's features for one split's probes: the linear probe's (train, validation, test), the
+/// ridge's all-layer region features (null when no ridge runs), and the width of the last block's columns in them.</summary>
+public sealed record EncoderFeatures(
+    (FeatureSet Train, FeatureSet Validation, FeatureSet Test) Probe,
+    (FeatureSet Train, FeatureSet Validation, FeatureSet Test)? Ridge,
+    int LastWidth);
+
 /// <summary>
 /// Every evaluation of a frozen encoder, fitted on the train split and scored on validation (which decides)
 /// and test (reported): the linear probe's classification scores, ridge R² of each physical truth the data
@@ -52,22 +64,49 @@ public static class EncoderEvaluation
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         data = ProbePool(data, settings);
-        var validation = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
-        var test = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
-        Classify(ProbeFeatures.FromEncoder(model, data.Train, settings.Probe), ProbeFeatures.FromEncoder(model, data.Validation, settings.Probe),
-            ProbeFeatures.FromEncoder(model, data.Test, settings.Probe), settings, validation, test);
-        if (settings.Regression && VaryingTruths(data.Train).Count > 0)
-        {
-            var all = RidgeFeatures(model.Config, settings);
-            var features = (Train: ProbeFeatures.FromEncoder(model, data.Train, all), Validation: ProbeFeatures.FromEncoder(model, data.Validation, all), Test: ProbeFeatures.FromEncoder(model, data.Test, all));
-            var lastWidth = features.Train.Dimension / (model.Config.Depth + 1);
-            Regress(data, [features, (LastColumns(features.Train, lastWidth), LastColumns(features.Validation, lastWidth), LastColumns(features.Test, lastWidth))], settings, validation, test);
-        }
-
+        var result = Score(Features(model, data, settings), data, settings);
         if (settings.Reconstruction && HasReconstruction(model.Config))
         {
-            validation[EvaluationMetrics.ReconLoss] = ReconLoss(model, data.Validation, settings, seed);
-            test[EvaluationMetrics.ReconLoss] = ReconLoss(model, data.Test, settings, seed);
+            var validation = new Dictionary<string, MetricValue>(result.Validation, StringComparer.Ordinal) { [EvaluationMetrics.ReconLoss] = ReconLoss(model, data.Validation, settings, seed) };
+            var test = new Dictionary<string, MetricValue>(result.Test, StringComparer.Ordinal) { [EvaluationMetrics.ReconLoss] = ReconLoss(model, data.Test, settings, seed) };
+            return new EvaluationResult(validation, test);
+        }
+
+        return result;
+    }
+
+    /// <summary>The frozen encoder's features the probes fit and score on, each extracted once: the linear probe's
+    /// pooling, and (when the ridge probes run) every layer's region means, the last block's columns last.</summary>
+    /// <param name="pool">The split as <see cref="ProbePool"/> cut it.</param>
+    public static EncoderFeatures Features(MaeModel model, DataSplit pool, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(settings);
+        var probe = (ProbeFeatures.FromEncoder(model, pool.Train, settings.Probe), ProbeFeatures.FromEncoder(model, pool.Validation, settings.Probe),
+            ProbeFeatures.FromEncoder(model, pool.Test, settings.Probe));
+        if (!settings.Regression || VaryingTruths(pool.Train).Count == 0)
+        {
+            return new EncoderFeatures(probe, null, 0);
+        }
+
+        var all = RidgeFeatures(model.Config, settings);
+        var ridge = (ProbeFeatures.FromEncoder(model, pool.Train, all), ProbeFeatures.FromEncoder(model, pool.Validation, all), ProbeFeatures.FromEncoder(model, pool.Test, all));
+        return new EncoderFeatures(probe, ridge, ridge.Item1.Dimension / (model.Config.Depth + 1));
+    }
+
+    /// <summary>The probes' scores (no reconstruction loss) on features from <see cref="Features"/> of the same <paramref name="pool"/>.</summary>
+    public static EvaluationResult Score(EncoderFeatures features, DataSplit pool, EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(settings);
+        var validation = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        var test = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        Classify(features.Probe.Train, features.Probe.Validation, features.Probe.Test, settings, validation, test);
+        if (features.Ridge is { } ridge)
+        {
+            Regress(pool, [ridge, (LastColumns(ridge.Train, features.LastWidth), LastColumns(ridge.Validation, features.LastWidth), LastColumns(ridge.Test, features.LastWidth))], settings, validation, test);
         }
 
         return new EvaluationResult(validation, test);
@@ -127,8 +166,8 @@ public static class EncoderEvaluation
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.MaxTrainImages is < 1)
-            throw new ArgumentException($"MaxTrainImages must be at least 1 (or null for the whole train split), got {settings.MaxTrainImages}.", nameof(settings));
+        if (settings.MaxTrainImages is < EvaluationSettings.MinTrainImages)
+            throw new ArgumentException($"MaxTrainImages must be at least {EvaluationSettings.MinTrainImages} (or null for the whole train split), got {settings.MaxTrainImages}.", nameof(settings));
         return settings.MaxTrainImages is { } max && data.Train.Count > max
             ? data with { Train = DataSplitter.Select(data.Train, EvenlySpaced(data.Train.Count, max)) }
             : data;
@@ -267,7 +306,8 @@ public static class EncoderEvaluation
     private static int[] EvenlySpaced(int count, int max) =>
         count <= max ? [.. Enumerable.Range(0, count)] : [.. Enumerable.Range(0, max).Select(k => (int)((long)k * count / max))];
 
-    private static float[] Rows(FeatureSet features, IReadOnlyList<int> rows)
+    /// <summary>The given rows of a feature set's values, in that order.</summary>
+    public static float[] Rows(FeatureSet features, IReadOnlyList<int> rows)
     {
         var values = new float[rows.Count * features.Dimension];
         for (var k = 0; k < rows.Count; k++)

@@ -10,7 +10,7 @@ namespace LensSweep.Models.Evaluation;
 /// Writes what a frozen encoder's probes fit on, as .npy files numpy reads, beside LensSweep's validation scores
 /// of the same encoder, so another implementation (bench/reference/probe_reference.py: scikit-learn and PyTorch)
 /// can fit the same probes and say whether a score is the method's or ours. The features are made by the same
-/// calls <see cref="EncoderEvaluation.Evaluate"/> makes: the probe pool, the linear probe's pooling and layers,
+/// calls <see cref="EncoderEvaluation.Evaluate"/> makes, each once: the probe pool, the linear probe's pooling and layers,
 /// and the ridge's all-layer region features (the last block's columns last) on its train rows.
 /// </summary>
 /// <remarks>
@@ -35,35 +35,32 @@ public static class EvaluationInputs
         ArgumentNullException.ThrowIfNull(settings);
         Directory.CreateDirectory(folder);
         settings = settings with { Reconstruction = false };
-        var result = EncoderEvaluation.Evaluate(model, data, settings, seed: 0);
         var pool = EncoderEvaluation.ProbePool(data, settings);
+        var features = EncoderEvaluation.Features(model, pool, settings);
+        var result = EncoderEvaluation.Score(features, pool, settings);
 
-        void Features(string name, FeatureSet features) => NpyFile.Write(Path.Combine(folder, name), features.Values, [features.Count, features.Dimension]);
+        void Features(string name, float[] values, int count, int dimension) => NpyFile.Write(Path.Combine(folder, name), values, [count, dimension]);
         void Labels(string name, LensDataset split) => NpyFile.Write(Path.Combine(folder, name), split.Labels.Select(l => (double)l).ToArray(), [split.Count]);
-        Features("probe_train.npy", ProbeFeatures.FromEncoder(model, pool.Train, settings.Probe));
-        Features("probe_validation.npy", ProbeFeatures.FromEncoder(model, pool.Validation, settings.Probe));
+        Features("probe_train.npy", features.Probe.Train.Values, features.Probe.Train.Count, features.Probe.Train.Dimension);
+        Features("probe_validation.npy", features.Probe.Validation.Values, features.Probe.Validation.Count, features.Probe.Validation.Dimension);
         Labels("labels_train.npy", pool.Train);
         Labels("labels_validation.npy", pool.Validation);
 
-        var targets = settings.Regression ? EncoderEvaluation.VaryingTruths(pool.Train) : [];
-        var ridgeTrain = DataSplitter.Select(pool.Train, EncoderEvaluation.RidgeTrainRows(pool.Train.Count, settings));
-        var ridge = EncoderEvaluation.RidgeFeatures(model.Config, settings);
-        var lastWidth = 0;
-        if (targets.Count > 0)
+        var targets = features.Ridge is null ? [] : EncoderEvaluation.VaryingTruths(pool.Train);
+        if (features.Ridge is { } ridge)
         {
-            var train = ProbeFeatures.FromEncoder(model, ridgeTrain, ridge);
-            Features("ridge_train.npy", train);
-            Features("ridge_validation.npy", ProbeFeatures.FromEncoder(model, pool.Validation, ridge));
-            Truths("truth_train.npy", ridgeTrain, targets);
+            var rows = EncoderEvaluation.RidgeTrainRows(pool.Train.Count, settings);
+            Features("ridge_train.npy", EncoderEvaluation.Rows(ridge.Train, rows), rows.Length, ridge.Train.Dimension);
+            Features("ridge_validation.npy", ridge.Validation.Values, ridge.Validation.Count, ridge.Validation.Dimension);
+            Truths("truth_train.npy", DataSplitter.Select(pool.Train, rows), targets);
             Truths("truth_validation.npy", pool.Validation, targets);
-            lastWidth = train.Dimension / (model.Config.Depth + 1);
         }
 
         var inputs = new Dictionary<string, object>
         {
             ["classes"] = data.Train.ClassNames.Count,
             ["targets"] = targets,
-            ["last_width"] = lastWidth,
+            ["last_width"] = features.LastWidth,
             ["lambdas"] = settings.Lambdas,
             ["probe"] = new Dictionary<string, double>
             {

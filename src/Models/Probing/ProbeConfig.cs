@@ -26,6 +26,9 @@ public sealed record ProbeConfig
     /// </summary>
     public int LastLayers { get; init; } = 1;
 
+    /// <summary>The fewest blocks <see cref="LastLayers"/> may average; a study spec's <c>probe.layers</c> is held to it.</summary>
+    public const int MinLastLayers = 1;
+
     /// <summary>λ in λ/2·‖W‖² added to the mean cross-entropy (bias not penalised).</summary>
     public double L2 { get; init; } = 1e-3;
 
@@ -51,7 +54,7 @@ public sealed record ProbeConfig
         if (EncoderLayers is not null && EncoderLayers.Any(l => l < 0)) problems.Add($"EncoderLayers must be 0 (patch embedding) or a block number, got {string.Join(", ", EncoderLayers)}.");
         if (EncoderLayers is not null && EncoderLayers.Distinct().Count() != EncoderLayers.Count) problems.Add($"EncoderLayers repeat: {string.Join(", ", EncoderLayers)}.");
         if (FeatureBatchSize <= 0) problems.Add($"FeatureBatchSize must be positive, got {FeatureBatchSize}.");
-        if (LastLayers < 1) problems.Add($"LastLayers must be at least 1, got {LastLayers}.");
+        if (LastLayers < MinLastLayers) problems.Add($"LastLayers must be at least {MinLastLayers}, got {LastLayers}.");
         if (EncoderLayers is not null && LastLayers != 1) problems.Add("LastLayers averages the last blocks and EncoderLayers names layers: set one of them.");
         return problems;
     }
