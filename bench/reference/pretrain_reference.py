@@ -26,7 +26,7 @@ A dev/bench tool only, never a runtime dependency of LensSweep.
     sudo apt-get install -y python3-numpy python3-torch   # Debian's (torch 1.13 on bookworm)
     /usr/bin/python3 bench/reference/pretrain_reference.py DIR [--mae-reference PATH] [--threads 2]
 
-The last line printed is one JSON object: {"parameters": n, "lenssweep": {...}, "pytorch": {...}}, each side
+The comparison is written to DIR/comparison.json (and printed as the last line with --json), one JSON object: {"parameters": n, "lenssweep": {...}, "pytorch": {...}}, each side
 {"random_init": {metric: mean over seeds}, "pretrained": {...}, "gain": {metric: [value, low, high]},
 "seeds": [{"random_init": {...}, "pretrained": {...}}, ...]}.
 """
@@ -197,16 +197,8 @@ def probe_probabilities(x, y, xv, classes, probe):
 
 def auc_binary(scores, positive):
     """Mann-Whitney AUC with average ranks for ties."""
-    order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(len(scores))
-    sorted_scores = scores[order]
-    i = 0
-    while i < len(scores):
-        j = i
-        while j + 1 < len(scores) and sorted_scores[j + 1] == sorted_scores[i]:
-            j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2.0 + 1
-        i = j + 1
+    values, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    ranks = (np.cumsum(counts) - (counts - 1) / 2.0)[inverse]
     n_pos, n_neg = positive.sum(), (~positive).sum()
     return (ranks[positive].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
@@ -322,6 +314,7 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--mae-reference", default=None)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="also print the comparison as one JSON line last")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     with open(os.path.join(args.folder, "inputs.json")) as f:
@@ -376,7 +369,12 @@ def main():
             (a, al, ah), (b, bl, bh) = ours["gain"][metric], pytorch["gain"][metric]
             print(f"{metric:<16}{'gain':<12}{a:>+10.4f}{b:>+10.4f}{a - b:>+9.4f}"
                   f"   LensSweep [{al:+.4f}, {ah:+.4f}]  PyTorch [{bl:+.4f}, {bh:+.4f}]")
-    print(json.dumps({"parameters": parameters, "lenssweep": ours, "pytorch": pytorch}))
+    comparison = {"parameters": parameters, "lenssweep": ours, "pytorch": pytorch}
+    with open(os.path.join(args.folder, "comparison.json"), "w") as f:
+        json.dump(comparison, f, indent=1)
+    print(f"written to {os.path.join(args.folder, 'comparison.json')}")
+    if args.json:
+        print(json.dumps(comparison))
     return 0
 
 

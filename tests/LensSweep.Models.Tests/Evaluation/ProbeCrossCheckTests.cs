@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using LensSweep.Models.Data;
 using LensSweep.Models.Evaluation;
 using LensSweep.Models.Mae;
@@ -17,7 +15,6 @@ namespace LensSweep.Models.Tests.Evaluation;
 /// </summary>
 public sealed class ProbeCrossCheckTests : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
     private const double RidgeTolerance = 1e-4;
     private const double ProbeAucTolerance = 0.01;
 
@@ -28,14 +25,14 @@ public sealed class ProbeCrossCheckTests : IDisposable
     [SkippableFact]
     public void Ridge_r2_and_probe_auc_agree_with_scikit_learn_and_pytorch_on_the_features_lenssweep_wrote()
     {
-        Skip.IfNot(PythonHas("numpy, sklearn, torch"), $"{Python} with python3-numpy, python3-sklearn and python3-torch is not installed");
+        Skip.IfNot(ReferenceScripts.PythonHas("numpy, sklearn, torch"), $"{ReferenceScripts.Python} with python3-numpy, python3-sklearn and python3-torch is not installed");
         var data = new LensSimulator(SimulatorOptions.VariedMacroLens with { ImageSize = 32 }).Generate(20, seed: 5);
         ImageNormalizer.Apply(data);
         using var model = new MaeModel(TinyModels.Config, seed: 1);
         var settings = new EvaluationSettings { Probe = new ProbeConfig { Iterations = 200 }, BootstrapResamples = 10 };
 
         EvaluationInputs.Write(_folder, model, DataSplitter.Split(data, 0.25, 0.25, seed: 5), settings);
-        var reference = RunReference();
+        var reference = ReferenceScripts.Run(ReferenceScripts.RepositoryFile("bench/reference/probe_reference.py"), _folder);
 
         var ours = reference.GetProperty("lenssweep");
         var sklearn = reference.GetProperty("sklearn");
@@ -50,46 +47,5 @@ public sealed class ProbeCrossCheckTests : IDisposable
 
         var auc = (Ours: ours.GetProperty(EvaluationMetrics.ProbeAuc).GetDouble(), Torch: reference.GetProperty("torch").GetProperty(EvaluationMetrics.ProbeAuc).GetDouble());
         Assert.True(Math.Abs(auc.Ours - auc.Torch) < ProbeAucTolerance, $"probe_auc: LensSweep {auc.Ours}, PyTorch {auc.Torch}");
-    }
-
-    private JsonElement RunReference()
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepositoryFile("bench/reference/probe_reference.py"));
-        start.ArgumentList.Add(_folder);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr.Result}");
-        using var json = JsonDocument.Parse(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
-        return json.RootElement.Clone();
-    }
-
-    private static bool PythonHas(string modules)
-    {
-        if (!File.Exists(Python))
-        {
-            return false;
-        }
-
-        var start = new ProcessStartInfo(Python, ["-c", $"import {modules}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0;
-    }
-
-    private static string RepositoryFile(string relativePath)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LensSweep.sln")))
-            {
-                return Path.Combine(dir.FullName, relativePath);
-            }
-        }
-
-        throw new DirectoryNotFoundException("LensSweep.sln not found above the test output folder.");
     }
 }
