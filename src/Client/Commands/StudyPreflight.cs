@@ -17,7 +17,7 @@ internal static class StudyPreflight
     public static void Require(StudySpec spec, string specPath, int slots, CancellationToken cancellationToken)
     {
         var problems = new List<SpecProblem>();
-        var shape = StudySpecValidator.ExpectedShape(spec.Dataset);
+        var shape = StudySpecValidator.ExpectedShape(spec.LoadedDataset);
         if (spec.Dataset.Kind != DatasetKind.Simulated && spec.Dataset.Path is { } path)
         {
             shape = CheckFolder(spec.Dataset, path, problems, cancellationToken) ?? shape;

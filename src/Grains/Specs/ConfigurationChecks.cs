@@ -39,7 +39,7 @@ public static class ConfigurationChecks
         var datasetValues = (double)shape.Images * shape.Channels * shape.ImageSize * shape.ImageSize;
         if (datasetValues > Array.MaxLength)
         {
-            problems.Add(new(SpecKeys.Join(SpecKeys.Dataset, SpecKeys.ImagesPerClass), SpecFormat.Value(spec.Dataset.ImagesPerClass ?? 0),
+            problems.Add(new(SpecKeys.Join(SpecKeys.Dataset, SpecKeys.ImagesPerClass), SpecFormat.Value(spec.LoadedDataset.ImagesPerClass ?? 0),
                 $"{shape.Images} images of {shape.Channels}×{shape.ImageSize}×{shape.ImageSize} pixels are {datasetValues:0.###e0} values, above the {Array.MaxLength} one array holds; use fewer or smaller images"));
             return problems;
         }
@@ -102,7 +102,7 @@ public static class ConfigurationChecks
 
         var field = datasetBytes > slots * trialBytes ? SpecKeys.Join(SpecKeys.Dataset, SpecKeys.ImagesPerClass) : SpecKeys.SearchSpace;
         var value = datasetBytes > slots * trialBytes
-            ? SpecFormat.Value(spec.Dataset.ImagesPerClass ?? 0)
+            ? SpecFormat.Value(spec.LoadedDataset.ImagesPerClass ?? 0)
             : string.Join(", ", new[] { Hyperparameters.EmbedDim, Hyperparameters.Depth, Hyperparameters.PatchSize, Hyperparameters.BatchSize }.Select(p => $"{p.Name}={p.Format(config)}"));
         problems.Add(new(field, value,
             $"needs about {Gib(needed)} (dataset {Gib(datasetBytes)} + {slots} slot(s) × {Gib(trialBytes)} for the largest trial) but {Gib(usable)} of this machine's {Gib(machine.MemoryBytes)} can be used; use fewer or smaller images, a smaller model or batch, or fewer slots"));

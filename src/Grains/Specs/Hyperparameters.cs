@@ -1,4 +1,5 @@
 using System.Globalization;
+using LensSweep.Models.Data;
 using LensSweep.Models.Mae;
 using LensSweep.Models.Training;
 
@@ -26,6 +27,13 @@ internal sealed class Hyperparameter
 {
     /// <summary>Above this many integers a range is not enumerated for divisibility checks.</summary>
     public const int MaxEnumeratedIntegers = 10_000;
+
+    /// <summary>A dataset-size hyperparameter's value where the spec does not search it: the study dataset's own
+    /// size (shown as <c>dataset</c>).</summary>
+    public const double DatasetOwn = -1;
+
+    /// <summary>How <see cref="DatasetOwn"/> is written.</summary>
+    public const string DatasetOwnText = "dataset";
 
     private readonly Func<MaeConfig, double, MaeConfig>? toModel;
     private readonly Func<OptimizerConfig, double, OptimizerConfig>? toOptimizer;
@@ -63,6 +71,27 @@ internal sealed class Hyperparameter
 
     public bool IsValid(double value) => rule(value);
 
+    /// <summary>A dataset size (<see cref="DatasetOptions"/>), not a model or optimiser setting: a trial's value cuts
+    /// the study's train split or pool (<see cref="DatasetSizes"/>); unsearched it is <see cref="DatasetOwn"/>.</summary>
+    public bool IsDataSize { get; private init; }
+
+    /// <summary>The largest size a search space gives this dataset-size hyperparameter (what the study loads), or
+    /// null when it is not searched.</summary>
+    public int? Largest(SearchSpace space)
+    {
+        if (!IsDataSize)
+        {
+            return null;
+        }
+
+        var values = Range(space) is var (_, max, _) ? [Math.Floor(max)] : ListedValues(space)!;
+        var searched = values.Where(v => v != DatasetOwn).ToList();
+        return searched.Count == 0 ? null : ToInt(searched.Max());
+    }
+
+    /// <summary>A trial's size for a dataset-size hyperparameter, or null for the dataset's own.</summary>
+    public int? SizeIn(TrialConfig config) => config[this] == DatasetOwn ? null : ToInt(config[this]);
+
     /// <summary>The model config with this hyperparameter set (unchanged when it is an optimiser setting).</summary>
     public MaeConfig ApplyTo(MaeConfig model, double value) => toModel is null ? model : toModel(model, value);
 
@@ -77,6 +106,7 @@ internal sealed class Hyperparameter
     /// <summary>The value as a spec writes it: <c>0.75</c>, <c>8</c>, <c>block</c>.</summary>
     public string FormatValue(double value) => Type switch
     {
+        _ when IsDataSize && value == DatasetOwn => DatasetOwnText,
         HyperparameterType.Integer => SpecFormat.Value(ToInt(value)),
         HyperparameterType.Choice => value >= 0 && value < Choices.Count && value == Math.Floor(value) ? Choices[(int)value] : SpecFormat.Value(value),
         _ => SpecFormat.Value(value),
@@ -86,6 +116,7 @@ internal sealed class Hyperparameter
     public double? ParseValue(string text) => Type switch
     {
         HyperparameterType.Choice => Choices.ToList().IndexOf(text) is var i and >= 0 ? i : null,
+        _ when IsDataSize && text == DatasetOwnText => DatasetOwn,
         _ => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null,
     };
 
@@ -187,6 +218,12 @@ internal sealed class Hyperparameter
         Func<double, bool> rule, string ruleText, IReadOnlyList<string>? choices = null) =>
         new(name, type, setting, get(new MaeConfig()), choices ?? [], set, null, rule, ruleText);
 
+    /// <summary>A dataset size: unsearched, the study dataset's own (<see cref="DatasetOwn"/>); searched, at least
+    /// <paramref name="minimum"/>.</summary>
+    internal static Hyperparameter DataSize(string name, string setting, int minimum) =>
+        new(name, HyperparameterType.Integer, setting, DatasetOwn, [], null, null, v => v == DatasetOwn || v >= minimum,
+            $"must be at least {minimum}") { IsDataSize = true };
+
     /// <summary>An optimiser setting; its default is <paramref name="get"/> of a default <see cref="OptimizerConfig"/>.</summary>
     internal static Hyperparameter Optimizer(
         string name, HyperparameterType type, string setting, Func<OptimizerConfig, double> get, Func<OptimizerConfig, double, OptimizerConfig> set,
@@ -261,11 +298,34 @@ internal static class Hyperparameters
     public static readonly Hyperparameter Objective = Choice("objective", nameof(MaeConfig.Objective), MaeChoiceNames.Objectives,
         m => m.Objective, (m, v) => m with { Objective = v });
 
+    /// <summary><c>images_per_class</c>: labelled images per class a trial learns from (its train split is the
+    /// share a dataset of that size would train on; validation and test stay the study's, see
+    /// <see cref="DatasetSizes"/>). Searched, it replaces <c>dataset.images_per_class</c>: the study loads the largest.</summary>
+    public static readonly Hyperparameter ImagesPerClass = Hyperparameter.DataSize(SpecKeys.ImagesPerClass, nameof(DatasetOptions.ImagesPerClass), 1);
+
+    /// <summary><c>unlabelled_per_class</c>: unlabelled simulated images per class a trial also pretrains on.
+    /// Searched, it replaces <c>dataset.unlabelled_per_class</c>: the study simulates the largest.</summary>
+    public static readonly Hyperparameter UnlabelledPerClass = Hyperparameter.DataSize(SpecKeys.UnlabelledPerClass, nameof(DatasetOptions.UnlabelledPerClass), 0);
+
     public static readonly IReadOnlyList<Hyperparameter> All = Hyperparameter.Number(
     [
         MaskRatio, PatchSize, EmbedDim, Depth, Heads, DecoderDim, DecoderDepth, DecoderHeads, MlpRatio,
         LearningRate, WeightDecay, BatchSize, WarmupEpochs, Loss, Masking, MaskingTemperature, Objective,
+        ImagesPerClass, UnlabelledPerClass,
     ]);
+
+    /// <summary>The dataset options a study loads: its own, with each searched dataset size at the largest value
+    /// its search space gives (every trial's view is cut from that one split, see <see cref="DatasetSizes"/>).</summary>
+    public static DatasetOptions Loaded(DatasetOptions dataset, SearchSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(space);
+        return dataset with
+        {
+            ImagesPerClass = ImagesPerClass.Largest(space) ?? dataset.ImagesPerClass,
+            UnlabelledPerClass = UnlabelledPerClass.Largest(space) ?? dataset.UnlabelledPerClass,
+        };
+    }
 
     public static readonly IReadOnlyList<string> Names = All.Select(p => p.Name).ToArray();
 

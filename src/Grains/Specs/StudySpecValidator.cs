@@ -42,7 +42,7 @@ public static partial class StudySpecValidator
         {
             // Only a well-formed search space can be expanded; its configurations then meet the model's own
             // rules. Problems elsewhere (the scheduler's eta, the probe) do not hide these: one report has all.
-            problems.AddRange(ConfigurationChecks.Check(spec, ExpectedShape(spec.Dataset), machine));
+            problems.AddRange(ConfigurationChecks.Check(spec, ExpectedShape(spec.LoadedDataset), machine));
         }
 
         return problems;
@@ -158,6 +158,12 @@ public static partial class StudySpecValidator
         foreach (var parameter in Hyperparameters.All)
         {
             ValueRule(problems, space, parameter);
+        }
+
+        if (Hyperparameters.UnlabelledPerClass.Largest(space) is > 0 && spec.Dataset.Kind != DatasetKind.Simulated)
+        {
+            problems.Add(new(SpecKeys.Join(SpecKeys.SearchSpace, Hyperparameters.UnlabelledPerClass.Name), Text(Hyperparameters.UnlabelledPerClass.Largest(space)!.Value),
+                "applies only to simulated data (a folder's images are all labelled)"));
         }
 
         // Rules that tie hyperparameters together (heads divide the width, patches tile the image, at least

@@ -33,6 +33,12 @@ public sealed record TrialConfig
     public int BatchSize { get => Int(Hyperparameters.BatchSize); init => Set(Hyperparameters.BatchSize, value); }
     public int WarmupEpochs { get => Int(Hyperparameters.WarmupEpochs); init => Set(Hyperparameters.WarmupEpochs, value); }
 
+    /// <summary>Labelled images per class this trial learns from; null: the study dataset's own.</summary>
+    public int? ImagesPerClass { get => Hyperparameters.ImagesPerClass.SizeIn(this); init => Set(Hyperparameters.ImagesPerClass, value ?? Hyperparameter.DatasetOwn); }
+
+    /// <summary>Unlabelled images per class this trial also pretrains on; null: the study dataset's own pool.</summary>
+    public int? UnlabelledPerClass { get => Hyperparameters.UnlabelledPerClass.SizeIn(this); init => Set(Hyperparameters.UnlabelledPerClass, value ?? Hyperparameter.DatasetOwn); }
+
     /// <summary>The model this trial pretrains, for images of <paramref name="imageSize"/> pixels with
     /// <paramref name="channels"/> bands (both come from the dataset, not the search space): every
     /// declaration applied to the model config in turn.</summary>

@@ -66,7 +66,7 @@ public sealed record SweepPlan(
         }
 
         var adaptive = trials is null ? AdaptiveSearch.Of(spec) : null;
-        return new SweepPlan(spec.Name, spec.Dataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? (adaptive is null ? spec.ExpandTrials() : []))
+        return new SweepPlan(spec.Name, spec.LoadedDataset, spec.Scheduler, spec.MaxConcurrentTrials, spec.Probe, spec.Seed, trials ?? (adaptive is null ? spec.ExpandTrials() : []))
         {
             Repeats = spec.Repeats,
             Adaptive = adaptive,

@@ -5,8 +5,27 @@ using Microsoft.Extensions.Logging;
 
 namespace LensSweep.Grains.Training;
 
-/// <summary>A study's images: the labelled split, and what the MAE pretrains on.</summary>
-public sealed record StudyData(DataSplit Split, LensDataset PretrainingImages);
+/// <summary>A study's images: the labelled split, and what the MAE pretrains on (the train split, then the
+/// unlabelled <see cref="Pool"/> when the study has one).</summary>
+public sealed record StudyData(DataSplit Split, LensDataset PretrainingImages)
+{
+    /// <summary>The unlabelled pool alone (null: none), so a trial can take a smaller part of it.</summary>
+    public LensDataset? Pool { get; init; }
+
+    /// <summary>A trial's view when the study searches its dataset size (<see cref="DatasetSizes"/>: validation and
+    /// test fixed, the train split and pool cut); this data itself when the trial names no size.</summary>
+    public StudyData ViewOf(int? imagesPerClass, int? unlabelledPerClass, DatasetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (imagesPerClass is null && unlabelledPerClass is null)
+        {
+            return this;
+        }
+
+        var (split, pretraining) = DatasetSizes.View(Split, Pool, imagesPerClass, unlabelledPerClass, options.ValidationFraction, options.TestFraction);
+        return new StudyData(split, pretraining) { Pool = Pool is null ? null : DatasetSizes.FirstPerClass(Pool, unlabelledPerClass ?? int.MaxValue) };
+    }
+}
 
 /// <summary>
 /// Loads each study's dataset once per silo and keeps its split: every trial of a study pretrains and
@@ -57,6 +76,6 @@ public sealed class DatasetCache(ILogger<DatasetLoader> loaderLogger)
         // without a pool gets, and the pool shares none of them.
         var (labelled, pool) = PretrainingPool.SplitOff(dataset, labelledPerClass);
         var labelledSplit = DataSplitter.Split(labelled, options.ValidationFraction, options.TestFraction, options.Seed);
-        return new StudyData(labelledSplit, PretrainingPool.Join(labelledSplit.Train, pool));
+        return new StudyData(labelledSplit, PretrainingPool.Join(labelledSplit.Train, pool)) { Pool = pool };
     }
 }

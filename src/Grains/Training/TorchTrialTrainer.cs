@@ -26,7 +26,8 @@ public sealed partial class TorchTrialTrainer(IArtifactStore artifacts, DatasetC
         // Everything up to the end of training stays on the calling thread, the slot's device thread: an
         // await that yielded here would move libtorch onto a thread-pool thread, and every other live thread
         // that has used libtorch keeps its own OpenMP team, which cut 2-thread training by a third.
-        var studyData = datasets.GetStudyDataAsync(work.Dataset, cancellationToken).GetAwaiter().GetResult();
+        var studyData = datasets.GetStudyDataAsync(work.Dataset, cancellationToken).GetAwaiter().GetResult()
+            .ViewOf(work.Config.ImagesPerClass, work.Config.UnlabelledPerClass, work.Dataset);
         var data = studyData.Split;
         var image = data.Train;
         var model = work.Config.ToMaeConfig(image.Height, image.Channels);

@@ -42,20 +42,7 @@ public static class DataSplitter
                 (members[i], members[j]) = (members[j], members[i]);
             }
 
-            var test = (int)Math.Round(members.Length * testFraction, MidpointRounding.AwayFromZero);
-            var validation = (int)Math.Round(members.Length * validationFraction, MidpointRounding.AwayFromZero);
-            while (members.Length > 0 && test + validation >= members.Length)
-            {
-                // Rounding up both held-out parts of a tiny class can swallow it; train keeps one image.
-                if (validation > 0)
-                {
-                    validation--;
-                }
-                else
-                {
-                    test--;
-                }
-            }
+            var (validation, test) = HeldOut(members.Length, validationFraction, testFraction);
 
             for (var k = 0; k < test; k++)
             {
@@ -69,6 +56,35 @@ public static class DataSplitter
         }
 
         return new DataSplit(Subset(dataset, part, 0), Subset(dataset, part, 1), Subset(dataset, part, 2));
+    }
+
+    /// <summary>How many of a class's <paramref name="members"/> images <see cref="Split"/> holds out for validation
+    /// and for test: round(n·fraction) each, less where that would leave train no image.</summary>
+    public static (int Validation, int Test) HeldOut(int members, double validationFraction, double testFraction)
+    {
+        var test = (int)Math.Round(members * testFraction, MidpointRounding.AwayFromZero);
+        var validation = (int)Math.Round(members * validationFraction, MidpointRounding.AwayFromZero);
+        while (members > 0 && test + validation >= members)
+        {
+            // Rounding up both held-out parts of a tiny class can swallow it; train keeps one image.
+            if (validation > 0)
+            {
+                validation--;
+            }
+            else
+            {
+                test--;
+            }
+        }
+
+        return (validation, test);
+    }
+
+    /// <summary>The train images of a class of <paramref name="members"/> images after <see cref="Split"/>.</summary>
+    public static int TrainCount(int members, double validationFraction, double testFraction)
+    {
+        var (validation, test) = HeldOut(members, validationFraction, testFraction);
+        return members - validation - test;
     }
 
     /// <summary>The images at <paramref name="indices"/>, in that order, as a new dataset with the same classes.</summary>

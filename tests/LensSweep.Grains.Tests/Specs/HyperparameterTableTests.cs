@@ -12,7 +12,7 @@ public sealed class HyperparameterTableTests
     private static StudySpec Valid => SpecTestData.Valid();
 
     [Fact]
-    public void Every_declaration_reaches_the_model_or_the_optimiser_config()
+    public void Every_declaration_reaches_the_model_the_optimiser_config_or_the_trial_dataset_size()
     {
         foreach (var parameter in Hyperparameters.All)
         {
@@ -20,9 +20,10 @@ public sealed class HyperparameterTableTests
             var changed = new TrialConfig().With(parameter, other);
 
             var reaches = changed.ToMaeConfig(64) != new TrialConfig().ToMaeConfig(64)
-                || changed.ToOptimizerConfig(9) != new TrialConfig().ToOptimizerConfig(9);
+                || changed.ToOptimizerConfig(9) != new TrialConfig().ToOptimizerConfig(9)
+                || (parameter.IsDataSize && parameter.SizeIn(changed) != parameter.SizeIn(new TrialConfig()));
 
-            Assert.True(reaches, $"{parameter.Name} changes neither config");
+            Assert.True(reaches, $"{parameter.Name} changes neither config nor the trial's dataset size");
         }
     }
 

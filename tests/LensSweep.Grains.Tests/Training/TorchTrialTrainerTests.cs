@@ -43,6 +43,20 @@ public sealed class TorchTrialTrainerTests
     }
 
     [Fact]
+    public async Task A_trial_of_a_smaller_dataset_size_pretrains_on_fewer_images_of_the_same_study_data()
+    {
+        var trainer = new TorchTrialTrainer(new InMemoryArtifactStore(), new DatasetCache(NullLogger<DatasetLoader>.Instance), NullLogger<TorchTrialTrainer>.Instance);
+        var study = new DatasetOptions { ImagesPerClass = 32, ImageSize = 32 };
+        TrialWork Work(int? size) => new("sizes", 0, 1, Tiny with { ImagesPerClass = size }, study, new ProbeSettings { Epochs = 5 }, 2, 0, 0, 1, null, $"ckpt-{size}", false, "cpu");
+
+        var whole = await trainer.TrainRungAsync(Work(null), new Progress<TrialProgress>(), CancellationToken.None);
+        var quarter = await trainer.TrainRungAsync(Work(8), new Progress<TrialProgress>(), CancellationToken.None);
+
+        // 32 per class: 22 train images each (66, 8 steps of 8); 8 per class: 6 each (18, 2 steps).
+        Assert.Equal(4.0, whole.Cost.Flops / quarter.Cost.Flops, precision: 6);
+    }
+
+    [Fact]
     public async Task A_call_stopped_inside_an_epoch_resumes_there_and_ends_with_the_checkpoint_of_an_uninterrupted_call()
     {
         var artifacts = new InMemoryArtifactStore();
