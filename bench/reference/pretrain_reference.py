@@ -359,6 +359,9 @@ def main():
     print(f"{len(settings['seeds'])} seed(s), {settings['epochs']} epochs on {len(data['pretraining'])} images;"
           f" probes on {len(data['train'])} train / {len(data['validation'])} validation images; {parameters} parameters"
           f" (LensSweep {settings['parameters']})")
+    for k, seed in enumerate(settings["seeds"]):
+        a, b = ours["seeds"][k].get("losses") or [math.nan], seeds[k]["losses"]
+        print(f"seed {seed}: training loss, first -> last epoch: LensSweep {a[0]:.4f} -> {a[-1]:.4f}, PyTorch {b[0]:.4f} -> {b[-1]:.4f}")
     print(f"{'metric':<16}{'':<12}{'LensSweep':>10}{'PyTorch':>10}{'diff':>9}")
     for metric in SHOWN:
         for part in ("random_init", "pretrained"):

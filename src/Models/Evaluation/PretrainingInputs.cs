@@ -14,7 +14,11 @@ public sealed record PretrainingScores(
     IReadOnlyList<(IReadOnlyDictionary<string, double> RandomInit, IReadOnlyDictionary<string, double> Pretrained)> Seeds,
     IReadOnlyDictionary<string, double> RandomInit,
     IReadOnlyDictionary<string, double> Pretrained,
-    IReadOnlyDictionary<string, MetricValue> Gain);
+    IReadOnlyDictionary<string, MetricValue> Gain)
+{
+    /// <summary>Each seed's mean training loss per epoch (empty when not recorded).</summary>
+    public IReadOnlyList<IReadOnlyList<double>> Losses { get; init; } = [];
+}
 
 /// <summary>
 /// Is a pretraining result ours or the method's? Pretrains LensSweep's MAE for each seed as a trial does (the
@@ -59,6 +63,7 @@ public static class PretrainingInputs
         settings = settings with { Reconstruction = false };
         optimizer = optimizer with { TotalEpochs = epochs };
         var runs = new List<(EvaluationResult Initial, EvaluationResult Trained)>();
+        var losses = new List<IReadOnlyList<double>>();
         long parameters = 0;
         foreach (var seed in seeds)
         {
@@ -66,11 +71,11 @@ public static class PretrainingInputs
             using var trainer = new MaeTrainer(model, optimizer, seed);
             parameters = trainer.Model.parameters().Sum(p => p.numel());
             var initial = EncoderEvaluation.Evaluate(trainer.Model, split, settings, (int)seed);
-            trainer.Train(pretrainingImages, epochs, cancellationToken: cancellationToken);
+            losses.Add([.. trainer.Train(pretrainingImages, epochs, cancellationToken: cancellationToken).Losses.Select(l => l.MeanLoss)]);
             runs.Add((initial, EncoderEvaluation.Evaluate(trainer.Model, split, settings, (int)seed)));
         }
 
-        var scores = Summarise(runs);
+        var scores = Summarise(runs) with { Losses = losses };
         WriteFiles(folder, split, pretrainingImages, model, optimizer, epochs, seeds, settings, parameters, scores);
         return scores;
     }
@@ -171,7 +176,10 @@ public static class PretrainingInputs
                 ["random_init"] = scores.RandomInit,
                 ["pretrained"] = scores.Pretrained,
                 ["gain"] = scores.Gain.ToDictionary(g => g.Key, g => new[] { g.Value.Value, g.Value.Low, g.Value.High }),
-                ["seeds"] = scores.Seeds.Select(s => new Dictionary<string, object> { ["random_init"] = s.RandomInit, ["pretrained"] = s.Pretrained }),
+                ["seeds"] = scores.Seeds.Select((s, k) => new Dictionary<string, object>
+                {
+                    ["random_init"] = s.RandomInit, ["pretrained"] = s.Pretrained, ["losses"] = k < scores.Losses.Count ? scores.Losses[k] : Array.Empty<double>(),
+                }),
             },
         };
         File.WriteAllText(Path.Combine(folder, EvaluationInputs.InputsFile), JsonSerializer.Serialize(inputs, new JsonSerializerOptions { WriteIndented = true }));
