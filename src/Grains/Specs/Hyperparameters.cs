@@ -221,7 +221,7 @@ internal sealed class Hyperparameter
     /// <summary>A dataset size: unsearched, the study dataset's own (<see cref="DatasetOwn"/>); searched, at least
     /// <paramref name="minimum"/>.</summary>
     internal static Hyperparameter DataSize(string name, string setting, int minimum) =>
-        new(name, HyperparameterType.Integer, setting, DatasetOwn, [], null, null, v => v == DatasetOwn || v >= minimum,
+        new(name, HyperparameterType.Integer, setting, DatasetOwn, [], null, null, v => v >= minimum,
             $"must be at least {minimum}") { IsDataSize = true };
 
     /// <summary>An optimiser setting; its default is <paramref name="get"/> of a default <see cref="OptimizerConfig"/>.</summary>

@@ -229,10 +229,18 @@ public static partial class StudySpecValidator
         }
 
         string field = SpecKeys.Join(SpecKeys.SearchSpace, name);
-        var broken = (parameter.PossibleValues(space) ?? []).Distinct().Where(v => !parameter.IsValid(v)).ToList();
+        var possible = parameter.PossibleValues(space) ?? [];
+        if (possible.Count == 1 && possible[0].Equals(parameter.Default))
+        {
+            // Unsearched: its default, which needs no rule (a dataset size's default stands for the dataset's own).
+            return;
+        }
+
+        var broken = possible.Distinct().Where(v => !parameter.IsValid(v)).ToList();
         foreach (double value in broken.Take(MaxCombinationProblems))
         {
-            problems.Add(new(field, parameter.FormatValue(value), message));
+            // As written: a dataset size's -1 is a number here, not the "dataset" its default is shown as.
+            problems.Add(new(field, parameter.IsDataSize ? SpecFormat.Value(value) : parameter.FormatValue(value), message));
         }
 
         if (broken.Count > MaxCombinationProblems)

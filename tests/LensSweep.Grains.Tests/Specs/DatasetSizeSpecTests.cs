@@ -61,6 +61,16 @@ public sealed class DatasetSizeSpecTests
         Assert.Contains(problems, p => p is { Field: "search_space.unlabelled_per_class", Value: "-2" });
     }
 
+    [Theory]
+    [InlineData("""[-1, 4]""")]
+    [InlineData("""{ "min": -1, "max": 4, "scale": "int" }""")]
+    public void Minus_one_written_for_an_unlabelled_pool_is_refused_not_read_as_the_datasets_own(string values)
+    {
+        var problems = StudySpecLoader.Parse($$"""{ "name": "m", "search": { "kind": "random", "count": 2 }, "search_space": { "unlabelled_per_class": {{values}} } }""").Problems;
+
+        Assert.Contains(problems, p => p.Field == "search_space.unlabelled_per_class" && p.Value == "-1");
+    }
+
     [Fact]
     public void A_searched_unlabelled_pool_is_refused_for_folder_data()
     {
