@@ -40,9 +40,9 @@ public static class Cli
 
         root.Add(DataCommands.Create(examples));
         root.Add(PretrainCommand.Create(examples));
-        root.Add(ExportCommand.Create(examples));
-        root.Add(InspectCommand.Create(examples));
-        root.Add(FinetuneCommand.Create(examples));
+        root.Add(ExportCommand.Create(services.Cluster, services.Environment, examples));
+        root.Add(InspectCommand.Create(services.Cluster, services.Environment, examples));
+        root.Add(FinetuneCommand.Create(services.Cluster, services.Environment, examples));
         examples.InstallOn(root);
         return root;
     }

@@ -92,5 +92,9 @@ internal sealed class FakeCluster : IStudyCluster, IStudyClusterConnector, IEmbe
         new SiloSlots("10.0.0.5:11111", "active", []),
     ]));
 
+    /// <summary>The console never reads a checkpoint from this fake: export, inspect and finetune tests that need one use a real silo.</summary>
+    public Task<TrialCheckpoint?> ReadCheckpointAsync(string studyId, int trial, CancellationToken cancellationToken) =>
+        Task.FromResult<TrialCheckpoint?>(null);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -36,4 +36,17 @@ public interface IStudyCluster : IAsyncDisposable
     IAsyncEnumerable<StudySnapshot> WatchAsync(string studyId, CancellationToken cancellationToken);
 
     Task<ClusterStatus> GetStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The trial's latest checkpoint (the one it would resume from), its bytes fetched from the cluster's artifact
+    /// store through grain calls in chunks, so the console needs no storage credentials whatever the store.
+    /// Call it only for a trial of a study the cluster has (<see cref="FindAsync"/>).
+    /// </summary>
+    /// <returns>Null when the trial has stored no checkpoint.</returns>
+    Task<TrialCheckpoint?> ReadCheckpointAsync(string studyId, int trial, CancellationToken cancellationToken);
 }
+
+/// <summary>A trial's checkpoint as read through a cluster.</summary>
+/// <param name="Key">Its artifact key, for messages.</param>
+/// <param name="Bytes">The whole checkpoint file.</param>
+public sealed record TrialCheckpoint(string Key, byte[] Bytes);

@@ -73,6 +73,19 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         return Tls.AddTo(command);
     }
 
+    /// <summary>Adds the options that say how to reach a cluster, not <see cref="RunFolder"/>: for a command whose own
+    /// <c>--run</c> means a folder of another kind (export, inspect, finetune).</summary>
+    public T AddConnectionTo<T>(T command)
+        where T : Command
+    {
+        command.Add(Gateways);
+        command.Add(ForwardedTo);
+        command.Add(ClusterId);
+        command.Add(ServiceId);
+        command.Add(ConnectTimeout);
+        return Tls.AddTo(command);
+    }
+
     /// <exception cref="CliInputException">The TLS settings cannot be used, or the forwards do not pair with the gateways.</exception>
     public ClusterTarget Read(ParseResult parseResult)
     {
@@ -83,7 +96,7 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
             parseResult.GetRequiredValue(ServiceId),
             TimeSpan.FromSeconds(parseResult.GetValue(ConnectTimeout)),
             Tls.Read(parseResult),
-            parseResult.GetValue(RunFolder),
+            parseResult.GetResult(RunFolder) is null ? null : parseResult.GetValue(RunFolder),
             ReadForwards(parseResult, gateways));
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LensSweep.Client.Cluster;
 using LensSweep.Client.Datasets;
 using LensSweep.Client.Encoders;
 using LensSweep.Grains.Training;
@@ -16,7 +17,9 @@ namespace LensSweep.Client.Commands;
 /// data (a study spec's dataset, a dataset folder, or simulated lenses), the LP-FT schedule, the seed and --out.</summary>
 /// <param name="task">What the command trains: a super-resolution has no pooled features (no --region-grid) and
 /// no test-time augmentation (its output turns with the image).</param>
-internal sealed class DownstreamOptions(DownstreamTask task)
+/// <param name="cluster">Joins a cluster for the encoder's <c>--cluster</c>; null in a build without one.</param>
+/// <param name="environment">Reads the connection options' environment variables.</param>
+internal sealed class DownstreamOptions(DownstreamTask task, IStudyClusterConnector? cluster, Func<string, string?> environment)
 {
     public const string RunFile = "run.json";
     public const string ResultsFile = "results.json";
@@ -29,7 +32,7 @@ internal sealed class DownstreamOptions(DownstreamTask task)
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    private readonly EncoderOptions _encoder = new();
+    private readonly EncoderOptions _encoder = new(cluster, environment);
 
     private readonly Option<string> _output = new("--out")
     {
@@ -130,7 +133,7 @@ internal sealed class DownstreamOptions(DownstreamTask task)
         if (parseResult.GetValue(_probeEpochs) + parseResult.GetValue(_finetuneEpochs) < 1)
             throw new CliInputException("--probe-epochs and --finetune-epochs are both 0: nothing would train", "Give at least one epoch of either.");
         ExportCommand.RequireWritable(folder);
-        var located = await EncoderLocator.LocateAsync(_encoder.Read(parseResult), cancellationToken);
+        var located = await _encoder.LocateAsync(parseResult, cancellationToken);
         var trained = await EncoderLocator.LoadAsync(located, cancellationToken);
         try
         {

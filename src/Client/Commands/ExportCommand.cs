@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LensSweep.Client.Cluster;
 using LensSweep.Client.Encoders;
 using LensSweep.Models.Data;
 using LensSweep.Models.Export;
@@ -16,9 +17,9 @@ internal static class ExportCommand
     private const int DefaultSamples = 8;
     private const int SampleSeed = 20_260_101;
 
-    public static Command Create(HelpExamples examples)
+    public static Command Create(IStudyClusterConnector? cluster, Func<string, string?> environment, HelpExamples examples)
     {
-        var encoder = new EncoderOptions();
+        var encoder = new EncoderOptions(cluster, environment);
         var output = new Option<string>("--out")
         {
             Description = $"Folder to write {EncoderExport.StateDictFile} (torch.load), {EncoderExport.SafetensorsFile}, {EncoderExport.ConfigFile} and, with samples, {EncoderExport.SampleImagesFile} and {EncoderExport.SampleFeaturesFile}. Existing files of those names are replaced.",
@@ -44,6 +45,7 @@ internal static class ExportCommand
             },
             "lenssweep export --study quick --out exports/quick",
             "lenssweep export --trial quick/3 --run runs/quick --out exports/quick-3",
+            "lenssweep export --study scaling --cluster 10.0.0.4:30000 --out exports/scaling",
             "lenssweep export --checkpoint epoch-0009-attempt-1.ckpt --out exports/mine --samples 0",
             "python3 bench/export_check.py exports/quick");
         encoder.AddTo(command);
@@ -51,7 +53,7 @@ internal static class ExportCommand
         {
             var folder = parseResult.GetRequiredValue(output);
             RequireWritable(folder);
-            var located = await EncoderLocator.LocateAsync(encoder.Read(parseResult), cancellationToken);
+            var located = await encoder.LocateAsync(parseResult, cancellationToken);
             console.Out.WriteLine($"Exporting {located.Source}…");
             using var trained = await EncoderLocator.LoadAsync(located, cancellationToken);
             var header = trained.Header;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using LensSweep.Client.Cluster;
 using LensSweep.Client.Plotting;
 using LensSweep.Models.Data;
 using LensSweep.Models.Evaluation;
@@ -30,22 +31,22 @@ internal static class FinetuneCommand
     /// right; the others (ellipticity, shear, source position) turn with the image.</summary>
     public static IReadOnlyList<string> RotationInvariantTruths { get; } = [LensTruths.ThetaE, LensTruths.SubhaloCount, LensTruths.AxionMass];
 
-    public static Command Create(HelpExamples examples)
+    public static Command Create(IStudyClusterConnector? cluster, Func<string, string?> environment, HelpExamples examples)
     {
         var finetune = examples.Add(
             new Command("finetune", "Downstream tasks on a trained encoder (the best trial of a study, a trial, or a checkpoint file), each against the same task trained from random init and against a small supervised CNN of similar size."),
             "lenssweep finetune classify --study quick --spec examples/quick.json --out finetune/quick",
             "lenssweep finetune regress --checkpoint encoder.ckpt --macro-lens varied --target theta_e --out finetune/theta-e",
             "lenssweep finetune superres --study quick --factor 2 --out finetune/superres");
-        finetune.Add(Classify(examples));
-        finetune.Add(Regress(examples));
-        finetune.Add(SuperResolution(examples));
+        finetune.Add(Classify(cluster, environment, examples));
+        finetune.Add(Regress(cluster, environment, examples));
+        finetune.Add(SuperResolution(cluster, environment, examples));
         return finetune;
     }
 
-    private static Command Classify(HelpExamples examples)
+    private static Command Classify(IStudyClusterConnector? cluster, Func<string, string?> environment, HelpExamples examples)
     {
-        var options = new DownstreamOptions(DownstreamTask.Classification);
+        var options = new DownstreamOptions(DownstreamTask.Classification, cluster, environment);
         var command = examples.Add(
             new Command("classify", $"Classify the images (DeepLense: no_sub / cdm / axion; LSST folders: lens / non-lens) with a linear head on the encoder's pooled tokens (--region-grid): linear probing first, then full fine-tuning (LP-FT), augmented by flips and 90° rotations. Reports test accuracy and macro one-vs-rest ROC-AUC with 95% bootstrap intervals for the encoder, the same encoder from random init, and the CNN baseline; writes {DownstreamOptions.ResultsFile} and {RocFile} to --out."),
             "lenssweep finetune classify --study quick --spec examples/quick.json --out finetune/quick --tta",
@@ -86,9 +87,9 @@ internal static class FinetuneCommand
         return command;
     }
 
-    private static Command Regress(HelpExamples examples)
+    private static Command Regress(IStudyClusterConnector? cluster, Func<string, string?> environment, HelpExamples examples)
     {
-        var options = new DownstreamOptions(DownstreamTask.Regression);
+        var options = new DownstreamOptions(DownstreamTask.Regression, cluster, environment);
         var target = new Option<string>("--target")
         {
             Description = $"The truth to predict: {string.Join(", ", LensTruths.All)}. Simulated truths vary only with --macro-lens varied (axion_mass: axion images only; subhalo_count: cdm and no_sub). Flip and rotation augmentation (and --tta) only for {string.Join(", ", RotationInvariantTruths)}, which do not turn with the image.",
@@ -155,9 +156,9 @@ internal static class FinetuneCommand
         return command;
     }
 
-    private static Command SuperResolution(HelpExamples examples)
+    private static Command SuperResolution(IStudyClusterConnector? cluster, Func<string, string?> environment, HelpExamples examples)
     {
-        var options = new DownstreamOptions(DownstreamTask.SuperResolution);
+        var options = new DownstreamOptions(DownstreamTask.SuperResolution, cluster, environment);
         var factor = CliOptions.WholeNumber("--factor", "The truth's side over the input's: the same lenses rendered over the same field with this many times more pixels a side.", 2, min: 2);
         var command = examples.Add(
             new Command("superres", $"Upsample simulated lenses: the input is what the encoder sees (its image size, the data's noise), the truth the same lens over the same field at --factor times the pixels a side, without noise. A convolutional head with a pixel shuffle on the encoder's patch tokens (the CNN baseline: on its last feature map), added to the bilinear upsampling of the input, L1 loss, LP-FT as classify does. Reports test PSNR and SSIM (11×11 Gaussian window, σ 1.5; data range the truth's own) with 95% bootstrap intervals for the encoder, the same encoder from random init, the CNN baseline and bilinear upsampling; writes {DownstreamOptions.ResultsFile} and {ExamplesFile} (input, outputs, truth) to --out."),

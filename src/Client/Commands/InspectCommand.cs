@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LensSweep.Client.Cluster;
 using LensSweep.Client.Encoders;
 using LensSweep.Client.Plotting;
 using LensSweep.Grains.Training;
@@ -6,8 +7,8 @@ using LensSweep.Models.Data;
 using LensSweep.Models.Evaluation;
 using LensSweep.Models.Inspection;
 using LensSweep.Models.Mae;
-using Microsoft.Extensions.Logging.Abstractions;
 using LensSweep.Reporting.Plotting;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LensSweep.Client.Commands;
 
@@ -22,9 +23,9 @@ internal static class InspectCommand
     public const string EmbeddingFile = "embedding.png";
     private const int DefaultPerClass = 100;
 
-    public static Command Create(HelpExamples examples)
+    public static Command Create(IStudyClusterConnector? cluster, Func<string, string?> environment, HelpExamples examples)
     {
-        var encoder = new EncoderOptions();
+        var encoder = new EncoderOptions(cluster, environment);
         var output = new Option<string>("--out")
         {
             Description = $"Folder to write {ReconstructionFile}, {AttentionFile} and {EmbeddingFile} (created when missing).",
@@ -50,7 +51,7 @@ internal static class InspectCommand
         {
             var folder = parseResult.GetRequiredValue(output);
             ExportCommand.RequireWritable(folder);
-            var located = await EncoderLocator.LocateAsync(encoder.Read(parseResult), cancellationToken);
+            var located = await encoder.LocateAsync(parseResult, cancellationToken);
             console.Out.WriteLine($"Inspecting {located.Source}…");
             using var trained = await EncoderLocator.LoadAsync(located, cancellationToken);
             var config = trained.Model.Config;

@@ -1,23 +1,39 @@
 using System.Text.Json;
+using LensSweep.Client.Cluster;
 using LensSweep.Grains.Storage;
 using LensSweep.Grains.Trials;
 using LensSweep.Models.Training;
+using LensSweep.Reporting.Leaderboards;
 
 namespace LensSweep.Client.Encoders;
 
 /// <summary>
-/// Finds the checkpoint of a trained encoder from what the user named. A trial's checkpoint is its latest in
-/// the artifact store (most epochs, then most steps into a stopped epoch); a study's best trial is rank 1 of the
-/// <c>leaderboard.json</c> that <c>lenssweep run</c> writes when it ends. Every way this can fail is a
-/// <see cref="CliInputException"/> saying what to do instead.
+/// Finds the checkpoint of a trained encoder from what the user named. In a folder, a trial's checkpoint is its
+/// latest in the artifact store (most epochs, then most steps into a stopped epoch) and a study's best trial is
+/// rank 1 of the <c>leaderboard.json</c> that <c>lenssweep run</c> writes when it ends. On a cluster, a trial's
+/// checkpoint is the one its grain points at (the one it would resume from), fetched through the cluster, and
+/// a study's best trial is the first of its leaderboard as <see cref="Leaderboard.Rank"/> ranks it now. Every
+/// way this can fail is a <see cref="CliInputException"/> saying what to do instead.
 /// </summary>
 internal static class EncoderLocator
 {
     public const string LeaderboardFile = "leaderboard.json";
 
-    public static async Task<LocatedCheckpoint> LocateAsync(EncoderRequest request, CancellationToken cancellationToken)
+    /// <param name="connector">Joins <see cref="EncoderRequest.Cluster"/>; null in a build that cannot.</param>
+    public static async Task<LocatedCheckpoint> LocateAsync(EncoderRequest request, IStudyClusterConnector? connector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Cluster is { } target && request.Checkpoint is null)
+        {
+            if (connector is null)
+            {
+                throw new CliInputException("this build of lenssweep cannot reach a cluster", "Download the trial's .ckpt and give it with --checkpoint.");
+            }
+
+            await using var cluster = await connector.ConnectAsync(target, cancellationToken);
+            return await FromClusterAsync(request, cluster, target, cancellationToken);
+        }
+
         if (request.Checkpoint is { } file)
         {
             if (!File.Exists(file))
@@ -41,6 +57,71 @@ internal static class EncoderLocator
 
         throw new CliInputException("no encoder was named", "Give one of --study ID, --trial STUDY/N or --checkpoint FILE.");
     }
+
+    private static async Task<LocatedCheckpoint> FromClusterAsync(EncoderRequest request, IStudyCluster cluster, ClusterTarget target, CancellationToken cancellationToken)
+    {
+        if (request.Trial is { } trialId)
+        {
+            var (study, trial) = ParseTrial(trialId);
+            var summary = await cluster.FindAsync(study, cancellationToken) ?? throw UnknownStudy(study, target);
+            if (trial >= summary.Trials.Total)
+            {
+                throw new CliInputException(
+                    $"study {study} on the cluster at {target} has no trial {trial} (its trials are {study}/0 to {study}/{summary.Trials.Total - 1})",
+                    $"See its trials with 'lenssweep leaderboard {study}'.");
+            }
+
+            return await TryClusterCheckpointAsync(cluster, study, trial, target, cancellationToken)
+                ?? throw new CliInputException(
+                    $"trial {TrialKeys.GrainKey(study, trial)} has no checkpoint on the cluster at {target}",
+                    "A trial stores one after its first epoch of training; one that failed before, or has not started, has none. Name another trial (see the leaderboard).");
+        }
+
+        var studyId = request.Study ?? throw new CliInputException("no encoder was named", "Give one of --study ID, --trial STUDY/N or --checkpoint FILE.");
+        var results = await cluster.GetResultsAsync(studyId, cancellationToken) ?? throw UnknownStudy(studyId, target);
+        foreach (var ranked in Leaderboard.Rank(results).ScoredTrialIds())
+        {
+            if (TrialKeys.TrialNumberOf(ranked) is { } trial
+                && await TryClusterCheckpointAsync(cluster, studyId, trial, target, cancellationToken) is { } located)
+            {
+                return located with { Source = $"best trial of study {studyId}: {located.Source}" };
+            }
+        }
+
+        throw new CliInputException(
+            $"no scored trial of study {studyId} has a checkpoint on the cluster at {target}",
+            $"No trial has finished a rung yet, or every scored one lacks a checkpoint; wait for one ('lenssweep study watch {studyId}'), or name a trial with --trial {studyId}/N.");
+    }
+
+    private static CliInputException UnknownStudy(string study, ClusterTarget target) => new(
+        $"the cluster at {target} has no study '{study}'",
+        "'lenssweep study list' names the studies it has; check --cluster and the study id (the spec's name).");
+
+    private static async Task<LocatedCheckpoint?> TryClusterCheckpointAsync(IStudyCluster cluster, string study, int trial, ClusterTarget target, CancellationToken cancellationToken)
+    {
+        if (await cluster.ReadCheckpointAsync(study, trial, cancellationToken) is not { } checkpoint)
+        {
+            return null;
+        }
+
+        CheckpointHeader header;
+        try
+        {
+            header = MaeCheckpoint.ReadHeader(new MemoryStream(checkpoint.Bytes, writable: false));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliInputException($"checkpoint {checkpoint.Key} on the cluster at {target} cannot be read: {e.Message}", "Name another trial.");
+        }
+
+        var bytes = checkpoint.Bytes;
+        return new LocatedCheckpoint(
+            $"trial {TrialKeys.GrainKey(study, trial)} at {At(header)} ({checkpoint.Key} on the cluster at {target})",
+            _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false)));
+    }
+
+    private static string At(CheckpointHeader header) =>
+        header.IsMidEpoch ? $"epoch {header.Epoch}, step {header.StepInEpoch}" : $"epoch {header.Epoch}";
 
     /// <summary>Reads the checkpoint into a model.</summary>
     public static async Task<TrainedEncoder> LoadAsync(LocatedCheckpoint located, CancellationToken cancellationToken)
@@ -108,7 +189,7 @@ internal static class EncoderLocator
         (string Key, CheckpointHeader Header)? latest = null;
         await foreach (var key in store.ListAsync(TrialKeys.TrialPrefix(study, trial), cancellationToken))
         {
-            if (!key.EndsWith(".ckpt", StringComparison.Ordinal))
+            if (!TrialKeys.IsCheckpointOf(study, trial, key))
             {
                 continue;
             }
@@ -140,9 +221,8 @@ internal static class EncoderLocator
             return null;
         }
 
-        var at = found.Header.IsMidEpoch ? $"epoch {found.Header.Epoch}, step {found.Header.StepInEpoch}" : $"epoch {found.Header.Epoch}";
         return new LocatedCheckpoint(
-            $"trial {TrialKeys.GrainKey(study, trial)} at {at} ({Path.Combine(store.Folder, found.Key)})",
+            $"trial {TrialKeys.GrainKey(study, trial)} at {At(found.Header)} ({Path.Combine(store.Folder, found.Key)})",
             async ct => await store.OpenReadAsync(found.Key, ct) ?? throw new CliInputException($"checkpoint {found.Key} disappeared while it was read", "Run the command again."));
     }
 

@@ -2,8 +2,10 @@ using System.Runtime.CompilerServices;
 using LensSweep.Client.Cluster;
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Specs;
+using LensSweep.Grains.Storage;
 using LensSweep.Grains.Studies;
 using LensSweep.Grains.Sweeps;
+using LensSweep.Grains.Trials;
 using LensSweep.Reporting.Studies;
 
 namespace LensSweep.Client.Engine;
@@ -13,8 +15,9 @@ namespace LensSweep.Client.Engine;
 /// hold slots, which needs no observer registration and so survives a sweep grain moving between silos.
 /// </summary>
 /// <param name="reconnectFor">How long a watch keeps polling through a lost cluster before it gives up.</param>
+/// <param name="chunkBytes">How many bytes of a checkpoint each grain call carries; <see cref="ArtifactChunk.DefaultBytes"/> when null.</param>
 /// <param name="outputFolder">The embedded run's folder; null for a remote cluster. Remedies differ: a run can use another folder.</param>
-internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null, string? outputFolder = null) : IStudyCluster
+internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> disconnect, TimeSpan? pollEvery = null, TimeSpan? reconnectFor = null, string? outputFolder = null, int? chunkBytes = null) : IStudyCluster
 {
     /// <summary>Long enough for a silo to restart or for membership to declare a dead one and move its grains.</summary>
     public static readonly TimeSpan DefaultReconnectWindow = TimeSpan.FromMinutes(3);
@@ -22,6 +25,7 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
     private readonly TimeSpan _pollEvery = pollEvery ?? TimeSpan.FromSeconds(1);
     private readonly TimeSpan _reconnectFor = reconnectFor ?? DefaultReconnectWindow;
     private readonly StudyReader _reader = new(grains);
+    private readonly int _chunkBytes = chunkBytes ?? ArtifactChunk.DefaultBytes;
 
     public async Task<StudySummary> StartAsync(StudySpec spec, CancellationToken cancellationToken)
     {
@@ -162,6 +166,34 @@ internal sealed class OrleansStudyCluster(IGrainFactory grains, Func<ValueTask> 
                     .ToList()))
             .ToList();
         return new ClusterStatus(silos);
+    }
+
+    public async Task<TrialCheckpoint?> ReadCheckpointAsync(string studyId, int trial, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<ITrialGrain>(TrialKeys.GrainKey(studyId, trial));
+
+        // A trial still training stores a newer checkpoint and deletes the one being read: start again from its
+        // new pointer. Three tries is far more than a trial's pace (one checkpoint per epoch) can outrun.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var info = await grain.GetInfoAsync().WaitAsync(cancellationToken);
+            if (info.CheckpointKey is not { } key)
+            {
+                return null;
+            }
+
+            var bytes = await ChunkedDownload.ReadAllAsync(
+                (offset, ct) => grain.ReadCheckpointAsync(key, offset, _chunkBytes).WaitAsync(ct),
+                cancellationToken);
+            if (bytes is not null)
+            {
+                return new TrialCheckpoint(key, bytes);
+            }
+        }
+
+        throw new CliInputException(
+            $"trial {TrialKeys.GrainKey(studyId, trial)} replaced its checkpoint three times while it was read",
+            "Run the command again when the trial has finished its epoch, or once it stops.");
     }
 
     public ValueTask DisposeAsync() => disconnect();

@@ -12,6 +12,41 @@ public interface IArtifactStore
     /// <summary>Opens the value for reading, or returns null when the key does not exist.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Opens the value for reading from byte <paramref name="offset"/> on (at or past its end: an empty stream), or
+    /// returns null when the key does not exist. This default seeks a seekable stream and skips the bytes of any
+    /// other; a backend that can fetch a range (Azure Blob) does that instead.
+    /// </summary>
+    async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stream is null || offset == 0)
+        {
+            return stream;
+        }
+
+        if (stream.CanSeek)
+        {
+            stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+            return stream;
+        }
+
+        var skip = new byte[64 * 1024];
+        for (var left = offset; left > 0;)
+        {
+            var read = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(left, skip.Length)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            left -= read;
+        }
+
+        return stream;
+    }
+
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the key; deleting a missing key is not an error.</summary>

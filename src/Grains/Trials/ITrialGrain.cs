@@ -31,6 +31,16 @@ public interface ITrialGrain : IGrainWithStringKey
 
     [Alias("GetInfo")]
     Task<TrialInfo> GetInfoAsync();
+
+    /// <summary>
+    /// Up to <paramref name="count"/> bytes (at most <see cref="Storage.ArtifactChunk.MaxBytes"/>) of this trial's
+    /// checkpoint <paramref name="checkpointKey"/> (its <see cref="TrialInfo.CheckpointKey"/>) from
+    /// <paramref name="offset"/>, read from the silo's artifact store: how a console with no storage credentials
+    /// fetches a checkpoint, chunk by chunk. Null when the key is gone (the trial stored a newer one and deleted it).
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is not one of this trial's checkpoints, or the range is invalid.</exception>
+    [Alias("ReadCheckpoint")]
+    Task<Storage.ArtifactChunk?> ReadCheckpointAsync(string checkpointKey, long offset, int count);
 }
 
 /// <summary>What every attempt of a trial shares: its configuration and the study settings it trains under.</summary>

@@ -149,6 +149,17 @@ public sealed partial class TrialGrain(
         });
     }
 
+    public Task<ArtifactChunk?> ReadCheckpointAsync(string checkpointKey, long offset, int count)
+    {
+        ArgumentNullException.ThrowIfNull(checkpointKey);
+        if (!TrialKeys.IsCheckpointOf(_studyId, _trial, checkpointKey))
+        {
+            throw new ArgumentException($"'{checkpointKey}' is not a checkpoint of trial {TrialKeys.GrainKey(_studyId, _trial)}.", nameof(checkpointKey));
+        }
+
+        return ArtifactChunk.ReadAsync(artifacts, checkpointKey, offset, count);
+    }
+
     private Task<TrialAck> Ack(TrialAckKind kind, RungReport? report = null, string? reason = null) =>
         Task.FromResult(new TrialAck(kind, state.State.Attempt, report, reason));
 

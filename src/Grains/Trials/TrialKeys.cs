@@ -38,6 +38,12 @@ public static class TrialKeys
     public static string StopCheckpoint(string studyId, int trial, int attempt) =>
         string.Create(CultureInfo.InvariantCulture, $"{TrialPrefix(studyId, trial)}stopped-attempt-{attempt}.ckpt");
 
+    /// <summary>Whether <paramref name="key"/> names a checkpoint of this trial (one of the two forms above).</summary>
+    public static bool IsCheckpointOf(string studyId, int trial, string key) =>
+        key.StartsWith(TrialPrefix(studyId, trial), StringComparison.Ordinal)
+        && key.EndsWith(".ckpt", StringComparison.Ordinal)
+        && key.IndexOf('/', TrialPrefix(studyId, trial).Length) < 0;
+
     /// <summary>The artifact-key prefix of a trial's checkpoints (what <c>lenssweep export</c> lists to find the latest).</summary>
     public static string TrialPrefix(string studyId, int trial) =>
         string.Create(CultureInfo.InvariantCulture, $"{StudyPrefix(studyId)}trials/{trial}/");

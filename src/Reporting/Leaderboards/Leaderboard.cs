@@ -51,6 +51,11 @@ public sealed record Leaderboard(
     /// <summary>The probe settings every score was made with; null when not known.</summary>
     public ProbeSettings? Probe { get; init; }
 
+    /// <summary>The trials of the scored rows, best first (a row of repeats lists each of its trials): where the
+    /// study's best trained encoder is to be found.</summary>
+    public IEnumerable<string> ScoredTrialIds() =>
+        Rows.Where(r => r.Score is { } score && double.IsFinite(score)).OrderBy(r => r.Rank).SelectMany(r => r.TrialIds);
+
     public Leaderboard Top(int count) => this with { Rows = Rows.Take(count).ToList() };
 
     private static LeaderboardRow ToRow(int rank, TrialTrajectory trial, MetricName metric)

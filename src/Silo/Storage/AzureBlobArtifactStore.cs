@@ -38,6 +38,29 @@ public sealed class AzureBlobArtifactStore(BlobContainerClient container) : IArt
         }
     }
 
+    /// <summary>Downloads only the bytes from <paramref name="offset"/> on (an HTTP range request), so a value read in
+    /// chunks is fetched once, not once per chunk from its start.</summary>
+    public async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken = default)
+    {
+        ArtifactKey.Validate(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        try
+        {
+            var options = new BlobDownloadOptions { Range = new HttpRange(offset) };
+            var download = await container.GetBlobClient(key).DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false);
+            return download.Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException e) when (e.Status == 416)
+        {
+            // The range starts at or past the end of the blob: nothing is left to read.
+            return new MemoryStream([], writable: false);
+        }
+    }
+
     public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
         ArtifactKey.Validate(key);
