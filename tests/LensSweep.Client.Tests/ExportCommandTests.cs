@@ -214,6 +214,24 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_of_a_checkpoint_file_from_a_cluster_is_a_usage_error()
+    {
+        var (code, _, error) = await Export("--checkpoint", _run.CheckpointPath(trial: 0, epoch: 1), "--cluster", "127.0.0.1:30000");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--cluster is for --study and --trial", error);
+    }
+
+    [Fact]
+    public async Task Export_naming_both_a_run_folder_and_a_cluster_is_a_usage_error()
+    {
+        var (code, _, error) = await Export("--trial", "tiny/1", "--run", _run.Folder, "--cluster", "127.0.0.1:30000");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--run DIR reads a folder, --cluster a running cluster", error);
+    }
+
+    [Fact]
     public async Task Export_naming_no_encoder_is_a_usage_error()
     {
         var (code, _, error) = await Export();

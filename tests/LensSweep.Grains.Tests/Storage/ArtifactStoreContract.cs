@@ -63,6 +63,63 @@ public abstract class ArtifactStoreContract : IDisposable
         Assert.Equal(["s/t/1/a", "s/t/10/a"], keys);
     }
 
+    [Fact]
+    public async Task Reading_from_an_offset_returns_the_bytes_after_it()
+    {
+        await Store.PutAsync("a/ckpt", Bytes("0123456789"));
+
+        await using var stream = await Store.OpenReadFromAsync("a/ckpt", 4);
+        Assert.NotNull(stream);
+        Assert.Equal("456789", await new StreamReader(stream).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Reading_from_the_end_or_past_it_returns_nothing()
+    {
+        await Store.PutAsync("a/ckpt", Bytes("0123"));
+
+        await using var atEnd = await Store.OpenReadFromAsync("a/ckpt", 4);
+        await using var past = await Store.OpenReadFromAsync("a/ckpt", 40);
+        Assert.Equal("", await new StreamReader(atEnd!).ReadToEndAsync());
+        Assert.Equal("", await new StreamReader(past!).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Reading_a_missing_key_from_an_offset_returns_null()
+    {
+        Assert.Null(await Store.OpenReadFromAsync("nothing/here", 3));
+    }
+
+    [Fact]
+    public async Task Chunks_of_a_value_join_into_the_value_and_only_the_final_one_says_it_is_last()
+    {
+        var payload = new byte[10_000];
+        new Random(5).NextBytes(payload);
+        await Store.PutAsync("a/ckpt", new MemoryStream(payload));
+
+        var chunks = new List<ArtifactChunk>();
+        for (long offset = 0; chunks.Count == 0 || !chunks[^1].IsLast; offset += chunks[^1].Bytes.Length)
+        {
+            chunks.Add(await ArtifactChunk.ReadAsync(Store, "a/ckpt", offset, 4096) ?? throw new KeyNotFoundException());
+        }
+
+        Assert.Equal([4096, 4096, 1808], chunks.Select(c => c.Bytes.Length));
+        Assert.Equal([false, false, true], chunks.Select(c => c.IsLast));
+        Assert.Equal(payload, chunks.SelectMany(c => c.Bytes));
+    }
+
+    [Fact]
+    public async Task A_chunk_ending_exactly_at_the_end_of_the_value_is_the_last()
+    {
+        await Store.PutAsync("a/ckpt", new MemoryStream(new byte[8]));
+
+        var chunk = await ArtifactChunk.ReadAsync(Store, "a/ckpt", 0, 8);
+
+        Assert.NotNull(chunk);
+        Assert.True(chunk.IsLast);
+        Assert.Equal(8, chunk.Bytes.Length);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("/leading")]

@@ -38,6 +38,33 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite)
     }
 
     [SkippableFact]
+    public async Task Reading_from_an_offset_fetches_the_bytes_after_it()
+    {
+        var store = NewStore();
+        var payload = new byte[300_000];
+        new Random(8).NextBytes(payload);
+        await store.PutAsync("studies/s1/trials/3/epoch-0004-attempt-1.ckpt", new MemoryStream(payload));
+
+        await using var stream = await store.OpenReadFromAsync("studies/s1/trials/3/epoch-0004-attempt-1.ckpt", 100_000);
+        Assert.NotNull(stream);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(payload[100_000..], copy.ToArray());
+    }
+
+    [SkippableFact]
+    public async Task Reading_from_past_the_end_returns_nothing_and_a_missing_key_null()
+    {
+        var store = NewStore();
+        await store.PutAsync("studies/s1/x.ckpt", Text("abc"));
+
+        await using var past = await store.OpenReadFromAsync("studies/s1/x.ckpt", 3);
+        Assert.NotNull(past);
+        Assert.Equal(-1, past.ReadByte());
+        Assert.Null(await store.OpenReadFromAsync("studies/s1/none.ckpt", 3));
+    }
+
+    [SkippableFact]
     public async Task Put_over_an_existing_key_replaces_the_value()
     {
         var store = NewStore();
