@@ -46,34 +46,44 @@ public static class IjepaMasks
         var (targetHeight, targetWidth) = BlockShape(random, length, grid, TargetScaleMin, TargetScaleMax, TargetAspectMin, TargetAspectMax);
         var (contextSide, _) = BlockShape(random, length, grid, ContextScaleMin, ContextScaleMax, 1, 1);
 
-        var targets = new long[batch * TargetBlocks * targetHeight * targetWidth];
-        var contexts = new List<long>[batch];
+        // Three buffers per batch, none per image: the target ids, every image's context ids at a stride of the
+        // context block's size (and how many each keeps), and one mark per patch reused by every placement.
+        var blockPatches = targetHeight * targetWidth;
+        var targets = new long[batch * TargetBlocks * blockPatches];
+        var contextBlock = contextSide * contextSide;
+        var contexts = new long[batch * contextBlock];
+        var counts = new int[batch];
+        var inTarget = new bool[length];
         for (var b = 0; b < batch; b++)
         {
-            var inTarget = new bool[length];
+            var blocks = targets.AsSpan((int)(b * TargetBlocks * blockPatches), TargetBlocks * blockPatches);
+            var context = contexts.AsSpan((int)(b * contextBlock), contextBlock);
             for (var placement = 0; ; placement++)
             {
                 if (placement == MaxPlacements)
                     throw new InvalidOperationException($"No I-JEPA context patch is left after {MaxPlacements} placements on a {grid}×{grid} grid.");
                 Array.Clear(inTarget);
-                var blocks = targets.AsSpan((int)(b * TargetBlocks * targetHeight * targetWidth), TargetBlocks * targetHeight * targetWidth);
                 for (var t = 0; t < TargetBlocks; t++)
-                    PlaceBlock(random, grid, targetHeight, targetWidth, blocks.Slice(t * targetHeight * targetWidth, targetHeight * targetWidth), inTarget);
+                    PlaceBlock(random, grid, targetHeight, targetWidth, blocks.Slice(t * blockPatches, blockPatches), inTarget);
 
                 var (top, left) = (random.Next(grid - contextSide + 1), random.Next(grid - contextSide + 1));
-                contexts[b] = [];
+                var count = 0;
                 for (var y = top; y < top + contextSide; y++)
                     for (var x = left; x < left + contextSide; x++)
-                        if (!inTarget[(y * grid) + x]) contexts[b].Add((y * grid) + x);
-                if (contexts[b].Count > 0) break;
+                        if (!inTarget[(y * grid) + x]) context[count++] = (y * grid) + x;
+                counts[b] = count;
+                if (count > 0) break;
             }
         }
 
-        var kept = contexts.Min(c => c.Count);
-        var context = contexts.SelectMany(c => c.Take(kept)).ToArray();
+        // Every context cut to the batch's smallest, keeping its first patches in row-major order.
+        var kept = counts.Min();
+        var stacked = new long[batch * kept];
+        for (var b = 0; b < batch; b++)
+            contexts.AsSpan((int)(b * contextBlock), kept).CopyTo(stacked.AsSpan((int)(b * kept), kept));
         return new IjepaMaskSet(
-            tensor(context, [batch, kept]),
-            tensor(targets, [batch, TargetBlocks, targetHeight * targetWidth]));
+            tensor(stacked, [batch, kept]),
+            tensor(targets, [batch, TargetBlocks, blockPatches]));
     }
 
     /// <summary>Patches a batch's context and each target block hold at most on a <paramref name="grid"/>-side grid

@@ -100,12 +100,31 @@ public sealed class IjepaModel : nn.Module
             masks.Targets.flatten(0, 1));
     }
 
-    /// <summary>target ← m·target + (1 − m)·context for every weight, after an optimiser step.</summary>
-    public void UpdateTargetEncoder(double momentum)
+    /// <summary>target ← m·target + (1 − m)·context for every encoder weight, after an optimiser step.</summary>
+    public void UpdateTargetEncoder(double momentum) => UpdateTargetEncoder(EncoderPairs(), momentum);
+
+    /// <summary>
+    /// Each encoder weight of the target encoder beside the context encoder's same weight: what the moving average
+    /// moves. The MAE decoders both encoders carry are left out (neither is used or trained). The pairs hold the
+    /// tensors themselves, so a caller takes them once the model is on its device and keeps them for every step.
+    /// </summary>
+    public IReadOnlyList<(Tensor Target, Tensor Context)> EncoderPairs() =>
+        [.. target_encoder.EncoderParameters().Zip(context_encoder.EncoderParameters(), (t, c) =>
+        {
+            if (t.Name != c.Name)
+                throw new InvalidOperationException($"The encoders' weights are out of step: {t.Name} beside {c.Name}.");
+            return ((Tensor)t.Parameter, (Tensor)c.Parameter);
+        })];
+
+    /// <summary>target ← m·target + (1 − m)·context for each pair (<see cref="EncoderPairs"/>): two in-place kernels
+    /// a tensor, the same arithmetic as ever, so the moving average's weights do not change from build to build.</summary>
+    public static void UpdateTargetEncoder(IReadOnlyList<(Tensor Target, Tensor Context)> pairs, double momentum)
     {
+        ArgumentNullException.ThrowIfNull(pairs);
         using var _ = no_grad();
-        foreach (var (target, context) in target_encoder.parameters().Zip(context_encoder.parameters()))
-            target.mul_(momentum).add_(context, alpha: 1 - momentum);
+        var step = 1 - momentum;
+        foreach (var (target, context) in pairs)
+            target.mul_(momentum).add_(context, alpha: step);
     }
 
     /// <summary>The rows of <paramref name="tokens"/> [B, L, D] at each target block's patches: [B·T, N, D].</summary>

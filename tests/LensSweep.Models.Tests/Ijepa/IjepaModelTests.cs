@@ -70,12 +70,48 @@ public sealed class IjepaModelTests
             foreach (var p in model.ContextEncoder.parameters()) p.add_(1.0);
         }
 
-        var before = model.TargetEncoder.parameters().Select(p => p.clone()).ToList();
+        var before = model.TargetEncoder.EncoderParameters().Select(p => p.Parameter.clone()).ToList();
         model.UpdateTargetEncoder(0.75);
 
-        // m·t + (1 − m)·(t + 1) = t + 0.25 for every weight.
-        foreach (var (after, old) in model.TargetEncoder.parameters().Zip(before))
-            Assert.True(after.allclose(old + 0.25, rtol: 0, atol: 1e-6));
+        // m·t + (1 − m)·(t + 1) = t + 0.25 for every encoder weight.
+        foreach (var ((name, after), old) in model.TargetEncoder.EncoderParameters().Zip(before))
+            Assert.True(after.allclose(old + 0.25, rtol: 0, atol: 1e-6), $"{name} did not move");
+    }
+
+    [Fact]
+    public void The_moving_average_leaves_the_unused_decoder_alone()
+    {
+        using var model = new IjepaModel(Config, seed: 0);
+        using (no_grad())
+        {
+            foreach (var p in model.ContextEncoder.parameters()) p.add_(1.0);
+        }
+
+        var encoder = model.TargetEncoder.EncoderParameters().Select(p => p.Name).ToHashSet();
+        var decoder = model.TargetEncoder.named_parameters().Where(p => !encoder.Contains(p.name)).ToList();
+        var before = decoder.Select(p => p.parameter.clone()).ToList();
+        model.UpdateTargetEncoder(0.75);
+
+        Assert.NotEmpty(decoder);
+        foreach (var ((name, after), old) in decoder.Zip(before))
+            Assert.True(after.equal(old).all().item<bool>(), $"decoder weight {name} moved");
+    }
+
+    [Fact]
+    public void The_encoder_pairs_are_the_same_tensors_as_the_encoders_weights()
+    {
+        using var model = new IjepaModel(Config, seed: 0);
+
+        var pairs = model.EncoderPairs();
+
+        var target = model.TargetEncoder.EncoderParameters().ToList();
+        var context = model.ContextEncoder.EncoderParameters().ToList();
+        Assert.Equal(target.Count, pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            Assert.Equal(target[i].Parameter.Handle, pairs[i].Target.Handle);
+            Assert.Equal(context[i].Parameter.Handle, pairs[i].Context.Handle);
+        }
     }
 
     [Theory]
