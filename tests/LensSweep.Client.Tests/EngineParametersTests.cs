@@ -16,4 +16,15 @@ public sealed class EngineParametersTests
         Assert.Equal(ParameterValue.Of("l1"), parameters.Single(p => p.Name == "loss").Value);
         Assert.Equal(ParameterValue.Of(16), parameters.Single(p => p.Name == "patch_size").Value);
     }
+
+    [Fact]
+    public void An_unsearched_dataset_size_is_shown_as_the_datasets_own_not_as_its_marker_number()
+    {
+        var config = StudySpecLoader.Parse("""{ "name": "d", "search_space": { "images_per_class": [20, 40] } }""").Spec!.ExpandConfigurations()[0];
+
+        var parameters = EngineMapping.Parameters(config);
+
+        Assert.Equal(ParameterValue.Of("dataset"), parameters.Single(p => p.Name == "unlabelled_per_class").Value);
+        Assert.Equal(ParameterValue.Of(20), parameters.Single(p => p.Name == "images_per_class").Value);
+    }
 }

@@ -53,7 +53,8 @@ public sealed record TrialConfig
     /// <summary>The hyperparameters by their spec (snake_case) names, in search-space order, each as a number
     /// and as a spec writes it: for leaderboards, scaling plots and logs.</summary>
     public IReadOnlyList<HyperparameterSetting> ToParameters() =>
-        [.. Hyperparameters.All.Select(p => new HyperparameterSetting(p.Name, this[p], p.Format(this), p.Type == HyperparameterType.Choice))];
+        [.. Hyperparameters.All.Select(p => new HyperparameterSetting(
+            p.Name, this[p], p.Format(this), p.Type == HyperparameterType.Choice, p.IsDataSize && this[p] == Hyperparameter.DatasetOwn))];
 
     /// <summary>A one-line description, e.g. <c>mask_ratio=0.75 patch_size=8 …</c>.</summary>
     public override string ToString() =>
@@ -66,7 +67,13 @@ public sealed record TrialConfig
 
 /// <summary>One hyperparameter of a trial: <paramref name="Value"/> as a number (a choice's index), <paramref name="Text"/>
 /// as a spec writes it, and whether it is a named choice (shown by name, never plotted as a number).</summary>
-public sealed record HyperparameterSetting(string Name, double Value, string Text, bool IsChoice);
+/// <param name="IsDatasetOwn">An unsearched dataset size: <paramref name="Value"/> is a marker, not a number of images;
+/// shown as its <paramref name="Text"/> (<c>dataset</c>).</param>
+public sealed record HyperparameterSetting(string Name, double Value, string Text, bool IsChoice, bool IsDatasetOwn = false)
+{
+    /// <summary>Whether it is shown by its text rather than its number.</summary>
+    public bool ShownAsText => IsChoice || IsDatasetOwn;
+}
 
 /// <summary>A trial's values in declaration order, compared by value.</summary>
 internal sealed class HyperparameterValues : IEquatable<HyperparameterValues>

@@ -46,7 +46,7 @@ public static class EngineMapping
     };
 
     public static IReadOnlyList<ParameterSetting> Parameters(TrialConfig config) =>
-        config.ToParameters().Select(p => new ParameterSetting(p.Name, p.IsChoice ? ParameterValue.Of(p.Text) : ParameterValue.Of(p.Value))).ToList();
+        config.ToParameters().Select(p => new ParameterSetting(p.Name, p.ShownAsText ? ParameterValue.Of(p.Text) : ParameterValue.Of(p.Value))).ToList();
 
     /// <summary>A trial's ASHA trajectory: every rung it reported, with the cumulative cost at each.</summary>
     public static TrialTrajectory Trajectory(string studyId, LeaderboardEntry entry) => new(
