@@ -129,20 +129,5 @@ public sealed class ClusterExportTests(FinishedStudySilo cluster) : IClassFixtur
     private Task<(int ExitCode, string Output, string Error)> Export(params string[] args) =>
         CliHarness.RunAsync(cluster.Services, ["export", .. args, "--cluster", cluster.Gateway, "--out", _out, "--samples", "0"]);
 
-    /// <summary>Both files hold exactly the encoder tensors of <paramref name="checkpoint"/>'s model.</summary>
-    private void AssertExportHolds(string checkpoint)
-    {
-        using var trained = TrainedEncoder.Load(checkpoint);
-        var expected = EncoderExport.StateDict(trained.Model);
-        foreach (var file in new[] { EncoderExport.StateDictFile, EncoderExport.SafetensorsFile })
-        {
-            var read = EncoderExport.Read(Path.Combine(_out, file));
-            Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
-            foreach (var (name, tensor) in expected)
-            {
-                using var same = tensor.eq(read[name]).all();
-                Assert.True(tensor.shape.SequenceEqual(read[name].shape) && same.item<bool>(), $"{file}: {name} differs from the checkpoint's");
-            }
-        }
-    }
+    private void AssertExportHolds(string checkpoint) => ExportAssertions.HoldsCheckpoint(checkpoint, _out);
 }

@@ -254,14 +254,20 @@ public sealed class ExportCommandTests : IDisposable
     private Task<(int ExitCode, string Output, string Error)> Export(params string[] args) =>
         CliHarness.RunAsync(["export", .. args, "--out", _out]);
 
-    /// <summary>Both files hold exactly the encoder tensors of <paramref name="checkpoint"/>'s model.</summary>
-    private void AssertExportHolds(string checkpoint)
+    private void AssertExportHolds(string checkpoint) => ExportAssertions.HoldsCheckpoint(checkpoint, _out);
+}
+
+internal static class ExportAssertions
+{
+    /// <summary>Both files in <paramref name="folder"/> hold exactly the encoder tensors of <paramref name="checkpoint"/>'s
+    /// model, and its configuration is written beside them.</summary>
+    public static void HoldsCheckpoint(string checkpoint, string folder)
     {
         using var trained = TrainedEncoder.Load(checkpoint);
         var expected = EncoderExport.StateDict(trained.Model);
         foreach (var file in new[] { EncoderExport.StateDictFile, EncoderExport.SafetensorsFile })
         {
-            var read = EncoderExport.Read(Path.Combine(_out, file));
+            var read = EncoderExport.Read(Path.Combine(folder, file));
             Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), read.Keys.Order(StringComparer.Ordinal));
             foreach (var (name, tensor) in expected)
             {
@@ -270,6 +276,6 @@ public sealed class ExportCommandTests : IDisposable
             }
         }
 
-        Assert.True(File.Exists(Path.Combine(_out, EncoderExport.ConfigFile)));
+        Assert.True(File.Exists(Path.Combine(folder, EncoderExport.ConfigFile)));
     }
 }

@@ -64,13 +64,8 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
     public T AddTo<T>(T command)
         where T : Command
     {
-        command.Add(Gateways);
-        command.Add(ForwardedTo);
-        command.Add(ClusterId);
-        command.Add(ServiceId);
-        command.Add(ConnectTimeout);
         command.Add(RunFolder);
-        return Tls.AddTo(command);
+        return AddConnectionTo(command);
     }
 
     /// <summary>Adds the options that say how to reach a cluster, not <see cref="RunFolder"/>: for a command whose own
