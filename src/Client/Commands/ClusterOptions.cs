@@ -64,8 +64,9 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
     public T AddTo<T>(T command)
         where T : Command
     {
+        AddAddresses(command);
         command.Add(RunFolder);
-        return AddConnectionTo(command);
+        return Tls.AddTo(command);
     }
 
     /// <summary>Adds the options that say how to reach a cluster, not <see cref="RunFolder"/>: for a command whose own
@@ -73,12 +74,18 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
     public T AddConnectionTo<T>(T command)
         where T : Command
     {
+        AddAddresses(command);
+        return Tls.AddTo(command);
+    }
+
+    /// <summary>Where the cluster is and how long to try, in the order help lists them.</summary>
+    private void AddAddresses(Command command)
+    {
         command.Add(Gateways);
         command.Add(ForwardedTo);
         command.Add(ClusterId);
         command.Add(ServiceId);
         command.Add(ConnectTimeout);
-        return Tls.AddTo(command);
     }
 
     /// <exception cref="CliInputException">The TLS settings cannot be used, or the forwards do not pair with the gateways.</exception>
