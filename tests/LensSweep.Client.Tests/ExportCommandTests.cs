@@ -232,6 +232,15 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Cluster_connection_options_without_cluster_are_refused_instead_of_ignored()
+    {
+        var (code, _, error) = await Export("--trial", "tiny/1", "--run", _run.Folder, "--cluster-id", "other", "--tls");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--cluster-id, --tls say how to reach a cluster, but no --cluster was given", error);
+    }
+
+    [Fact]
     public async Task Export_naming_no_encoder_is_a_usage_error()
     {
         var (code, _, error) = await Export();

@@ -78,6 +78,15 @@ internal sealed class ClusterOptions(Func<string, string?> environment)
         return Tls.AddTo(command);
     }
 
+    /// <summary>The options, besides <c>--cluster</c> itself, that only say how to reach a cluster: given on the command
+    /// line without <c>--cluster</c> they would be ignored by a command that reads a folder otherwise.</summary>
+    public IEnumerable<string> GivenWithoutGateways(System.CommandLine.Parsing.CommandResult result) =>
+        result.GetResult(Gateways) is { Implicit: false }
+            ? []
+            : new Option[] { ForwardedTo, ClusterId, ServiceId, ConnectTimeout }.Concat(Tls.All)
+                .Where(o => result.GetResult(o) is { Implicit: false })
+                .Select(o => o.Name);
+
     /// <summary>Where the cluster is and how long to try, in the order help lists them.</summary>
     private void AddAddresses(Command command)
     {

@@ -40,6 +40,9 @@ internal sealed class ClusterTlsOptions(Func<string, string?> environment)
         Recursive = true,
     };
 
+    /// <summary>Every TLS option, in the order help lists them.</summary>
+    public IReadOnlyList<Option> All => [Enabled, Authorities, Certificate, Key, Thumbprint];
+
     public T AddTo<T>(T command)
         where T : Command
     {

@@ -62,6 +62,10 @@ internal sealed class EncoderOptions(IStudyClusterConnector? cluster, Func<strin
             {
                 result.AddError("Give the study's place once: --run DIR reads a folder, --cluster a running cluster.");
             }
+            else if (_cluster.GivenWithoutGateways(result).ToList() is [_, ..] ignored)
+            {
+                result.AddError($"{string.Join(", ", ignored)} {(ignored.Count == 1 ? "says" : "say")} how to reach a cluster, but no --cluster was given, so the encoder would be read from a folder; give --cluster ADDR (the environment's LENSSWEEP_CLUSTER is not read here) or drop {(ignored.Count == 1 ? "it" : "them")}.");
+            }
         });
     }
 
