@@ -96,6 +96,8 @@ internal sealed class DownstreamOptions(DownstreamTask task, IStudyClusterConnec
         {
             if (result.GetResult(_spec) is not null && result.GetResult(_data) is not null)
                 result.AddError("Give the data once: --spec FILE or --data DIR, not both.");
+            else if (Task == DownstreamTask.SuperResolution && result.GetResult(_data) is not null)
+                result.AddError("superres needs simulated lenses, and --data names a folder: a folder holds no high-resolution truth of its images. Leave out --data: the simulator renders each lens at both pixel scales.");
         });
     }
 
