@@ -107,6 +107,18 @@ public sealed class ServeRunTests : IDisposable
     }
 
     [Theory]
+    [InlineData(":8080", "give a host before the ':'")]
+    [InlineData("::1:8080", "an IPv6 address needs brackets")]
+    [InlineData("example.org:8080", "'example.org' is not an IP address")]
+    [InlineData("web", "the port must be a whole number")]
+    public void A_bad_serve_value_names_what_is_wrong_with_it(string value, string reason)
+    {
+        ServeAddress.Parse(value, out var problem);
+
+        Assert.Contains(reason, problem);
+    }
+
+    [Theory]
     [InlineData("8080", "127.0.0.1:8080")]
     [InlineData("localhost:8081", "127.0.0.1:8081")]
     [InlineData("0.0.0.0:9000", "0.0.0.0:9000")]

@@ -18,7 +18,9 @@ public static class ServeAddress
         // The host:port grammar is the console's one (ClusterAddress); a port alone means loopback.
         if (!ClusterAddress.TryParse(value.Contains(':') ? value : "localhost:" + value, out var given))
         {
-            problem = $"--serve '{text}': the port must be a whole number from 1 to 65535, as in --serve 8080 or --serve 0.0.0.0:8080";
+            problem = value.StartsWith(':')
+                ? $"--serve '{text}': give a host before the ':' (as in 0.0.0.0:8080), or the port alone"
+                : $"--serve '{text}': the port must be a whole number from 1 to 65535, as in --serve 8080 or --serve 0.0.0.0:8080";
             return null;
         }
 
@@ -27,10 +29,16 @@ public static class ServeAddress
             return new IPEndPoint(IPAddress.Loopback, given.Port);
         }
 
-        // An IPv6 address needs its brackets here: in "::1:8080" the port could be part of the address.
-        if (!IPAddress.TryParse(given.Host, out var address) || (address.AddressFamily == AddressFamily.InterNetworkV6 && !value.StartsWith('[')))
+        if (!IPAddress.TryParse(given.Host, out var address))
         {
-            problem = $"--serve '{text}': '{value[..value.LastIndexOf(':')]}' is not an IP address; give one (0.0.0.0 for every interface, [::1] for IPv6 loopback) or localhost";
+            problem = $"--serve '{text}': '{given.Host}' is not an IP address; give one (0.0.0.0 for every interface, [::1] for IPv6 loopback) or localhost";
+            return null;
+        }
+
+        // An IPv6 address needs its brackets here: in "::1:8080" the port could be part of the address.
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !value.StartsWith('['))
+        {
+            problem = $"--serve '{text}': an IPv6 address needs brackets before its port, as in [::1]:8080";
             return null;
         }
 
