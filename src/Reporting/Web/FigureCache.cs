@@ -17,10 +17,13 @@ public sealed class FigureCache
 
     /// <summary>The figure drawn from <paramref name="results"/>: the one kept when its results are unchanged,
     /// otherwise <paramref name="draw"/>'s, kept for next time.</summary>
-    public DrawnFigure Get(string figure, StudyResults results, Func<string> draw)
+    public DrawnFigure Get(string figure, StudyResults results, Func<string> draw) =>
+        Get(figure, results, ResultsStamp.Of(results), draw);
+
+    /// <param name="stamp">The <see cref="ResultsStamp"/> of <paramref name="results"/>, when the caller has it already.</param>
+    public DrawnFigure Get(string figure, StudyResults results, string stamp, Func<string> draw)
     {
         var key = (results.Study.StudyId, figure);
-        var stamp = ResultsStamp.Of(results);
         if (_drawn.TryGetValue(key, out var kept) && kept.Stamp == stamp)
         {
             return kept;
