@@ -2,12 +2,13 @@ using LensSweep.Grains.Devices;
 using LensSweep.Grains.Specs;
 using LensSweep.Models.Data;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LensSweep.Grains.Baselines;
 
 /// <inheritdoc cref="IBaselineComputeGrain"/>
 [RequireDeviceSlots]
-public sealed class BaselineComputeGrain(IServiceProvider services) : Grain, IBaselineComputeGrain
+public sealed partial class BaselineComputeGrain(IServiceProvider services, ILogger<BaselineComputeGrain> logger) : Grain, IBaselineComputeGrain
 {
     private Task? _computing;
     private IGrainTimer? _keepAlive;
@@ -48,6 +49,11 @@ public sealed class BaselineComputeGrain(IServiceProvider services) : Grain, IBa
         {
             await GrainFactory.GetGrain<IStudyBaselineGrain>(this.GetPrimaryKeyString()).RecordAsync(pixels, failure);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The study's baseline grain asks again at its next tick and gets a new computation.
+            LogRecordFailed(logger, e, this.GetPrimaryKeyString());
+        }
         finally
         {
             _computing = null;
@@ -56,4 +62,7 @@ public sealed class BaselineComputeGrain(IServiceProvider services) : Grain, IBa
             DeactivateOnIdle();
         }
     }
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Study {Study}: the raw-pixel baseline was computed but could not be handed to the study; it is computed again when the study asks next")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string study);
 }

@@ -82,6 +82,12 @@ public sealed partial class StudyBaselineGrain(
     public async Task RecordAsync(Trials.ProbeScores? pixels, string? failureReason)
     {
         StopWaiting();
+        if (state.State.Pixels is not null)
+        {
+            // A second computation a re-ask started while the first was handing back: the stored baseline stands.
+            return;
+        }
+
         state.State.Pixels = pixels;
         state.State.FailureReason = pixels is null ? failureReason : null;
         if (pixels is not null)
