@@ -73,11 +73,11 @@ public sealed record StudySpec
     /// the data split stays fixed). Repeats are scheduled as one arm and ranked by their mean.</summary>
     public int Repeats { get; init; } = 1;
 
-    /// <summary>The configurations the search space yields, in order (see <see cref="SearchSpace.Expand"/>).</summary>
     /// <summary>The dataset the study loads: <see cref="Dataset"/> with each searched dataset size at its largest
     /// value (<see cref="Hyperparameters.Loaded"/>). Trials, the pixel baseline and the memory estimate use it.</summary>
     public DatasetOptions LoadedDataset => Hyperparameters.Loaded(Dataset, SearchSpace);
 
+    /// <summary>The configurations the search space yields, in order (see <see cref="SearchSpace.Expand"/>).</summary>
     public IReadOnlyList<TrialConfig> ExpandConfigurations() => SearchSpace.Expand(Search, Seed);
 
     /// <summary>Trials the study runs in all: its configurations (expanded, or the TPE proposals to come) times
