@@ -39,7 +39,9 @@ public interface ITrialGrain : IGrainWithStringKey
     /// fetches a checkpoint, chunk by chunk. Null when the key is gone (the trial stored a newer one and deleted it).
     /// </summary>
     /// <exception cref="ArgumentException">The key is not one of this trial's checkpoints, or the range is invalid.</exception>
-    [Alias("ReadCheckpoint")]
+    /// <remarks>Interleaves with the trial's other calls: it reads only the store (and the trial's id, fixed at activation),
+    /// so an export's many chunk reads never queue the study's assignments and reports behind storage I/O.</remarks>
+    [Alias("ReadCheckpoint"), Orleans.Concurrency.AlwaysInterleave]
     Task<Storage.ArtifactChunk?> ReadCheckpointAsync(string checkpointKey, long offset, int count);
 }
 
