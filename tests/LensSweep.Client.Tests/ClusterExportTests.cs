@@ -103,7 +103,7 @@ public sealed class ClusterExportTests(FinishedStudySilo cluster) : IClassFixtur
         var (code, _, error) = await Export("--study", "nosuch");
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Single(error.Split('\n'), line => line.StartsWith("lenssweep: ", StringComparison.Ordinal) && line.Contains("has no study 'nosuch'", StringComparison.Ordinal));
+        Assert.Single(error.Split('\n'), line => line.StartsWith("lenssweep: ", StringComparison.Ordinal) && line.Contains("no study 'nosuch' on the cluster at", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", error);
     }
 

@@ -241,6 +241,16 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_of_a_study_the_cluster_does_not_have_is_refused_as_the_study_commands_refuse_it()
+    {
+        var (code, _, error) = await Export("--trial", "nope/0", "--cluster", "127.0.0.1:30000");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("no study 'nope' on the cluster at 127.0.0.1:30000", error);
+        Assert.Contains("List the studies it holds with 'lenssweep study list'", error);
+    }
+
+    [Fact]
     public async Task Export_naming_no_encoder_is_a_usage_error()
     {
         var (code, _, error) = await Export();

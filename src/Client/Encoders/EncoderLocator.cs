@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LensSweep.Client.Cluster;
+using LensSweep.Client.Commands;
 using LensSweep.Grains.Storage;
 using LensSweep.Grains.Trials;
 using LensSweep.Models.Training;
@@ -63,7 +64,7 @@ internal static class EncoderLocator
         if (request.Trial is { } trialId)
         {
             var (study, trial) = ParseTrial(trialId);
-            var summary = await cluster.FindAsync(study, cancellationToken) ?? throw UnknownStudy(study, target);
+            var summary = await cluster.FindAsync(study, cancellationToken) ?? throw StudyFollower.UnknownStudy(study, target);
             if (trial >= summary.Trials.Total)
             {
                 throw new CliInputException(
@@ -78,7 +79,7 @@ internal static class EncoderLocator
         }
 
         var studyId = request.Study ?? throw new CliInputException("no encoder was named", "Give one of --study ID, --trial STUDY/N or --checkpoint FILE.");
-        var results = await cluster.GetResultsAsync(studyId, cancellationToken) ?? throw UnknownStudy(studyId, target);
+        var results = await StudyFollower.RequireResultsAsync(cluster, studyId, target, cancellationToken);
         foreach (var ranked in Leaderboard.Rank(results).ScoredTrialIds())
         {
             if (TrialKeys.TrialNumberOf(ranked) is { } trial
@@ -92,10 +93,6 @@ internal static class EncoderLocator
             $"no scored trial of study {studyId} has a checkpoint on the cluster at {target}",
             $"No trial has finished a rung yet, or every scored one lacks a checkpoint; wait for one ('lenssweep study watch {studyId}'), or name a trial with --trial {studyId}/N.");
     }
-
-    private static CliInputException UnknownStudy(string study, ClusterTarget target) => new(
-        $"the cluster at {target} has no study '{study}'",
-        "'lenssweep study list' names the studies it has; check --cluster and the study id (the spec's name).");
 
     private static async Task<LocatedCheckpoint?> TryClusterCheckpointAsync(IStudyCluster cluster, string study, int trial, ClusterTarget target, CancellationToken cancellationToken)
     {
