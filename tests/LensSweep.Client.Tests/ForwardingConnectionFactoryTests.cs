@@ -12,6 +12,29 @@ public sealed class ForwardingConnectionFactoryTests
     private static readonly IPEndPoint LoopbackV4 = IPEndPoint.Parse("127.0.0.1:30000");
 
     [Fact]
+    public void Each_advertised_gateway_is_mapped_to_the_forward_at_its_place()
+    {
+        var second = IPEndPoint.Parse("10.244.2.9:30000");
+
+        var forwards = GatewayForwarding.Forwards([Advertised, second], [[LoopbackV6, LoopbackV4], [IPEndPoint.Parse("127.0.0.1:30001")]]);
+
+        Assert.Equal([LoopbackV6, LoopbackV4], forwards[Advertised]);
+        Assert.Equal([IPEndPoint.Parse("127.0.0.1:30001")], forwards[second]);
+    }
+
+    [Fact]
+    public void Forwards_that_do_not_pair_with_the_gateways_are_refused_by_the_same_rule_as_forwarded_to()
+    {
+        Assert.True(ClusterAddress.TryParseList("127.0.0.1:30000,127.0.0.1:30001", out var gateways, out _));
+        Assert.True(ClusterAddress.TryParseList("10.244.1.7:30000", out var forwardedTo, out _));
+        Assert.False(GatewayForwarding.TryPair(gateways, forwardedTo, out _, out var problem));
+
+        var refused = Assert.Throws<ArgumentException>(() => GatewayForwarding.Forwards([Advertised], [[LoopbackV4], [LoopbackV6]]));
+
+        Assert.StartsWith($"--forwarded-to {problem}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_advertised_gateway_is_dialled_at_its_forward()
     {
         var inner = new RecordingFactory();

@@ -34,21 +34,14 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var resolved = new List<IPEndPoint[]>();
+        var resolved = new List<IReadOnlyList<IPEndPoint>>();
         foreach (var address in target.Gateways)
         {
             resolved.Add(await ResolveAsync(target, address, cancellationToken));
         }
 
-        if (target.ForwardedTo is { Count: var count } && count != target.Gateways.Count)
-        {
-            throw new ArgumentException($"{count} forwarded-to addresses for {target.Gateways.Count} gateways", nameof(target));
-        }
-
         // Through forwards, the client knows each gateway by its advertised address and dials the forward in front of it.
-        var forwards = target.ForwardedTo is { } advertised
-            ? advertised.Zip(resolved).ToDictionary(p => p.First, p => (IReadOnlyList<IPEndPoint>)p.Second)
-            : null;
+        var forwards = target.ForwardedTo is { } advertised ? GatewayForwarding.Forwards(advertised, resolved) : null;
         IPEndPoint[] gateways = target.ForwardedTo is { } known ? [.. known] : [.. resolved.SelectMany(r => r)];
         var retry = new ConnectRetryPolicy(target.ConnectTimeout, gateways.Length);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -44,9 +44,9 @@ public static class GatewayForwarding
             endpoints.Add(new IPEndPoint(ip, address.Port));
         }
 
-        if (endpoints.Count != gateways.Count)
+        if (CountProblem(gateways.Count, endpoints.Count) is { } countProblem)
         {
-            problem = $"names {Count(endpoints.Count)} but --cluster names {Count(gateways.Count)}; give the advertised address of each --cluster entry, in the same order";
+            problem = countProblem;
             return false;
         }
 
@@ -54,6 +54,28 @@ public static class GatewayForwarding
         problem = null;
         return true;
     }
+
+    /// <summary>Each advertised gateway and the addresses of the forward in front of it, the dialling map of
+    /// <see cref="DialThroughForwards"/>: the <paramref name="advertised"/> gateways pair, in order, with the
+    /// <paramref name="forwards"/> (the <c>--cluster</c> entries, each resolved), as <see cref="TryPair"/> paired them.</summary>
+    /// <exception cref="ArgumentException">They do not pair one to one (a target built without <see cref="TryPair"/>).</exception>
+    public static IReadOnlyDictionary<IPEndPoint, IReadOnlyList<IPEndPoint>> Forwards(
+        IReadOnlyList<IPEndPoint> advertised, IReadOnlyList<IReadOnlyList<IPEndPoint>> forwards)
+    {
+        ArgumentNullException.ThrowIfNull(advertised);
+        ArgumentNullException.ThrowIfNull(forwards);
+        if (CountProblem(forwards.Count, advertised.Count) is { } problem)
+        {
+            throw new ArgumentException($"--forwarded-to {problem}", nameof(advertised));
+        }
+
+        return advertised.Zip(forwards).ToDictionary(p => p.First, p => p.Second);
+    }
+
+    /// <summary>The pairing's count rule: one advertised address per gateway; null when it holds.</summary>
+    private static string? CountProblem(int gateways, int advertised) => advertised == gateways
+        ? null
+        : $"names {Count(advertised)} but --cluster names {Count(gateways)}; give the advertised address of each --cluster entry, in the same order";
 
     /// <summary>
     /// Makes the client's connections to each advertised gateway (<paramref name="forwards"/>' keys) dial its forward
