@@ -4,19 +4,21 @@ namespace LensSweep.Client.Cluster;
 
 /// <summary>
 /// Puts an artifact back together from the chunks a grain hands out (<see cref="ArtifactChunk"/>), asking for
-/// each from where the last ended, so no single message carries more than one chunk.
+/// each from where the last ended, so no single message carries more than one chunk. The chunks are kept as they
+/// came (<see cref="ChunkedBytes"/>): the artifact is in memory once, not also joined into one array.
 /// </summary>
 public static class ChunkedDownload
 {
     /// <param name="readChunk">Reads the chunk at an offset; null when the artifact is gone.</param>
     /// <returns>The whole artifact; null when it was gone at any chunk (deleted while it was read).</returns>
-    public static async Task<byte[]?> ReadAllAsync(Func<long, CancellationToken, Task<ArtifactChunk?>> readChunk, CancellationToken cancellationToken)
+    public static async Task<ChunkedBytes?> ReadAllAsync(Func<long, CancellationToken, Task<ArtifactChunk?>> readChunk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(readChunk);
-        using var whole = new MemoryStream();
+        var chunks = new List<byte[]>();
+        long length = 0;
         while (true)
         {
-            var chunk = await readChunk(whole.Length, cancellationToken);
+            var chunk = await readChunk(length, cancellationToken);
             if (chunk is null)
             {
                 return null;
@@ -25,13 +27,14 @@ public static class ChunkedDownload
             if (chunk.Bytes.Length == 0 && !chunk.IsLast)
             {
                 // A chunk that neither advances nor ends would ask for the same offset forever.
-                throw new InvalidDataException($"an empty chunk that is not the last at byte {whole.Length}");
+                throw new InvalidDataException($"an empty chunk that is not the last at byte {length}");
             }
 
-            whole.Write(chunk.Bytes);
+            chunks.Add(chunk.Bytes);
+            length += chunk.Bytes.Length;
             if (chunk.IsLast)
             {
-                return whole.ToArray();
+                return new ChunkedBytes(chunks);
             }
         }
     }

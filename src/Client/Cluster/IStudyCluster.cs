@@ -48,5 +48,5 @@ public interface IStudyCluster : IAsyncDisposable
 
 /// <summary>A trial's checkpoint as read through a cluster.</summary>
 /// <param name="Key">Its artifact key, for messages.</param>
-/// <param name="Bytes">The whole checkpoint file.</param>
-public sealed record TrialCheckpoint(string Key, byte[] Bytes);
+/// <param name="Bytes">The whole checkpoint file, as its chunks came.</param>
+public sealed record TrialCheckpoint(string Key, ChunkedBytes Bytes);

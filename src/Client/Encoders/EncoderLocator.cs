@@ -104,7 +104,8 @@ internal static class EncoderLocator
         CheckpointHeader header;
         try
         {
-            header = MaeCheckpoint.ReadHeader(new MemoryStream(checkpoint.Bytes, writable: false));
+            using var headerStream = checkpoint.Bytes.OpenRead();
+            header = MaeCheckpoint.ReadHeader(headerStream);
         }
         catch (InvalidDataException e)
         {
@@ -114,23 +115,28 @@ internal static class EncoderLocator
         var bytes = checkpoint.Bytes;
         return new LocatedCheckpoint(
             $"trial {TrialKeys.GrainKey(study, trial)} at {At(header)} ({checkpoint.Key} on the cluster at {target})",
-            _ => Task.FromResult<Stream>(new MemoryStream(bytes, writable: false)));
+            _ => Task.FromResult(bytes.OpenRead()));
     }
 
     private static string At(CheckpointHeader header) =>
         header.IsMidEpoch ? $"epoch {header.Epoch}, step {header.StepInEpoch}" : $"epoch {header.Epoch}";
 
-    /// <summary>Reads the checkpoint into a model.</summary>
+    /// <summary>Reads the checkpoint into a model: where it is when its stream can seek (a file, or the chunks a
+    /// cluster sent), else from a copy in memory.</summary>
     public static async Task<TrainedEncoder> LoadAsync(LocatedCheckpoint located, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(located);
-        await using var stream = await located.Open(cancellationToken);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy, cancellationToken);
-        copy.Position = 0;
+        await using var opened = await located.Open(cancellationToken);
+        await using var copy = opened.CanSeek ? null : new MemoryStream();
+        if (copy is not null)
+        {
+            await opened.CopyToAsync(copy, cancellationToken);
+            copy.Position = 0;
+        }
+
         try
         {
-            return TrainedEncoder.Load(copy);
+            return TrainedEncoder.Load(copy ?? opened);
         }
         catch (InvalidDataException e)
         {
