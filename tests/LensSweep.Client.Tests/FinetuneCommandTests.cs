@@ -34,6 +34,29 @@ public sealed class FinetuneCommandTests : IDisposable
     private static JsonElement Results(string folder) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, DownstreamOptions.ResultsFile))).RootElement;
 
+    [Theory]
+    [InlineData("classify", "macro_auc", "accuracy")]
+    [InlineData("regress", "r2", "mae")]
+    [InlineData("superres", "psnr", "ssim")]
+    public async Task Results_name_every_score_by_its_metric_key_and_the_margins_by_the_first(string task, string first, string second)
+    {
+        var (code, output, error) = task switch
+        {
+            "superres" => await Superres(_out),
+            "regress" => await Finetune(task, _out, "--macro-lens", "varied"),
+            _ => await Finetune(task, _out),
+        };
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        var results = Results(_out);
+        Assert.All(results.GetProperty("contenders").EnumerateArray(), c =>
+        {
+            Assert.Equal([first, second], c.GetProperty("validation").EnumerateObject().Select(p => p.Name));
+            Assert.Equal([first, second], c.GetProperty("test").EnumerateObject().Select(p => p.Name));
+        });
+        Assert.All(results.GetProperty("margins").EnumerateArray(), m => Assert.Equal(first, m.GetProperty("metric").GetString()));
+    }
+
     [Fact]
     public async Task Classify_reports_all_three_contenders_and_draws_their_roc_curves()
     {

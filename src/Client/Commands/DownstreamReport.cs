@@ -6,12 +6,9 @@ using LensSweep.Models.Finetuning;
 
 namespace LensSweep.Client.Commands;
 
-/// <summary>A score a downstream task reports: its key in results.json and its label in the table.</summary>
-internal sealed record ReportMetric(string Key, string Label);
-
 /// <summary>One row of a downstream report: a trained contender (with its <paramref name="Result"/>) or a baseline that
-/// trains nothing (bilinear upsampling; no result), with its scores by <see cref="ReportMetric.Key"/>.</summary>
-internal sealed record ScoredRow(string Name, ContenderResult? Result, IReadOnlyDictionary<string, MetricValue> Validation, IReadOnlyDictionary<string, MetricValue> Test);
+/// trains nothing (bilinear upsampling; no result), with its scores (each read by a <see cref="DownstreamMetric{TScores}"/>).</summary>
+internal sealed record ScoredRow<TScores>(string Name, ContenderResult? Result, TScores Validation, TScores Test);
 
 /// <summary>
 /// The report every <c>lenssweep finetune</c> task ends with: the test table (each row's scores with their 95%
@@ -21,7 +18,7 @@ internal sealed record ScoredRow(string Name, ContenderResult? Result, IReadOnly
 /// </summary>
 internal static class DownstreamReport
 {
-    public static void Write(
+    public static void Write<TScores>(
         TextWriter console,
         string folder,
         string taskName,
@@ -29,8 +26,8 @@ internal static class DownstreamReport
         FinetuneSettings settings,
         bool tta,
         DownstreamData data,
-        IReadOnlyList<ReportMetric> metrics,
-        IReadOnlyList<ScoredRow> rows,
+        IReadOnlyList<DownstreamMetric<TScores>> metrics,
+        IReadOnlyList<ScoredRow<TScores>> rows,
         object? extra,
         IReadOnlyList<string> figures)
     {
@@ -38,14 +35,14 @@ internal static class DownstreamReport
         console.WriteLine($"Test, {data.Test.Count} images, each contender at its best validation epoch{(tta ? ", with TTA" : "")} (95% bootstrap intervals):");
         foreach (var row in rows)
         {
-            var scores = string.Join("  ", metrics.Select(m => $"{m.Label} {Format(row.Test[m.Key])}"));
+            var scores = string.Join("  ", metrics.Select(m => $"{m.Label} {Format(m.Of(row.Test))}"));
             console.WriteLine($"  {row.Name,-15} {scores}{(row.Result is { } r ? $"  (epoch {r.BestEpoch + 1})" : "")}");
         }
 
         var primary = metrics[0];
         var pretrained = rows.Single(r => r.Name == DownstreamRun.NameOf(Contender.Pretrained));
         var margins = rows.Where(r => r != pretrained)
-            .Select(r => (Against: r.Name, Gain: PairedGain.Of(primary.Key, pretrained.Test[primary.Key], r.Test[primary.Key])))
+            .Select(r => (Against: r.Name, Gain: PairedGain.Of(primary.Key, primary.Of(pretrained.Test), primary.Of(r.Test))))
             .ToList();
         foreach (var (against, gain) in margins)
         {
@@ -85,10 +82,14 @@ internal static class DownstreamReport
 
     /// <summary>One row as results.json writes it: its name, its scores and, for a trained contender, its size, best
     /// epoch (counted from 1) and history.</summary>
-    private static JsonObject RowJson(ScoredRow row, IReadOnlyList<ReportMetric> metrics)
+    private static JsonObject RowJson<TScores>(ScoredRow<TScores> row, IReadOnlyList<DownstreamMetric<TScores>> metrics)
     {
-        object Scores(IReadOnlyDictionary<string, MetricValue> scores) =>
-            metrics.ToDictionary(m => m.Key, m => new { value = scores[m.Key].Value, low = scores[m.Key].Low, high = scores[m.Key].High });
+        object Scores(TScores scores) =>
+            metrics.ToDictionary(m => m.Key, m =>
+            {
+                var score = m.Of(scores);
+                return new { value = score.Value, low = score.Low, high = score.High };
+            });
         var json = new JsonObject { ["name"] = row.Name };
         if (row.Result is { } result)
             DownstreamOptions.Merge(json, new { backbone_parameters = result.BackboneParameters, best_epoch = result.BestEpoch + 1 });

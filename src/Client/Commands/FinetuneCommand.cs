@@ -23,10 +23,6 @@ internal static class FinetuneCommand
     /// <summary>Test images the examples figure shows.</summary>
     public const int ExampleCount = 4;
 
-    private static readonly IReadOnlyList<ReportMetric> ClassifyMetrics = [new("macro_auc", "macro AUC"), new("accuracy", "accuracy")];
-    private static readonly IReadOnlyList<ReportMetric> RegressMetrics = [new("r2", "R²"), new("mae", "MAE")];
-    private static readonly IReadOnlyList<ReportMetric> SuperResolutionMetrics = [new("psnr", "PSNR (dB)"), new("ssim", "SSIM")];
-
     /// <summary>Truths a flip or a quarter turn of the image leaves as they are, so dihedral augmentation keeps the label
     /// right; the others (ellipticity, shear, source position) turn with the image.</summary>
     public static IReadOnlyList<string> RotationInvariantTruths { get; } = [LensTruths.ThetaE, LensTruths.SubhaloCount, LensTruths.AxionMass];
@@ -77,10 +73,8 @@ internal static class FinetuneCommand
                 (IReadOnlyList<double>)Enumerable.Range(0, classes.Count).Select(c => ClassAuc(s.Result.Test, test.Labels, classes.Count, c)).ToList())).ToList();
             var rocPath = Path.Combine(folder, RocFile);
             PlotFile.Save(DownstreamFigures.Roc(roc, classes, $" (test{(tta ? ", with TTA" : "")})"), rocPath);
-            IReadOnlyDictionary<string, MetricValue> Scores(ClassificationScores score) =>
-                new Dictionary<string, MetricValue> { ["macro_auc"] = score.MacroAuc, ["accuracy"] = score.Accuracy };
-            DownstreamReport.Write(console.Out, folder, "classify", prepared, settings, tta, data, ClassifyMetrics,
-                [.. scored.Select(s => new ScoredRow(DownstreamRun.NameOf(s.Result.Contender), s.Result, Scores(s.Validation), Scores(s.Test)))],
+            DownstreamReport.Write(console.Out, folder, "classify", prepared, settings, tta, data, DownstreamMetrics.Classification,
+                [.. scored.Select(s => new ScoredRow<ClassificationScores>(DownstreamRun.NameOf(s.Result.Contender), s.Result, s.Validation, s.Test))],
                 new { classes }, [rocPath]);
             return ExitCodes.Success;
         });
@@ -146,10 +140,8 @@ internal static class FinetuneCommand
                 Predicted: Values(r.Test))).ToList();
             var plotPath = Path.Combine(folder, ScatterFile);
             PlotFile.Save(DownstreamFigures.PredictedAgainstTrue([.. scored.Select(s => (DownstreamRun.NameOf(s.Result.Contender), s.Predicted, s.Test))], testTruth, quantity), plotPath);
-            IReadOnlyDictionary<string, MetricValue> Scores(RegressionScores score) =>
-                new Dictionary<string, MetricValue> { ["r2"] = score.RSquared, ["mae"] = score.MeanAbsoluteError };
-            DownstreamReport.Write(console.Out, folder, "regress", prepared, settings, tta, data, RegressMetrics,
-                [.. scored.Select(s => new ScoredRow(DownstreamRun.NameOf(s.Result.Contender), s.Result, Scores(s.Validation), Scores(s.Test)))],
+            DownstreamReport.Write(console.Out, folder, "regress", prepared, settings, tta, data, DownstreamMetrics.Regression,
+                [.. scored.Select(s => new ScoredRow<RegressionScores>(DownstreamRun.NameOf(s.Result.Contender), s.Result, s.Validation, s.Test))],
                 new { target = quantity, train_mean = mean, train_standard_deviation = spread }, [plotPath]);
             return ExitCodes.Success;
         });
@@ -189,24 +181,21 @@ internal static class FinetuneCommand
 
             var seed = (int)settings.Seed;
             var highSide = side * upsampling;
-            IReadOnlyDictionary<string, MetricValue> Scores(float[] predicted, SuperResolutionPairs truth)
-            {
-                var score = DownstreamScores.SuperResolution(predicted, truth.High.Images, truth.High.Count, truth.High.Channels, highSide, seed);
-                return new Dictionary<string, MetricValue> { ["psnr"] = score.Psnr, ["ssim"] = score.Ssim };
-            }
+            SuperResolutionScores Scores(float[] predicted, SuperResolutionPairs truth) =>
+                DownstreamScores.SuperResolution(predicted, truth.High.Images, truth.High.Count, truth.High.Channels, highSide, seed);
 
             var bilinear = (Validation: UpsamplingHead.Bilinear(validation.Low, upsampling), Test: UpsamplingHead.Bilinear(test.Low, upsampling));
-            List<ScoredRow> rows =
+            List<ScoredRow<SuperResolutionScores>> rows =
             [
-                .. results.Select(r => new ScoredRow(DownstreamRun.NameOf(r.Contender), r, Scores(r.Validation, validation), Scores(r.Test, test))),
-                new ScoredRow(BilinearName, null, Scores(bilinear.Validation, validation), Scores(bilinear.Test, test)),
+                .. results.Select(r => new ScoredRow<SuperResolutionScores>(DownstreamRun.NameOf(r.Contender), r, Scores(r.Validation, validation), Scores(r.Test, test))),
+                new ScoredRow<SuperResolutionScores>(BilinearName, null, Scores(bilinear.Validation, validation), Scores(bilinear.Test, test)),
             ];
             var shown = ExampleRows(test.Low);
             var outputs = new List<(string Name, float[] Images)> { (BilinearName, bilinear.Test) };
             outputs.AddRange(results.Select(r => (DownstreamRun.NameOf(r.Contender), r.Test)));
             var examplesPath = Path.Combine(folder, ExamplesFile);
             PlotFile.Save(DownstreamFigures.SuperResolutionExamples(test.Low, test.High, outputs, shown), examplesPath);
-            DownstreamReport.Write(console.Out, folder, "superres", prepared, settings, false, data, SuperResolutionMetrics, rows, new { factor = upsampling }, [examplesPath]);
+            DownstreamReport.Write(console.Out, folder, "superres", prepared, settings, false, data, DownstreamMetrics.SuperResolution, rows, new { factor = upsampling }, [examplesPath]);
             return ExitCodes.Success;
         });
         return command;

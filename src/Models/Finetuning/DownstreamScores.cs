@@ -17,6 +17,35 @@ public sealed record RegressionScores(MetricValue RSquared, MetricValue MeanAbso
 /// and SSIM, each with its 95% bootstrap interval over the images.</summary>
 public sealed record SuperResolutionScores(MetricValue Psnr, MetricValue Ssim);
 
+/// <summary>A score a downstream task reports, read from its scores record (<typeparamref name="TScores"/>): its key
+/// in results.json, its label in the table, and which of the record's values it is.</summary>
+public sealed record DownstreamMetric<TScores>(string Key, string Label, Func<TScores, MetricValue> Of);
+
+/// <summary>
+/// The one home of the downstream tasks' metrics, each task's first the one its margins compare: the keys results.json
+/// writes are these and no others, and each is read from its scores record by a typed accessor, not looked up by name.
+/// </summary>
+public static class DownstreamMetrics
+{
+    public static DownstreamMetric<ClassificationScores> MacroAuc { get; } = new("macro_auc", "macro AUC", s => s.MacroAuc);
+
+    public static DownstreamMetric<ClassificationScores> Accuracy { get; } = new("accuracy", "accuracy", s => s.Accuracy);
+
+    public static DownstreamMetric<RegressionScores> RSquared { get; } = new("r2", "R²", s => s.RSquared);
+
+    public static DownstreamMetric<RegressionScores> MeanAbsoluteError { get; } = new("mae", "MAE", s => s.MeanAbsoluteError);
+
+    public static DownstreamMetric<SuperResolutionScores> Psnr { get; } = new("psnr", "PSNR (dB)", s => s.Psnr);
+
+    public static DownstreamMetric<SuperResolutionScores> Ssim { get; } = new("ssim", "SSIM", s => s.Ssim);
+
+    public static IReadOnlyList<DownstreamMetric<ClassificationScores>> Classification { get; } = [MacroAuc, Accuracy];
+
+    public static IReadOnlyList<DownstreamMetric<RegressionScores>> Regression { get; } = [RSquared, MeanAbsoluteError];
+
+    public static IReadOnlyList<DownstreamMetric<SuperResolutionScores>> SuperResolution { get; } = [Psnr, Ssim];
+}
+
 /// <summary>
 /// The scores downstream tasks report, over fixed predictions: the interval is the percentile bootstrap of
 /// <see cref="BootstrapInterval"/> (the held-out split's sampling noise), with the same draws for every
