@@ -36,8 +36,8 @@ public sealed class StudyReader(IGrainFactory grains)
 
     /// <summary>Whether the cluster's registry lists the study: asked before a request names a study, so an
     /// id that was never started wakes no sweep grain (and no storage read) for it.</summary>
-    public async Task<bool> IsRegisteredAsync(string studyId, CancellationToken cancellationToken) =>
-        (await RegisteredAsync(cancellationToken)).Contains(studyId);
+    public Task<bool> IsRegisteredAsync(string studyId, CancellationToken cancellationToken) =>
+        StudyRegistry.Get(grains).IsListedAsync(studyId).WaitAsync(cancellationToken);
 
     /// <returns>Null when the cluster has no study with that id.</returns>
     public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken) =>
