@@ -121,4 +121,54 @@ public sealed class ScoredLeaderboardTests
         Assert.Contains("+0.0500", text.ToString());
         Assert.Contains("raw pixels: r2_macro = 0.4400", text.ToString());
     }
+
+    private static StudyResults FailedPixels() =>
+        Results("r2_macro") with { PixelBaseline = null, PixelBaselineFailure = "TimeoutException: the scorer hung" };
+
+    [Fact]
+    public void The_table_says_why_the_pixel_baseline_failed()
+    {
+        var text = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(text),
+        });
+        console.Profile.Width = 250;
+
+        console.Write(LeaderboardTable.Render(Leaderboard.Rank(FailedPixels())));
+
+        Assert.Contains("pixel baseline: failed — TimeoutException: the scorer hung", text.ToString());
+    }
+
+    [Fact]
+    public void Json_carries_why_the_pixel_baseline_failed()
+    {
+        using var json = JsonDocument.Parse(LeaderboardJson.ToJson(Leaderboard.Rank(FailedPixels())));
+
+        Assert.Equal("TimeoutException: the scorer hung", json.RootElement.GetProperty("baselines").GetProperty("pixels_failure_reason").GetString());
+    }
+
+    [Fact]
+    public void Csv_ends_with_a_failed_pixel_baseline_row_and_its_reason()
+    {
+        var csv = new StringWriter();
+
+        LeaderboardCsv.Write(Leaderboard.Rank(FailedPixels()), csv);
+
+        var last = csv.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[^1].Split(',');
+        Assert.Equal(["pixels", "failed"], last[1..3]);
+        Assert.Equal("TimeoutException: the scorer hung", last[LeaderboardCsv.FixedColumns.ToList().IndexOf("failure_reason")]);
+    }
+
+    [Fact]
+    public void Csv_ends_with_the_computed_pixel_baseline_row_and_its_score()
+    {
+        var csv = new StringWriter();
+
+        LeaderboardCsv.Write(Leaderboard.Rank(Results("r2_macro")), csv);
+
+        var last = csv.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[^1].Split(',');
+        Assert.Equal(["", "pixels", "completed", "", "", "0.44"], last[0..6]);
+    }
 }

@@ -60,6 +60,74 @@ public sealed class FigureCacheTests
     }
 }
 
+/// <summary>How a figure request is answered: versioned figures are immutable, unversioned ones revalidated.</summary>
+public sealed class FigureRequestTests
+{
+    private static Func<Task<StudyResults?>> Reads(StudyResults? results, Action? onRead = null) => () =>
+    {
+        onRead?.Invoke();
+        return Task.FromResult(results);
+    };
+
+    [Fact]
+    public async Task A_versioned_figure_the_cache_holds_is_answered_immutable_without_reading_the_study()
+    {
+        var cache = new FigureCache();
+        var results = SampleStudy.Results();
+        var stamp = cache.Get(StudyFigures.Scaling, results, () => "<svg/>").Stamp;
+        var reads = 0;
+
+        var answer = await FigureRequests.AnswerAsync("quick", StudyFigures.Scaling, stamp, null, cache, Reads(results, () => reads++));
+
+        Assert.Equal(0, reads);
+        Assert.Equal(new FigureAnswer(200, "<svg/>", FigureRequests.ETagOf(stamp), FigureRequests.Immutable), answer);
+    }
+
+    [Fact]
+    public async Task A_versioned_figure_of_the_current_results_is_drawn_once_and_answered_immutable()
+    {
+        var results = SampleStudy.Results();
+
+        var answer = await FigureRequests.AnswerAsync("quick", StudyFigures.Scaling, ResultsStamp.Of(results), null, new FigureCache(), Reads(results));
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(FigureRequests.Immutable, answer.CacheControl);
+        Assert.Contains("<svg", answer.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_version_the_results_moved_past_gets_the_current_figure_revalidated()
+    {
+        var results = SampleStudy.Results();
+
+        var answer = await FigureRequests.AnswerAsync("quick", StudyFigures.Scaling, "stale", null, new FigureCache(), Reads(results));
+
+        Assert.Equal(FigureRequests.Revalidate, answer.CacheControl);
+        Assert.Equal(FigureRequests.ETagOf(ResultsStamp.Of(results)), answer.ETag);
+    }
+
+    [Fact]
+    public async Task An_unversioned_figure_the_browser_holds_is_answered_304_before_it_is_drawn()
+    {
+        var results = SampleStudy.Results();
+        var cache = new FigureCache();
+        var etag = FigureRequests.ETagOf(ResultsStamp.Of(results));
+
+        var answer = await FigureRequests.AnswerAsync("quick", StudyFigures.Scaling, null, $"\"other\", {etag}", cache, Reads(results));
+
+        Assert.Equal(new FigureAnswer(304, null, etag, FigureRequests.Revalidate), answer);
+        Assert.Null(cache.Find("quick", StudyFigures.Scaling, ResultsStamp.Of(results)));
+    }
+
+    [Fact]
+    public async Task An_unknown_study_is_404()
+    {
+        var answer = await FigureRequests.AnswerAsync("nope", StudyFigures.Scaling, "abc", null, new FigureCache(), Reads(null));
+
+        Assert.Equal(404, answer.Status);
+    }
+}
+
 /// <summary>A finished study on a real silo, its page beside it: a browser holding a figure is told it is unchanged.</summary>
 public sealed class StudyPageFigureHttpTests
 {

@@ -98,9 +98,10 @@ public sealed class StudyPageTests
     public void The_figures_are_linked_with_the_token_so_an_img_tag_can_load_them()
     {
         var html = StudyPageHtml.Render([StudyView.Of(SampleStudy.Results(), Running())], token: "a b");
+        var stamp = ResultsStamp.Of(SampleStudy.Results());
 
-        Assert.Contains("src=\"api/studies/quick/scaling.svg?token=a%20b\"", html);
-        Assert.Contains("src=\"api/studies/quick/trajectories.svg?token=a%20b\"", html);
+        Assert.Contains($"src=\"api/studies/quick/scaling.svg?v={stamp}&amp;token=a%20b\"", html);
+        Assert.Contains($"src=\"api/studies/quick/trajectories.svg?v={stamp}&amp;token=a%20b\"", html);
     }
 
     [Fact]
@@ -125,5 +126,13 @@ public sealed class StudyPageTests
         Assert.Equal("boom", root.GetProperty("failed")[0].GetProperty("reason").GetString());
         Assert.Equal(view.Leaderboard.Rows.Count, root.GetProperty("leaderboard").GetProperty("rows").GetArrayLength());
         Assert.Equal(view.Leaderboard.Rows[0].Cells[5], root.GetProperty("leaderboard").GetProperty("rows")[0].GetProperty("cells")[5].GetString());
+    }
+
+    [Fact]
+    public void The_figures_are_linked_with_the_stamp_of_the_results_they_show()
+    {
+        var view = StudyView.Of(SampleStudy.Results(), Running());
+
+        Assert.All(view.Plots, plot => Assert.EndsWith($".svg?v={ResultsStamp.Of(SampleStudy.Results())}", plot, StringComparison.Ordinal));
     }
 }

@@ -3,12 +3,14 @@ using LensSweep.Grains.Specs;
 using LensSweep.Models.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using LensSweep.Grains.Hosting;
 
 namespace LensSweep.Grains.Baselines;
 
 /// <inheritdoc cref="IBaselineComputeGrain"/>
 [RequireDeviceSlots]
-public sealed partial class BaselineComputeGrain(IServiceProvider services, ILogger<BaselineComputeGrain> logger) : Grain, IBaselineComputeGrain
+public sealed partial class BaselineComputeGrain(IServiceProvider services, IOptions<EngineOptions> options, ILogger<BaselineComputeGrain> logger) : Grain, IBaselineComputeGrain
 {
     private Task? _computing;
     private IGrainTimer? _keepAlive;
@@ -36,9 +38,17 @@ public sealed partial class BaselineComputeGrain(IServiceProvider services, ILog
     {
         Trials.ProbeScores? pixels = null;
         string? failure = null;
+        // Bounded: a scorer that hangs is cancelled, and one that ignores the cancellation is let go, so neither
+        // this grain nor the study's baseline grain stays active for it.
+        var timeout = options.Value.PixelBaseline.ComputeTimeout;
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            pixels = await Task.Run(() => scorer.ScorePixelsAsync(dataset, probe, CancellationToken.None));
+            pixels = await Task.Run(() => scorer.ScorePixelsAsync(dataset, probe, cancel.Token)).WaitAsync(timeout);
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && cancel.IsCancellationRequested))
+        {
+            failure = $"the computation did not finish within {timeout} (EngineOptions.PixelBaseline.ComputeTimeout)";
         }
         catch (Exception e)
         {

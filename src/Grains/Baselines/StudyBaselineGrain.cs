@@ -2,6 +2,7 @@ using LensSweep.Grains.Hosting;
 using LensSweep.Grains.Specs;
 using LensSweep.Models.Data;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LensSweep.Grains.Baselines;
 
@@ -17,63 +18,97 @@ public sealed class BaselineState
 /// <inheritdoc cref="IStudyBaselineGrain"/>
 public sealed partial class StudyBaselineGrain(
     [PersistentState("baseline", EngineStorage.GrainStorageName)] IPersistentState<BaselineState> state,
+    IOptions<EngineOptions> options,
     ILogger<StudyBaselineGrain> logger) : Grain, IStudyBaselineGrain
 {
     private IGrainTimer? _keepAlive;
+    private BaselineAsks? _asks;
 
     /// <summary>A computation was asked for and has not reported; not persisted: a silo's death forgets it.</summary>
     private bool Pending => _keepAlive is not null;
+
+    /// <summary>Computed, or recorded as failed: asked for no more.</summary>
+    private bool Settled => state.State.Pixels is not null || state.State.FailureReason is not null;
 
     public async Task StartAsync(DatasetOptions dataset, ProbeSettings probe)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(probe);
-        if (state.State.Pixels is not null || Pending)
+        if (Settled || Pending)
         {
             return;
         }
 
-        // Stays active while the computation runs, so the result finds this activation and its pending flag; each
-        // tick asks again, which the computing grain ignores while it computes and which restarts the computation
-        // on another silo when the one computing it died.
+        // Stays active while the computation runs, so the result finds this activation and its pending flag. The
+        // timer re-asks, backed off: an ask that failed (no silo with slots just now) is tried again, and a re-ask
+        // restarts the computation on another silo when the one computing it died (the computing grain ignores
+        // it while it computes). Bounded: too many failed asks in a row, or no result by the deadline, record a
+        // failure with its reason.
+        _asks = new BaselineAsks(options.Value.PixelBaseline, DateTimeOffset.UtcNow);
         _keepAlive = this.RegisterGrainTimer(
             static (ask, _) => ask.Grain.AskAgainAsync(ask.Dataset, ask.Probe), (Grain: this, Dataset: dataset, Probe: probe),
-            new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true, Interleave = true });
-        await AskAsync(dataset, probe, stopWaitingOnFailure: true);
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
+        await AskAsync(dataset, probe);
     }
 
-    /// <summary>A tick's ask: one that fails (no silo with slots just now) keeps waiting for the next tick.</summary>
     private async Task AskAgainAsync(DatasetOptions dataset, ProbeSettings probe)
     {
-        if (!Pending || state.State.Pixels is not null)
+        if (!Pending || Settled || _asks is null)
         {
             return;
         }
 
+        if (_asks.PastDeadline(DateTimeOffset.UtcNow))
+        {
+            await RecordAsync(null, _asks.PastDeadlineReason());
+            return;
+        }
+
+        await AskAsync(dataset, probe);
+    }
+
+    /// <summary>One ask; never throws: a failure is counted, and the next ask (or the failure record) scheduled.</summary>
+    private async Task AskAsync(DatasetOptions dataset, ProbeSettings probe)
+    {
+        var asks = _asks!;
+        TimeSpan wait;
         try
         {
-            await AskAsync(dataset, probe, stopWaitingOnFailure: false);
+            var started = await GrainFactory.GetGrain<IBaselineComputeGrain>(this.GetPrimaryKeyString()).StartAsync(dataset, probe);
+            if (!ReferenceEquals(asks, _asks))
+            {
+                // The result arrived while this ask was under way (the timer's asks interleave with requests).
+                return;
+            }
+
+            if (!started)
+            {
+                // This engine has no scorer: nothing will arrive, and nothing is recorded.
+                StopWaiting();
+                return;
+            }
+
+            wait = asks.Answered(DateTimeOffset.UtcNow);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogAskFailed(logger, this.GetPrimaryKeyString(), $"{e.GetType().Name}: {e.Message}");
-        }
-    }
-
-    private async Task AskAsync(DatasetOptions dataset, ProbeSettings probe, bool stopWaitingOnFailure)
-    {
-        try
-        {
-            if (!await GrainFactory.GetGrain<IBaselineComputeGrain>(this.GetPrimaryKeyString()).StartAsync(dataset, probe))
+            if (!ReferenceEquals(asks, _asks))
             {
-                StopWaiting();
+                return;
             }
+
+            var reason = $"{e.GetType().Name}: {e.Message}";
+            wait = asks.Failed(DateTimeOffset.UtcNow, reason);
+            if (asks.OutOfAttempts)
+            {
+                await RecordAsync(null, asks.OutOfAttemptsReason());
+                return;
+            }
+
+            LogAskFailed(logger, this.GetPrimaryKeyString(), reason, wait);
         }
-        catch when (stopWaitingOnFailure)
-        {
-            StopWaiting();
-            throw;
-        }
+
+        _keepAlive?.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
     public Task<BaselineStatus> GetAsync() =>
@@ -88,15 +123,16 @@ public sealed partial class StudyBaselineGrain(
             return;
         }
 
+        // A late result replaces a recorded failure (a computation that outlived the deadline still counts).
         state.State.Pixels = pixels;
-        state.State.FailureReason = pixels is null ? failureReason : null;
+        state.State.FailureReason = pixels is null ? failureReason ?? "no reason given" : null;
         if (pixels is not null)
         {
             LogComputed(logger, this.GetPrimaryKeyString());
         }
         else
         {
-            LogFailed(logger, this.GetPrimaryKeyString(), failureReason ?? "no reason given");
+            LogFailed(logger, this.GetPrimaryKeyString(), state.State.FailureReason!);
         }
 
         await state.WriteStateAsync();
@@ -106,14 +142,15 @@ public sealed partial class StudyBaselineGrain(
     {
         _keepAlive?.Dispose();
         _keepAlive = null;
+        _asks = null;
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Study {Study}: raw-pixel baseline computed")]
     private static partial void LogComputed(ILogger logger, string study);
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Study {Study}: the raw-pixel baseline could not be computed ({Reason}); its leaderboard shows none")]
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Study {Study}: the raw-pixel baseline could not be computed ({Reason}); its leaderboard shows why")]
     private static partial void LogFailed(ILogger logger, string study, string reason);
 
-    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Study {Study}: could not ask for the raw-pixel baseline again ({Reason}); asking at the next tick")]
-    private static partial void LogAskFailed(ILogger logger, string study, string reason);
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Study {Study}: could not ask for the raw-pixel baseline ({Reason}); asking again in {Wait}")]
+    private static partial void LogAskFailed(ILogger logger, string study, string reason, TimeSpan wait);
 }

@@ -22,12 +22,17 @@ public sealed class EngineOptions
     /// of each rung (fewer trainer calls and writes).</summary>
     public bool CheckpointEveryEpoch { get; set; } = true;
 
+    /// <summary>How a study asks for its raw-pixel baseline: re-asks backed off and bounded, and how long a
+    /// computation may take before the baseline is recorded as failed.</summary>
+    public Baselines.PixelBaselineOptions PixelBaseline { get; set; } = new();
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option out of range.</summary>
     public void Validate()
     {
         DeviceSlotNames.Validate(DeviceSlots);
         Positive(ReconcilePeriod, nameof(ReconcilePeriod));
         Positive(SlotPollPeriod, nameof(SlotPollPeriod));
+        PixelBaseline.Validate();
     }
 
     private static void Positive(TimeSpan value, string name)

@@ -29,13 +29,13 @@ public sealed record ArtifactChunk(
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxBytes);
-        await using var stream = await store.OpenReadFromAsync(key, offset, cancellationToken).ConfigureAwait(false);
+        // One byte more than asked for says whether any follow, without a second call or knowing the length.
+        await using var stream = await store.OpenReadFromAsync(key, offset, count + 1L, cancellationToken).ConfigureAwait(false);
         if (stream is null)
         {
             return null;
         }
 
-        // One byte more than asked for says whether any follow, without a second call or knowing the length.
         var buffer = new byte[count + 1];
         var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         var isLast = read <= count;

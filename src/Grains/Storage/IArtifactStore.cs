@@ -13,23 +13,39 @@ public interface IArtifactStore
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Opens the value for reading from byte <paramref name="offset"/> on (at or past its end: an empty stream), or
-    /// returns null when the key does not exist. This default seeks a seekable stream and skips the bytes of any
-    /// other; a backend that can fetch a range (Azure Blob) does that instead.
+    /// Opens <paramref name="length"/> bytes of the value from byte <paramref name="offset"/> on (fewer where the value
+    /// ends first; at or past its end, an empty stream; a null length, to its end), or returns null when the key does
+    /// not exist. This default seeks a seekable stream, skips the bytes of any other, and reads no further than the
+    /// range; a backend that can fetch a range (Azure Blob) fetches only the range's bytes instead.
     /// </summary>
-    async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken = default)
+    async Task<Stream?> OpenReadFromAsync(string key, long offset, long? length, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stream is null || offset == 0)
+        if (length is { } asked)
         {
-            return stream;
+            ArgumentOutOfRangeException.ThrowIfNegative(asked, nameof(length));
         }
 
+        var stream = await OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        if (offset > 0)
+        {
+            await SkipAsync(stream, offset, cancellationToken).ConfigureAwait(false);
+        }
+
+        return length is { } bound ? new BoundedReadStream(stream, bound) : stream;
+    }
+
+    private static async Task SkipAsync(Stream stream, long offset, CancellationToken cancellationToken)
+    {
         if (stream.CanSeek)
         {
             stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
-            return stream;
+            return;
         }
 
         var skip = new byte[64 * 1024];
@@ -43,8 +59,6 @@ public interface IArtifactStore
 
             left -= read;
         }
-
-        return stream;
     }
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);

@@ -29,6 +29,22 @@ public sealed class InMemoryArtifactStore : IArtifactStore
         return Task.FromResult<Stream?>(_items.TryGetValue(key, out var bytes) ? new MemoryStream(bytes, writable: false) : null);
     }
 
+    /// <summary>A view of the range's bytes; nothing is copied.</summary>
+    public Task<Stream?> OpenReadFromAsync(string key, long offset, long? length, CancellationToken cancellationToken = default)
+    {
+        ArtifactKeys.Validate(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (!_items.TryGetValue(key, out var bytes))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+
+        var start = (int)Math.Min(offset, bytes.Length);
+        var count = (int)Math.Min(length ?? long.MaxValue, bytes.Length - start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count, nameof(length));
+        return Task.FromResult<Stream?>(new MemoryStream(bytes, start, count, writable: false));
+    }
+
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default)
     {
         ArtifactKeys.Validate(key);

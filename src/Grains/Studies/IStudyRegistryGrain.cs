@@ -19,6 +19,11 @@ public interface IStudyRegistryGrain : IGrainWithStringKey
     /// <summary>Every study ever started on this cluster, oldest first.</summary>
     [Alias("List")]
     Task<IReadOnlyList<RegisteredStudy>> ListAsync();
+
+    /// <summary>Whether the study was ever started on this cluster: one lookup, where <see cref="ListAsync"/> would
+    /// send the whole registry to test one id.</summary>
+    [Alias("IsListed")]
+    Task<bool> IsListedAsync(string studyId);
 }
 
 [GenerateSerializer, Immutable, Alias("lenssweep.RegisteredStudy")]

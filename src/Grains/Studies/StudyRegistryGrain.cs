@@ -6,6 +6,11 @@ namespace LensSweep.Grains.Studies;
 public sealed class StudyRegistryGrain(
     [PersistentState("studies", EngineStorage.GrainStorageName)] IPersistentState<StudyRegistryState> state) : Grain, IStudyRegistryGrain
 {
+    /// <summary>The listed ids, built from the state on first use.</summary>
+    private HashSet<string>? _ids;
+
+    private HashSet<string> Ids => _ids ??= [.. state.State.Studies.Select(s => s.StudyId)];
+
     public async Task AddAsync(string studyId, DateTimeOffset startedAt)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(studyId);
@@ -13,6 +18,7 @@ public sealed class StudyRegistryGrain(
         if (at < 0)
         {
             state.State.Studies.Add(new RegisteredStudy(studyId, startedAt));
+            Ids.Add(studyId);
         }
         else if (state.State.Studies[at].HasEnded)
         {
@@ -37,6 +43,8 @@ public sealed class StudyRegistryGrain(
         state.State.Studies[at] = state.State.Studies[at] with { EndedAt = endedAt };
         await state.WriteStateAsync();
     }
+
+    public Task<bool> IsListedAsync(string studyId) => Task.FromResult(studyId is not null && Ids.Contains(studyId));
 
     public Task<IReadOnlyList<RegisteredStudy>> ListAsync() =>
         Task.FromResult<IReadOnlyList<RegisteredStudy>>([.. state.State.Studies]);

@@ -20,6 +20,7 @@ public sealed class StudyBook
     private MetricName? metric;
     private IPersistentStudyScheduler scheduler;
     private ITrialProposer? proposer;
+    private IReadOnlyDictionary<string, bool>? rangeScales;
 
     private StudyBook(SweepPlan plan, SweepProgressState state, SweepTableState table, ITrialProposer? proposer)
     {
@@ -47,7 +48,11 @@ public sealed class StudyBook
 
     public int SlotsWanted => Math.Max(0, plan.MaxConcurrentTrials - state.Leases.Count);
 
-    public StudyStandings Standings => new(plan, Table.All, scheduler.RungBudgets);
+    public StudyStandings Standings => new(plan, Table.All, scheduler.RungBudgets, RangeScales);
+
+    /// <summary>The plan's <see cref="SweepPlan.RangeScales"/>, computed once: every status call carries them, and a
+    /// plan never changes under its book (a grown study gets a new book).</summary>
+    public IReadOnlyDictionary<string, bool> RangeScales => rangeScales ??= plan.RangeScales();
 
     /// <summary>The book over a study's persisted state (empty for a study that never ran). A TPE plan's
     /// configurations come from <paramref name="proposer"/>, by default the plan's own

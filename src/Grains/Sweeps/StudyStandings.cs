@@ -10,7 +10,9 @@ namespace LensSweep.Grains.Sweeps;
 /// reported rung and that rung's epochs (not the epochs a running trial has trained since, which no score
 /// stands behind yet).
 /// </summary>
-public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, TrialRecord> trials, IReadOnlyList<int> rungBudgets)
+/// <param name="rangeScales">The plan's <see cref="SweepPlan.RangeScales"/>, computed once per plan by its book
+/// (<see cref="StudyBook.RangeScales"/>); computed here when null.</param>
+public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, TrialRecord> trials, IReadOnlyList<int> rungBudgets, IReadOnlyDictionary<string, bool>? rangeScales = null)
 {
     /// <summary>The status of a study that has no plan yet.</summary>
     public static SweepStatus Unstarted(string studyId, SweepProgressState state, DateTimeOffset? startedAt)
@@ -31,7 +33,7 @@ public sealed class StudyStandings(SweepPlan plan, IReadOnlyDictionary<int, Tria
             Repeats = plan.Repeats,
             MaxConcurrentTrials = plan.MaxConcurrentTrials,
             Probe = plan.Probe,
-            RangeScales = plan.RangeScales(),
+            RangeScales = rangeScales ?? plan.RangeScales(),
         };
     }
 

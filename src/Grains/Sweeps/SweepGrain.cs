@@ -1,3 +1,4 @@
+using LensSweep.Grains.Baselines;
 using LensSweep.Grains.Devices;
 using LensSweep.Grains.Diagnostics;
 using LensSweep.Grains.Hosting;
@@ -31,6 +32,8 @@ public sealed partial class SweepGrain(
     private TrialMessenger? _messenger;
     private SweepWakeups? _wakeups;
     private Task? _pump;
+    private BaselineAsks? _baselineAsks;
+    private bool _baselineAnswered;
 
     private SweepProgressState State => progress.State;
 
@@ -80,7 +83,7 @@ public sealed partial class SweepGrain(
         Book.Start();
         await PersistRunningAsync();
         LogStarted(logger, StudyId, plan.TrialCount, plan.MaxConcurrentTrials);
-        await Messenger.StartPixelBaselineAsync(plan.Dataset, plan.Probe);
+        await AskForPixelBaselineAsync();
         WhileRunning(_inbox.WantDispatch);
         return Status();
     }
@@ -210,6 +213,11 @@ public sealed partial class SweepGrain(
 
     private async Task RunBatchAsync(SweepBatchWork work)
     {
+        if (work.Reconcile)
+        {
+            await AskForPixelBaselineAsync();
+        }
+
         var pokes = work.Reconcile ? Reconcile(await Ledger.GetLeasesAsync(StudyId)) : [];
         var batch = await StudyBatch.DecideAsync(
             Book, pokes, work.Reports.Select(r => r.Report), wanted => Ledger.AcquireAsync(StudyId, wanted), TimeProvider.System);
@@ -230,6 +238,28 @@ public sealed partial class SweepGrain(
         else
         {
             Wakeups.PollSlots(Book.WantsSlots, () => WhileRunning(_inbox.WantDispatch));
+        }
+    }
+
+    /// <summary>The study's ask for its raw-pixel baseline: at the start, then at reconcile passes, backed off and
+    /// bounded (<see cref="BaselineAsks"/>), until one is answered; once per activation, so a baseline grain that
+    /// lost its pending computation with its silo is asked again (an answered ask is idempotent there).</summary>
+    private async Task AskForPixelBaselineAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        _baselineAsks ??= new BaselineAsks(options.Value.PixelBaseline, now);
+        if (_baselineAnswered || !_baselineAsks.IsDue(now))
+        {
+            return;
+        }
+
+        if (await Messenger.StartPixelBaselineAsync(Book.Plan.Dataset, Book.Plan.Probe) is { } failure)
+        {
+            _baselineAsks.Failed(now, failure);
+        }
+        else
+        {
+            _baselineAnswered = true;
         }
     }
 

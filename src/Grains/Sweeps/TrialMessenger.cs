@@ -72,16 +72,19 @@ internal sealed partial class TrialMessenger(IGrainFactory grains, string studyI
     }
 
     /// <summary>Asks for the study's raw-pixel baseline; a failure to ask costs the leaderboard its baseline
-    /// row, never the study.</summary>
-    public async Task StartPixelBaselineAsync(DatasetOptions dataset, ProbeSettings probe)
+    /// row, never the study (the sweep asks again at its reconcile passes).</summary>
+    /// <returns>Null when the ask was answered; otherwise why it failed.</returns>
+    public async Task<string?> StartPixelBaselineAsync(DatasetOptions dataset, ProbeSettings probe)
     {
         try
         {
             await grains.GetGrain<IStudyBaselineGrain>(studyId).StartAsync(dataset, probe);
+            return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogBaselineNotStarted(logger, e, studyId);
+            return $"{e.GetType().Name}: {e.Message}";
         }
     }
 
@@ -93,6 +96,6 @@ internal sealed partial class TrialMessenger(IGrainFactory grains, string studyI
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
 
-    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; the leaderboard will show none")]
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; it asks again at a later reconcile pass")]
     private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
 }

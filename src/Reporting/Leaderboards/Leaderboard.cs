@@ -41,12 +41,16 @@ public sealed record Leaderboard(
         return new Leaderboard(results.Study.StudyId, results.Study.Metric, parameters, ordered, results.Study.Mode)
         {
             PixelBaseline = results.PixelBaseline is { } pixels ? Evaluations(pixels) : new Dictionary<string, double>(),
+            PixelBaselineFailure = results.PixelBaseline is null ? results.PixelBaselineFailure : null,
             Probe = results.Study.Probe,
         };
     }
 
     /// <summary>The study's raw-pixel baseline: every evaluation on pixels, by name; empty when not computed.</summary>
     public IReadOnlyDictionary<string, double> PixelBaseline { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Why the study's raw-pixel baseline could not be computed; null when it was, or is still to come.</summary>
+    public string? PixelBaselineFailure { get; init; }
 
     /// <summary>The probe settings every score was made with; null when not known.</summary>
     public ProbeSettings? Probe { get; init; }

@@ -66,14 +66,19 @@ public static class LeaderboardCells
         { } score => score.ToString("0.0000", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The raw-pixel baseline of the evaluation behind the metric, as one line; null until it is computed.</summary>
+    /// <summary>The raw-pixel baseline of the evaluation behind the metric, or why it could not be computed, as
+    /// one line; null while it is still to come.</summary>
     public static string? PixelNote(Leaderboard leaderboard)
     {
         var evaluation = MetricNames.Parse(leaderboard.Metric).Evaluation;
-        return leaderboard.PixelBaseline.TryGetValue(evaluation, out var pixels)
+        return PixelScore(leaderboard) is { } pixels
             ? $"raw pixels: {evaluation} = {pixels.ToString("0.0000", CultureInfo.InvariantCulture)}"
-            : null;
+            : leaderboard.PixelBaselineFailure is { } reason ? $"pixel baseline: failed — {reason}" : null;
     }
+
+    /// <summary>The raw-pixel baseline's value of the evaluation behind the metric; null when not computed.</summary>
+    public static double? PixelScore(Leaderboard leaderboard) =>
+        leaderboard.PixelBaseline.TryGetValue(MetricNames.Parse(leaderboard.Metric).Evaluation, out var pixels) ? pixels : null;
 
     /// <summary>The rows of failed trials, each with its reason.</summary>
     public static IReadOnlyList<LeaderboardRow> Failed(Leaderboard leaderboard) =>

@@ -19,7 +19,7 @@ namespace LensSweep.Reporting.Leaderboards;
 ///       "seconds": 41.2, "flops": 1.3e12, "failure_reason": null,
 ///       "parameters": { "mask_ratio": 0.75, "patch_size": 8 } }
 ///   ],
-///   "baselines": { "pixels": { "probe_auc": 0.93, "r2_macro": 0.44 } },
+///   "baselines": { "pixels": { "probe_auc": 0.93, "r2_macro": 0.44 }, "pixels_failure_reason": null },
 ///   "probe": { "pooling": "mean", "layers": 1, "train_images": null, "region_grid": 4 }
 /// }
 /// </code>
@@ -32,7 +32,8 @@ namespace LensSweep.Reporting.Leaderboards;
 /// With <c>repeats</c>, a row is a configuration: <c>score</c> is the mean of its repeats at their shared rung,
 /// <c>score_sd</c> their standard deviation, <c>n</c> how many, <c>score_ci</c> a 95% Student-t interval of the
 /// mean, and <c>trial_ids</c> the repeats (a single trial has n 1, score_sd null and its own id).
-/// Each is null when not known. <c>baselines.pixels</c> holds the evaluations on raw pixels, once per study.
+/// Each is null when not known. <c>baselines.pixels</c> holds the evaluations on raw pixels, once per study (empty
+/// while not computed); <c>baselines.pixels_failure_reason</c> says why it could not be computed, null otherwise.
 /// <c>probe</c> is how every score was made (the spec's <c>probe.pooling</c>, <c>probe.layers</c>,
 /// <c>probe.train_images</c>, null = the whole train split, and <c>evaluation.region_grid</c>); null when the cluster does not say.
 /// <c>failure_reason</c> is one line (the rung, exception type and message) for a failed trial, null otherwise. Parameter values are JSON numbers, or strings for named choices.
@@ -70,6 +71,14 @@ public static class LeaderboardJson
             json.WriteEndArray();
             json.WriteStartObject("baselines");
             WriteMetrics(json, "pixels", leaderboard.PixelBaseline);
+            if (leaderboard.PixelBaselineFailure is { } failure)
+            {
+                json.WriteString("pixels_failure_reason", failure);
+            }
+            else
+            {
+                json.WriteNull("pixels_failure_reason");
+            }
             json.WriteEndObject();
             WriteProbe(json, leaderboard.Probe);
             json.WriteEndObject();

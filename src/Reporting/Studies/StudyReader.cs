@@ -36,8 +36,8 @@ public sealed class StudyReader(IGrainFactory grains)
 
     /// <summary>Whether the cluster's registry lists the study: asked before a request names a study, so an
     /// id that was never started wakes no sweep grain (and no storage read) for it.</summary>
-    public async Task<bool> IsRegisteredAsync(string studyId, CancellationToken cancellationToken) =>
-        (await RegisteredAsync(cancellationToken)).Contains(studyId);
+    public Task<bool> IsRegisteredAsync(string studyId, CancellationToken cancellationToken) =>
+        StudyRegistry.Get(grains).IsListedAsync(studyId).WaitAsync(cancellationToken);
 
     /// <returns>Null when the cluster has no study with that id.</returns>
     public async Task<StudySummary?> FindAsync(string studyId, CancellationToken cancellationToken) =>
@@ -59,7 +59,7 @@ public sealed class StudyReader(IGrainFactory grains)
         var entries = await Sweep(status.StudyId).GetLeaderboardAsync(Math.Max(status.TrialCount, 1)).WaitAsync(cancellationToken);
         var trials = entries.Select(e => EngineMapping.Trajectory(status.StudyId, e)).ToList();
         var baseline = await PixelBaselineAsync(status.StudyId, waitForBaseline && status.Phase != SweepPhase.Running, cancellationToken);
-        return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials, baseline);
+        return new StudyResults(EngineMapping.Summary(status), EngineMapping.Searched(trials), trials, baseline.Pixels, baseline.Pixels is null ? baseline.FailureReason : null);
     }
 
     /// <summary>The device slots the cluster advertises.</summary>
@@ -93,7 +93,7 @@ public sealed class StudyReader(IGrainFactory grains)
             running.Select(info => Progress(info, trials, status.Slots.FirstOrDefault(s => s.Trial == info.Trial)?.LastScore)).ToList());
     }
 
-    private async Task<ProbeScores?> PixelBaselineAsync(string studyId, bool waitIfPending, CancellationToken cancellationToken)
+    private async Task<BaselineStatus> PixelBaselineAsync(string studyId, bool waitIfPending, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IStudyBaselineGrain>(studyId);
         var deadline = DateTime.UtcNow + BaselineWait;
@@ -102,7 +102,7 @@ public sealed class StudyReader(IGrainFactory grains)
             var baseline = await grain.GetAsync().WaitAsync(cancellationToken);
             if (!baseline.Pending || !waitIfPending || DateTime.UtcNow > deadline)
             {
-                return baseline.Pixels;
+                return baseline;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);

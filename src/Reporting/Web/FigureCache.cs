@@ -20,6 +20,11 @@ public sealed class FigureCache
     public DrawnFigure Get(string figure, StudyResults results, Func<string> draw) =>
         Get(figure, results, ResultsStamp.Of(results), draw);
 
+    /// <summary>The figure last drawn for the study when it was drawn from results of <paramref name="stamp"/>;
+    /// null otherwise. Nothing is read or drawn.</summary>
+    public DrawnFigure? Find(string studyId, string figure, string stamp) =>
+        _drawn.TryGetValue((studyId, figure), out var kept) && kept.Stamp == stamp ? kept : null;
+
     /// <param name="stamp">The <see cref="ResultsStamp"/> of <paramref name="results"/>, when the caller has it already.</param>
     public DrawnFigure Get(string figure, StudyResults results, string stamp, Func<string> draw)
     {

@@ -38,32 +38,28 @@ public static class StudyPageEndpoints
             await lazySource.Value.FindAsync(id, cancellationToken) is { } view ? Results.Json(view, Json) : UnknownStudy(id));
         page.MapGet("/api/studies/{id}/{figure}.svg", async (string id, string figure, HttpContext http, CancellationToken cancellationToken) =>
         {
-            if (!StudyFigures.Names.Contains(figure))
+            var source = lazySource.Value;
+            var answer = await FigureRequests.AnswerAsync(
+                id,
+                figure,
+                http.Request.Query[FigureRequests.VersionParameter].FirstOrDefault(),
+                http.Request.Headers.IfNoneMatch.Count == 0 ? null : http.Request.Headers.IfNoneMatch.ToString(),
+                source.Figures,
+                () => source.ResultsAsync(id, cancellationToken));
+            if (answer.ETag is not null)
             {
-                return Results.NotFound($"no figure '{figure}'; the figures are {string.Join(", ", StudyFigures.Names)}\n");
+                http.Response.Headers.ETag = answer.ETag;
+                http.Response.Headers.CacheControl = answer.CacheControl;
             }
 
-            if (await lazySource.Value.ResultsAsync(id, cancellationToken) is not { } results)
+            return answer.Status switch
             {
-                return UnknownStudy(id);
-            }
-
-            // A browser that holds this figure is answered before anything is drawn (a silo with a cold cache included).
-            var stamp = ResultsStamp.Of(results);
-            return Revalidated(http, stamp)
-                ?? Results.Text(lazySource.Value.Figures.Get(figure, results, stamp, () => StudyFigures.Draw(figure, results)!.ToSvg()).Svg, "image/svg+xml");
+                StatusCodes.Status200OK => Results.Text(answer.Body, "image/svg+xml"),
+                StatusCodes.Status304NotModified => Results.StatusCode(StatusCodes.Status304NotModified),
+                _ => Results.NotFound(answer.Body),
+            };
         });
         return app;
-    }
-
-    /// <summary>Tags the response with the figure's stamp and asks the browser to revalidate each time (the page
-    /// refreshes every 2 s); 304 when the browser already holds this stamp.</summary>
-    private static IResult? Revalidated(HttpContext http, string stamp)
-    {
-        var etag = $"\"{stamp}\"";
-        http.Response.Headers.ETag = etag;
-        http.Response.Headers.CacheControl = "no-cache";
-        return http.Request.Headers.IfNoneMatch.Contains(etag) ? Results.StatusCode(StatusCodes.Status304NotModified) : null;
     }
 
     private static IResult UnknownStudy(string id) => Results.NotFound($"no study '{id}'\n");

@@ -14,7 +14,7 @@ public static class StudyPageHtml
 {
     public const int RefreshSeconds = 2;
 
-    /// <param name="token">Appended to the figures' addresses (<c>?token=</c>) when the page needs one; the reload keeps the page's own query.</param>
+    /// <param name="token">Appended to the figures' addresses (<c>&amp;token=</c>) when the page needs one; the reload keeps the page's own query.</param>
     public static string Render(IReadOnlyList<StudyView> studies, string? token)
     {
         var html = new StringBuilder();
@@ -95,10 +95,11 @@ public static class StudyPageHtml
         }
 
         html.Append("<h3>Figures</h3>\n");
-        var query = token is null ? "" : "?token=" + Uri.EscapeDataString(token);
+        var tokenQuery = token is null ? "" : "token=" + Uri.EscapeDataString(token);
         foreach (var plot in study.Plots)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<div><img alt=\"{E(plot)}\" src=\"{E(plot + query)}\"></div>\n");
+            var src = tokenQuery.Length == 0 ? plot : plot + (plot.Contains('?', StringComparison.Ordinal) ? "&" : "?") + tokenQuery;
+            html.Append(CultureInfo.InvariantCulture, $"<div><img alt=\"{E(plot)}\" src=\"{E(src)}\"></div>\n");
         }
 
         html.Append("</section>\n");

@@ -8,7 +8,7 @@ namespace LensSweep.Reporting.Web;
 /// running trials' progress as the watch shows it, and its failed trials with their reasons.
 /// </summary>
 /// <param name="SlotsBusy">Device slots its trials hold now, of <paramref name="SlotsTotal"/> in the cluster.</param>
-/// <param name="Plots">Paths of its figures, as SVG, relative to the page (<c>api/studies/ID/scaling.svg</c>).</param>
+/// <param name="Plots">Paths of its figures, as SVG, relative to the page and versioned by its results (<c>api/studies/ID/scaling.svg?v=STAMP</c>).</param>
 public sealed record StudyView(
     string Id,
     string State,
@@ -25,6 +25,7 @@ public sealed record StudyView(
     {
         var leaderboard = Leaderboards.Leaderboard.Rank(results);
         var id = results.Study.StudyId;
+        var stamp = ResultsStamp.Of(results);
         return new StudyView(
             id,
             Naming.Of(snapshot.Study.State),
@@ -38,7 +39,7 @@ public sealed record StudyView(
                 .OrderBy(t => t.TrialId, StringComparer.Ordinal)
                 .Select(RunningTrialView.Of)],
             [.. LeaderboardCells.Failed(leaderboard).Select(r => new FailedTrialView(r.TrialId, r.FailureReason!))],
-            [.. StudyFigures.Names.Select(name => StudyFigures.Path(id, name))]);
+            [.. StudyFigures.Names.Select(name => StudyFigures.Path(id, name, stamp))]);
     }
 }
 

@@ -38,15 +38,25 @@ public sealed class AzureBlobArtifactStore(BlobContainerClient container) : IArt
         }
     }
 
-    /// <summary>Downloads only the bytes from <paramref name="offset"/> on (an HTTP range request), so a value read in
-    /// chunks is fetched once, not once per chunk from its start.</summary>
-    public async Task<Stream?> OpenReadFromAsync(string key, long offset, CancellationToken cancellationToken = default)
+    /// <summary>Downloads only the range's bytes (one HTTP range request, <c>HttpRange(offset, length)</c>), so a value
+    /// read in chunks downloads each chunk's bytes once, not a download to the blob's end per chunk.</summary>
+    public async Task<Stream?> OpenReadFromAsync(string key, long offset, long? length, CancellationToken cancellationToken = default)
     {
         ArtifactKey.Validate(key);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (length is { } asked)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(asked, nameof(length));
+            if (asked == 0)
+            {
+                // An empty range is no HTTP range at all (a zero length would mean "to the end"); only existence matters.
+                return await ExistsAsync(key, cancellationToken).ConfigureAwait(false) ? new MemoryStream([], writable: false) : null;
+            }
+        }
+
         try
         {
-            var options = new BlobDownloadOptions { Range = new HttpRange(offset) };
+            var options = new BlobDownloadOptions { Range = new HttpRange(offset, length) };
             var download = await container.GetBlobClient(key).DownloadStreamingAsync(options, cancellationToken).ConfigureAwait(false);
             return download.Value.Content;
         }

@@ -43,7 +43,7 @@ public sealed class TorchStudyTests
         Assert.Equal(3, status.TrialCount);
         var checkpoints = await engine.Artifacts.ListAsync($"studies/{study}/").ToListAsync();
         Assert.NotEmpty(checkpoints);
-        var baseline = engine.Client.GetGrain<Baselines.IStudyBaselineGrain>(study);
+        var baseline = engine.Client.GetGrain<LensSweep.Grains.Baselines.IStudyBaselineGrain>(study);
         await EngineCluster.WaitUntilAsync(async () => !(await baseline.GetAsync()).Pending, TimeSpan.FromMinutes(2), () => "the pixel baseline");
         var pixels = (await baseline.GetAsync()).Pixels;
         Assert.NotNull(pixels);

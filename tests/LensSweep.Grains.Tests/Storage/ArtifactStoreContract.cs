@@ -68,9 +68,29 @@ public abstract class ArtifactStoreContract : IDisposable
     {
         await Store.PutAsync("a/ckpt", Bytes("0123456789"));
 
-        await using var stream = await Store.OpenReadFromAsync("a/ckpt", 4);
+        await using var stream = await Store.OpenReadFromAsync("a/ckpt", 4, null);
         Assert.NotNull(stream);
         Assert.Equal("456789", await new StreamReader(stream).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Reading_a_range_returns_only_its_bytes()
+    {
+        await Store.PutAsync("a/ckpt", Bytes("0123456789"));
+
+        await using var stream = await Store.OpenReadFromAsync("a/ckpt", 2, 3);
+        Assert.NotNull(stream);
+        Assert.Equal("234", await new StreamReader(stream).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_range_that_runs_past_the_end_returns_the_bytes_up_to_it()
+    {
+        await Store.PutAsync("a/ckpt", Bytes("0123456789"));
+
+        await using var stream = await Store.OpenReadFromAsync("a/ckpt", 7, 10);
+        Assert.NotNull(stream);
+        Assert.Equal("789", await new StreamReader(stream).ReadToEndAsync());
     }
 
     [Fact]
@@ -78,8 +98,8 @@ public abstract class ArtifactStoreContract : IDisposable
     {
         await Store.PutAsync("a/ckpt", Bytes("0123"));
 
-        await using var atEnd = await Store.OpenReadFromAsync("a/ckpt", 4);
-        await using var past = await Store.OpenReadFromAsync("a/ckpt", 40);
+        await using var atEnd = await Store.OpenReadFromAsync("a/ckpt", 4, null);
+        await using var past = await Store.OpenReadFromAsync("a/ckpt", 40, null);
         Assert.Equal("", await new StreamReader(atEnd!).ReadToEndAsync());
         Assert.Equal("", await new StreamReader(past!).ReadToEndAsync());
     }
@@ -87,7 +107,7 @@ public abstract class ArtifactStoreContract : IDisposable
     [Fact]
     public async Task Reading_a_missing_key_from_an_offset_returns_null()
     {
-        Assert.Null(await Store.OpenReadFromAsync("nothing/here", 3));
+        Assert.Null(await Store.OpenReadFromAsync("nothing/here", 3, 2));
     }
 
     [Fact]

@@ -76,4 +76,12 @@ public sealed class StudyQueriesTests
 
         Assert.Equal(driver.Book.Configurations(), Of(driver).Configurations());
     }
+
+    [Fact]
+    public void The_range_scales_are_computed_once_per_plan_not_on_every_status_call()
+    {
+        var view = Of(Ran(batches: 1));
+
+        Assert.Same(view.Status(deciding: false).RangeScales, view.Status(deciding: false).RangeScales);
+    }
 }

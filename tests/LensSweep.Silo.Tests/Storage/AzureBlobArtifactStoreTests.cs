@@ -45,11 +45,37 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite)
         new Random(8).NextBytes(payload);
         await store.PutAsync("studies/s1/trials/3/epoch-0004-attempt-1.ckpt", new MemoryStream(payload));
 
-        await using var stream = await store.OpenReadFromAsync("studies/s1/trials/3/epoch-0004-attempt-1.ckpt", 100_000);
+        await using var stream = await store.OpenReadFromAsync("studies/s1/trials/3/epoch-0004-attempt-1.ckpt", 100_000, null);
         Assert.NotNull(stream);
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         Assert.Equal(payload[100_000..], copy.ToArray());
+    }
+
+    [SkippableFact]
+    public async Task Reading_a_range_downloads_only_its_bytes()
+    {
+        var store = NewStore();
+        var payload = new byte[300_000];
+        new Random(9).NextBytes(payload);
+        await store.PutAsync("studies/s1/trials/3/epoch-0005-attempt-1.ckpt", new MemoryStream(payload));
+
+        await using var stream = await store.OpenReadFromAsync("studies/s1/trials/3/epoch-0005-attempt-1.ckpt", 100_000, 1_000);
+        Assert.NotNull(stream);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        Assert.Equal(payload[100_000..101_000], copy.ToArray());
+    }
+
+    [SkippableFact]
+    public async Task A_range_that_runs_past_the_end_downloads_the_bytes_up_to_it()
+    {
+        var store = NewStore();
+        await store.PutAsync("studies/s1/y.ckpt", Text("abcdef"));
+
+        await using var stream = await store.OpenReadFromAsync("studies/s1/y.ckpt", 4, 100);
+        Assert.NotNull(stream);
+        Assert.Equal("ef", await new StreamReader(stream).ReadToEndAsync());
     }
 
     [SkippableFact]
@@ -58,10 +84,10 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite)
         var store = NewStore();
         await store.PutAsync("studies/s1/x.ckpt", Text("abc"));
 
-        await using var past = await store.OpenReadFromAsync("studies/s1/x.ckpt", 3);
+        await using var past = await store.OpenReadFromAsync("studies/s1/x.ckpt", 3, 5);
         Assert.NotNull(past);
         Assert.Equal(-1, past.ReadByte());
-        Assert.Null(await store.OpenReadFromAsync("studies/s1/none.ckpt", 3));
+        Assert.Null(await store.OpenReadFromAsync("studies/s1/none.ckpt", 3, 5));
     }
 
     [SkippableFact]
