@@ -20,24 +20,37 @@ public sealed class PixelBaselineOptions
     /// <summary>How long the computing grain lets the scorer run before it reports a failure and lets go.</summary>
     public TimeSpan ComputeTimeout { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>Every option out of range, each as "Name is value; it must be …", in declaration order: the one
+    /// rule that <see cref="Validate"/> and the silo's configuration check both read.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        Positive(problems, FirstRetryDelay, nameof(FirstRetryDelay));
+        Positive(problems, MaxRetryDelay, nameof(MaxRetryDelay));
+        if (AskAttempts < 1)
+        {
+            problems.Add($"{nameof(AskAttempts)} is {AskAttempts}; it must be at least 1");
+        }
+
+        Positive(problems, GiveUpAfter, nameof(GiveUpAfter));
+        Positive(problems, ComputeTimeout, nameof(ComputeTimeout));
+        return problems;
+    }
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first option out of range.</summary>
     public void Validate()
     {
-        Positive(FirstRetryDelay, nameof(FirstRetryDelay));
-        Positive(MaxRetryDelay, nameof(MaxRetryDelay));
-        Positive(GiveUpAfter, nameof(GiveUpAfter));
-        Positive(ComputeTimeout, nameof(ComputeTimeout));
-        if (AskAttempts < 1)
+        if (Problems() is [var first, ..])
         {
-            throw new ArgumentOutOfRangeException(nameof(AskAttempts), AskAttempts, "EngineOptions.PixelBaseline.AskAttempts must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Hosting.EngineOptions.PixelBaseline), $"EngineOptions.PixelBaseline.{first}.");
         }
     }
 
-    private static void Positive(TimeSpan value, string name)
+    private static void Positive(List<string> problems, TimeSpan value, string name)
     {
         if (value <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"EngineOptions.PixelBaseline.{name} must be positive.");
+            problems.Add($"{name} is {value}; it must be positive");
         }
     }
 }

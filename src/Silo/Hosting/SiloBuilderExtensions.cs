@@ -118,7 +118,12 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UseLensSweepEngineTiming(this ISiloBuilder silo, EngineTimingOptions timing)
     {
         var period = timing.ReconcilePeriod;
-        silo.Services.Configure<EngineOptions>(o => o.ReconcilePeriod = period);
+        var baseline = timing.PixelBaseline;
+        silo.Services.Configure<EngineOptions>(o =>
+        {
+            o.ReconcilePeriod = period;
+            o.PixelBaseline = baseline;
+        });
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = period < o.MinimumReminderPeriod ? period : o.MinimumReminderPeriod);
         return silo;
     }

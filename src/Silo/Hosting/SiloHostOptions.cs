@@ -163,4 +163,7 @@ public sealed class EngineTimingOptions
     /// one-minute minimum reminder period the silo lowers that minimum to match (tests, demos).
     /// </summary>
     public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How a study asks for its raw-pixel baseline and how long it waits ("Engine:PixelBaseline:AskAttempts", …).</summary>
+    public LensSweep.Grains.Baselines.PixelBaselineOptions PixelBaseline { get; set; } = new();
 }

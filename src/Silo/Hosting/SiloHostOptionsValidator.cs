@@ -31,6 +31,7 @@ public sealed class SiloHostOptionsValidator : IValidateOptions<SiloHostOptions>
             problems.Add($"Shutdown:GracePeriod is {options.Shutdown.GracePeriod}; it must be positive (e.g. 00:02:00)");
         if (options.Engine.ReconcilePeriod <= TimeSpan.Zero)
             problems.Add($"Engine:ReconcilePeriod is {options.Engine.ReconcilePeriod}; it must be positive (e.g. 00:01:00)");
+        problems.AddRange(options.Engine.PixelBaseline.Problems().Select(problem => $"Engine:PixelBaseline:{problem}"));
         return problems;
     }
 

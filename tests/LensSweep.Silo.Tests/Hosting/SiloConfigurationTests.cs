@@ -75,6 +75,8 @@ public sealed class SiloConfigurationTests
     [InlineData("Network:AdvertisedAddress", "silo one", "Network:AdvertisedAddress 'silo one' is neither an IP address nor a host name")]
     [InlineData("Shutdown:GracePeriod", "-00:00:05", "Shutdown:GracePeriod is -00:00:05; it must be positive")]
     [InlineData("Engine:ReconcilePeriod", "00:00:00", "Engine:ReconcilePeriod is 00:00:00; it must be positive")]
+    [InlineData("Engine:PixelBaseline:AskAttempts", "0", "Engine:PixelBaseline:AskAttempts is 0; it must be at least 1")]
+    [InlineData("Engine:PixelBaseline:GiveUpAfter", "00:00:00", "Engine:PixelBaseline:GiveUpAfter is 00:00:00; it must be positive")]
     [InlineData("ClusterId", "my cluster", "ClusterId 'my cluster' must be a non-empty name without spaces")]
     public void A_bad_setting_gives_one_line_naming_the_setting(string key, string value, string expected)
     {

@@ -124,6 +124,16 @@ public sealed class SiloHostTests(AzuriteFixture azurite)
     }
 
     [SkippableFact]
+    public async Task The_pixel_baseline_settings_reach_the_engine()
+    {
+        await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "none", "--Engine:PixelBaseline:AskAttempts", "3", "--Engine:PixelBaseline:GiveUpAfter", "00:20:00"));
+
+        var baseline = app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.PixelBaseline;
+        Assert.Equal(3, baseline.AskAttempts);
+        Assert.Equal(TimeSpan.FromMinutes(20), baseline.GiveUpAfter);
+    }
+
+    [SkippableFact]
     public async Task The_default_reconcile_period_keeps_orleans_reminder_minimum()
     {
         await using var app = await SiloApp.CreateAsync(Args(NewPorts(), "--slots", "none"));
