@@ -24,7 +24,7 @@ public enum Contender
 /// mean-pooled tokens of lens images differ little from image to image, and an unscaled linear head barely moves
 /// on them. In evaluation the norm uses its running statistics. For super-resolution, an
 /// <see cref="UpsamplingHead"/> on the backbone's feature map (the encoder's patch tokens on their grid, or the
-/// CNN's last feature map). The MAE's decoder is carried along unused, so the network's state is the
+/// CNN's last feature map) and on the input image itself (its pixel branch, the same for every backbone). The MAE's decoder is carried along unused, so the network's state is the
 /// checkpoint's model plus the head.
 /// </summary>
 public sealed class DownstreamNetwork : nn.Module
@@ -86,14 +86,14 @@ public sealed class DownstreamNetwork : nn.Module
     {
         ArgumentNullException.ThrowIfNull(encoderModel);
         var config = encoderModel.Config;
-        return new DownstreamNetwork(encoderModel, null, new UpsamplingHead(config.EmbedDim, config.Channels, config.PatchSize * factor, factor, headSeed));
+        return new DownstreamNetwork(encoderModel, null, new UpsamplingHead(config.EmbedDim, config.Channels, config.PatchSize, factor, headSeed));
     }
 
     /// <summary>A <see cref="SmallCnn"/> with an <see cref="UpsamplingHead"/> on its last feature map (a quarter of the image's side).</summary>
     public static DownstreamNetwork UpsamplingOnCnn(SmallCnn network, int channels, int factor, long headSeed)
     {
         ArgumentNullException.ThrowIfNull(network);
-        return new DownstreamNetwork(null, network, new UpsamplingHead(network.FeatureDimension, channels, SmallCnn.Downsampling * factor, factor, headSeed));
+        return new DownstreamNetwork(null, network, new UpsamplingHead(network.FeatureDimension, channels, SmallCnn.Downsampling, factor, headSeed));
     }
 
     /// <summary>Why images of this encoder cannot be upsampled by every contender; null when they can (the CNN

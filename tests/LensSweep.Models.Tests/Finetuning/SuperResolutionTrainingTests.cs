@@ -70,6 +70,32 @@ public sealed class SuperResolutionTrainingTests
     }
 
     [Fact]
+    public void A_head_trained_on_a_fixed_batch_ends_well_below_the_bilinear_l1_on_held_out_pairs()
+    {
+        // Every training pair in one batch, no augmentation, a bounded number of steps at a fixed seed, scored on
+        // the validation pairs of the same simulation. Held out, because on the training batch itself a head that
+        // sees only the coarse feature map also ends below bilinear: it memorises each image's blocks (measured:
+        // L1 0.104 to 0.059 in 60 steps on 18 pairs) while its held-out L1 rises above bilinear's. A head that
+        // corrects bilinear pixel by pixel learns something that carries to images it has not seen.
+        var pairs = SuperResolutionPairs.Simulate(new DatasetOptions { ImagesPerClass = 6, ImageSize = 16, Seed = 2 }, SimulatorOptions.VariedMacroLens, Factor);
+        var settings = Settings with { BatchSize = 64, Augment = false, Schedule = new LpFtSchedule { ProbeEpochs = FixedBatchSteps, FinetuneEpochs = 0, ProbeLearningRate = 1e-3 } };
+        using var trainer = Trainer(Contender.Pretrained, settings);
+
+        for (var step = 0; step < FixedBatchSteps; step++)
+            trainer.TrainEpoch(pairs.Train.Low, pairs.Train.High.Images, pairs.Validation.Low, pairs.Validation.High.Images);
+
+        var trained = MeanAbsoluteError(trainer.Predict(pairs.Validation.Low, false), pairs.Validation.High.Images);
+        var bilinear = MeanAbsoluteError(UpsamplingHead.Bilinear(pairs.Validation.Low, Factor), pairs.Validation.High.Images);
+        Assert.True(trained < 0.95 * bilinear, $"held-out L1 after {FixedBatchSteps} steps {trained:F5}, bilinear {bilinear:F5}");
+    }
+
+    /// <summary>One step per epoch: the fixed batch holds every training pair.</summary>
+    private const int FixedBatchSteps = 40;
+
+    private static double MeanAbsoluteError(float[] predicted, float[] truth) =>
+        predicted.Zip(truth, (p, t) => Math.Abs((double)p - t)).Average();
+
+    [Fact]
     public void Resuming_from_a_checkpoint_gives_the_predictions_of_training_straight_through()
     {
         using var straight = Trainer();
