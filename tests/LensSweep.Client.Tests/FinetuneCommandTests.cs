@@ -257,6 +257,16 @@ public sealed class FinetuneCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Superres_trains_at_the_super_resolution_learning_rates_by_default()
+    {
+        var (code, output, error) = await Superres(_out);
+
+        Assert.True(code == ExitCodes.Success, $"exit {code}\n{output}\n{error}");
+        var schedule = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, DownstreamOptions.RunFile))).RootElement.GetProperty("settings").GetProperty("schedule");
+        Assert.Equal((1e-3, 1e-4), (schedule.GetProperty("probe_learning_rate").GetDouble(), schedule.GetProperty("finetune_learning_rate").GetDouble()));
+    }
+
+    [Fact]
     public async Task Superres_shows_each_epoch_and_a_rerun_continues_from_the_checkpoints()
     {
         var (_, firstOutput, _) = await Superres(_out);

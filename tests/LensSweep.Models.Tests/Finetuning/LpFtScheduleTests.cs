@@ -34,4 +34,16 @@ public sealed class LpFtScheduleTests
     [Fact]
     public void A_schedule_without_epochs_is_invalid() =>
         Assert.Contains(new LpFtSchedule { ProbeEpochs = 0, FinetuneEpochs = 0 }.Validate(), p => p.Contains("At least one epoch", StringComparison.Ordinal));
+
+    [Fact]
+    public void A_super_resolution_probes_at_1e_3_and_fine_tunes_at_1e_4_by_default()
+    {
+        var superres = LpFtSchedule.DefaultFor(DownstreamTask.SuperResolution);
+
+        Assert.Equal((1e-3, 1e-4), (superres.ProbeLearningRate, superres.FinetuneLearningRate));
+    }
+
+    [Fact]
+    public void Classification_and_regression_keep_the_record_defaults() =>
+        Assert.All([DownstreamTask.Classification, DownstreamTask.Regression], t => Assert.Equal(new LpFtSchedule(), LpFtSchedule.DefaultFor(t)));
 }
