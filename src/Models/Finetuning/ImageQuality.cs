@@ -53,11 +53,24 @@ public static class ImageQuality
     }
 
     /// <summary>PSNR with the truth's own range.</summary>
-    public static double Psnr(ReadOnlySpan<float> output, ReadOnlySpan<float> truth) => Psnr(output, truth, DataRange(truth));
+    /// <exception cref="ArgumentException">The truth is constant (see <see cref="TruthRange"/>).</exception>
+    public static double Psnr(ReadOnlySpan<float> output, ReadOnlySpan<float> truth) => Psnr(output, truth, TruthRange(truth));
+
+    /// <summary>The truth's own range, refused where it is zero: a constant truth (a blank scene) has no data range,
+    /// and its PSNR and SSIM would be NaN and make the mean of every image of the split NaN without a word.</summary>
+    /// <exception cref="ArgumentException">The truth is constant or holds a non-finite value.</exception>
+    public static double TruthRange(ReadOnlySpan<float> truth)
+    {
+        var range = DataRange(truth);
+        return range > 0 && double.IsFinite(range)
+            ? range
+            : throw new ArgumentException($"A truth image with data range {range} (constant, or not finite) has no PSNR or SSIM: they are scored against the truth's own max - min.", nameof(truth));
+    }
 
     /// <summary>SSIM with the Gaussian window and the truth's own range.</summary>
+    /// <exception cref="ArgumentException">The truth is constant (see <see cref="TruthRange"/>).</exception>
     public static double Ssim(ReadOnlySpan<float> output, ReadOnlySpan<float> truth, int channels, int side) =>
-        Ssim(output, truth, channels, side, DataRange(truth), GaussianWindow, WindowSide);
+        Ssim(output, truth, channels, side, TruthRange(truth), GaussianWindow, WindowSide);
 
     /// <summary>SSIM of two C×side×side images under a <paramref name="windowSide"/>² window of weights summing to 1.</summary>
     /// <exception cref="ArgumentException">The images are not C·side² values, or the window does not fit.</exception>

@@ -73,5 +73,17 @@ public sealed class ImageQualityTests
 
     [Fact]
     public void A_window_larger_than_the_image_is_refused() =>
-        Assert.Throws<ArgumentException>(() => ImageQuality.Ssim(new float[64], new float[64], channels: 1, side: 8));
+        Assert.Throws<ArgumentException>(() => ImageQuality.Ssim(new float[64], Enumerable.Range(0, 64).Select(v => (float)v).ToArray(), channels: 1, side: 8));
+
+    [Fact]
+    public void Psnr_against_a_constant_truth_is_refused_not_nan()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ImageQuality.Psnr([0.1f, 0, 0, 0], [0, 0, 0, 0]));
+
+        Assert.Contains("no PSNR or SSIM", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ssim_against_a_constant_truth_is_refused_not_nan() =>
+        Assert.Throws<ArgumentException>(() => ImageQuality.Ssim(new float[16 * 16], Enumerable.Repeat(2f, 16 * 16).ToArray(), channels: 1, side: 16));
 }
