@@ -48,17 +48,24 @@ public sealed record SuperResolutionPairs(LensDataset Low, LensDataset High, int
         : (long)imageSize * factor > MaxHighSide ? $"{imageSize}×{factor} = {(long)imageSize * factor} pixels a side is more than the simulator renders ({MaxHighSide})"
         : null;
 
-    /// <summary>Input and truth in the input's standardised units (see <see cref="Simulate"/>).</summary>
+    /// <summary>Input and truth in the input's standardised units (see <see cref="Simulate"/>): the input by the
+    /// dataset loader's own <see cref="ImageNormalizer.Apply"/>, the truth with the statistics that standardised its
+    /// input (taken after the same replacement of non-finite pixels, so they are the ones Apply uses).</summary>
     private static void Standardise(LensDataset low, LensDataset high, int factor)
     {
-        var area = (double)factor * factor;
+        var statistics = new (double Mean, double Std)?[low.Count];
         Parallel.For(0, low.Count, i =>
         {
             var input = low.Images.AsSpan(i * low.PixelsPerImage, low.PixelsPerImage);
+            ImageNormalizer.ReplaceNonFinite(input, low.Channels);
+            statistics[i] = ImageNormalizer.Statistics(input);
+        });
+        ImageNormalizer.Apply(low);
+        var area = (double)factor * factor;
+        Parallel.For(0, low.Count, i =>
+        {
             var truth = high.Images.AsSpan(i * high.PixelsPerImage, high.PixelsPerImage);
-            var statistics = ImageNormalizer.Statistics(input);
-            ImageNormalizer.Standardize(input);
-            if (statistics is not var (mean, std))
+            if (statistics[i] is not var (mean, std))
             {
                 truth.Clear();
                 return;
