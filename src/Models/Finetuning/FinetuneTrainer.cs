@@ -73,6 +73,8 @@ public sealed class FinetuneTrainer : IDisposable
         var problems = settings.Validate();
         if (problems.Count > 0)
             throw new ArgumentException("Invalid fine-tuning settings: " + string.Join(" ", problems), nameof(settings));
+        if (!Enum.IsDefined(task))
+            throw UnknownTask(task);
         if (task == DownstreamTask.Regression && outputs != 1)
             throw new ArgumentException($"A regression predicts one value; got {outputs} outputs.", nameof(outputs));
         if ((task == DownstreamTask.SuperResolution) != (network.Factor is not null) || (network.Factor is { } factor && factor != outputs))
@@ -275,8 +277,12 @@ public sealed class FinetuneTrainer : IDisposable
     {
         DownstreamTask.Classification => nn.functional.cross_entropy(output, targets.to(ScalarType.Int64)),
         DownstreamTask.Regression => nn.functional.mse_loss(output.squeeze(1), targets),
-        _ => nn.functional.l1_loss(output, targets.reshape(output.shape)),
+        DownstreamTask.SuperResolution => nn.functional.l1_loss(output, targets.reshape(output.shape)),
+        _ => throw UnknownTask(Task),
     };
+
+    private static ArgumentOutOfRangeException UnknownTask(DownstreamTask task) =>
+        new(nameof(task), task, "The fine-tuning trainer has no loss for this task.");
 
     private double MeanLoss(float[] predicted, float[] targets)
     {
@@ -287,7 +293,8 @@ public sealed class FinetuneTrainer : IDisposable
             {
                 DownstreamTask.Classification => -Math.Log(Math.Max(predicted[(i * Outputs) + (int)targets[i]], 1e-12f)),
                 DownstreamTask.Regression => (predicted[i] - targets[i]) * (double)(predicted[i] - targets[i]),
-                _ => Math.Abs(predicted[i] - (double)targets[i]),
+                DownstreamTask.SuperResolution => Math.Abs(predicted[i] - (double)targets[i]),
+                _ => throw UnknownTask(Task),
             };
         }
 

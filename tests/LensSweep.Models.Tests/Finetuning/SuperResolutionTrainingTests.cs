@@ -148,6 +148,15 @@ public sealed class SuperResolutionTrainingTests
     }
 
     [Fact]
+    public void A_trainer_for_a_task_it_does_not_know_is_refused()
+    {
+        using var encoder = new MaeModel(Config, seed: 3);
+        using var network = DownstreamRun.Build(Contender.Pretrained, encoder, 1, 5);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FinetuneTrainer(network, (DownstreamTask)99, 1, Settings));
+    }
+
+    [Fact]
     public void A_super_resolution_trainer_refuses_a_network_with_a_linear_head()
     {
         using var encoder = new MaeModel(Config, seed: 3);
