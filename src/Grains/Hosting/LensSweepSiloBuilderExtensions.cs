@@ -75,7 +75,8 @@ public static class LensSweepSiloBuilderExtensions
     /// training trial on a healthy silo lost its current epoch and was re-activated from its checkpoint, sometimes on
     /// another survivor that then moved it back (issue 10 §4). The strongly consistent directory hands a leaving silo's
     /// ranges to the survivors, which rebuild them from the activations they host, so those activations stay. It is
-    /// marked experimental (ORLEANSEXP003) in Orleans 10.4.2. Every silo of a cluster must use the same directory.
+    /// marked experimental (ORLEANSEXP003) in Orleans 10.4.2. While silos of both kinds share a cluster (a rolling
+    /// upgrade from a LensSweep without it), Orleans allows duplicate activations; restarting every silo avoids that.
     /// </summary>
     private static void AddStronglyConsistentGrainDirectory(this ISiloBuilder builder)
     {
