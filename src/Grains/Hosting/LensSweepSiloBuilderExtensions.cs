@@ -65,7 +65,24 @@ public static class LensSweepSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloLossWatcher>());
         services.AddPlacementDirector<DeviceSlotPlacement, DeviceSlotPlacementDirector>();
         services.AddPlacementFilter<RequireDeviceSlotsFilterStrategy, RequireDeviceSlotsFilterDirector>(ServiceLifetime.Singleton);
+        builder.AddStronglyConsistentGrainDirectory();
         return builder;
+    }
+
+    /// <summary>
+    /// Orleans' default grain directory keeps each registration on one silo chosen by the grain's hash, and when that
+    /// silo leaves (killed or stopped) every other silo deactivates the activations whose registration it held: a
+    /// training trial on a healthy silo lost its current epoch and was re-activated from its checkpoint, sometimes on
+    /// another survivor that then moved it back (issue 10 §4). The strongly consistent directory hands a leaving silo's
+    /// ranges to the survivors, which rebuild them from the activations they host, so those activations stay. It is
+    /// marked experimental (ORLEANSEXP003) in Orleans 10.4.2. While silos of both kinds share a cluster (a rolling
+    /// upgrade from a LensSweep without it), Orleans allows duplicate activations; restarting every silo avoids that.
+    /// </summary>
+    private static void AddStronglyConsistentGrainDirectory(this ISiloBuilder builder)
+    {
+#pragma warning disable ORLEANSEXP003
+        builder.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
     }
 
     /// <summary>The trainer the silo's device worker calls (one instance shared by all slots).</summary>

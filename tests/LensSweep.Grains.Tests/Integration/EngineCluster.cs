@@ -4,6 +4,7 @@ using LensSweep.Grains.Scheduling;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Storage;
 using LensSweep.Grains.Sweeps;
+using System.Reflection;
 using LensSweep.Models.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,7 @@ internal sealed class EngineCluster : IAsyncDisposable
         }
 
         var builder = new InProcessTestClusterBuilder(silos);
+        KeepTheEnginesGrainDirectory(builder.Options);
         builder.ConfigureSilo((options, silo) =>
         {
             silo.AddLensSweepEngine(o =>
@@ -111,6 +113,37 @@ internal sealed class EngineCluster : IAsyncDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new EngineCluster(cluster, script, artifacts, stateFolder, logs);
+    }
+
+    /// <summary>
+    /// The silo that Orleans' default grain directory (the eventually consistent one, <c>LocalGrainDirectory</c>) makes
+    /// responsible for <paramref name="grain"/>'s registration, as <paramref name="asSeenBy"/> sees the ring of silos.
+    /// That directory deactivates, on every survivor, each activation whose registration lived on a silo that dies; which
+    /// silo that is depends on the grain's hash, so a test that needs it asks the directory (internal to Orleans, hence
+    /// reflection; it fails loudly if Orleans renames it).
+    /// </summary>
+    public SiloAddress DefaultDirectoryOwner(InProcessSiloHandle asSeenBy, GrainId grain)
+    {
+        var type = typeof(SiloAddress).Assembly.GetType("Orleans.Runtime.GrainDirectory.ILocalGrainDirectory")
+            ?? Type.GetType("Orleans.Runtime.GrainDirectory.ILocalGrainDirectory, Orleans.Runtime", throwOnError: true)!;
+        var directory = asSeenBy.ServiceProvider.GetRequiredService(type);
+        var method = type.GetMethod("GetPrimaryForGrain", [typeof(GrainId)])
+            ?? throw new MissingMethodException(type.FullName, "GetPrimaryForGrain");
+        return (SiloAddress?)method.Invoke(directory, [grain])
+            ?? throw new InvalidOperationException($"{asSeenBy.Name} knows no directory owner for {grain}.");
+    }
+
+    /// <summary>
+    /// The test cluster would give every silo one in-memory grain directory that they all share, which no silo's death
+    /// can touch. A real cluster's silos each hold part of the directory, and what becomes of the registrations a dead
+    /// silo held decides whether the trials on the survivors keep running (issue 10 §4). So the silos keep the directory
+    /// the engine configures for them. Orleans 10.4.2 gives the option no public setter.
+    /// </summary>
+    private static void KeepTheEnginesGrainDirectory(InProcessTestClusterOptions options)
+    {
+        var option = typeof(InProcessTestClusterOptions).GetProperty("UseTestClusterGrainDirectory", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+            ?? throw new MissingMemberException(nameof(InProcessTestClusterOptions), "UseTestClusterGrainDirectory");
+        option.SetValue(options, false);
     }
 
     /// <summary>Whatever a test does, its study ends with it: the gate opens and a still-running study is

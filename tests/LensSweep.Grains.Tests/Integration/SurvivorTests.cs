@@ -2,6 +2,7 @@ using LensSweep.Grains.Sweeps;
 using LensSweep.Grains.Trials;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
+using Orleans.TestingHost;
 
 namespace LensSweep.Grains.Tests.Integration;
 
@@ -24,12 +25,25 @@ public sealed class SurvivorTests
     public Task Killing_one_of_three_slot_silos_while_a_watch_reads_every_trial_leaves_the_survivors_training_each_epoch_exactly_once() =>
         KillOneSiloAsync("watched3", readTrialsLikeAWatch: true, silos: 4, trials: 6);
 
-    private static async Task KillOneSiloAsync(string study, bool readTrialsLikeAWatch, short silos = 3, int trials = 4)
+    /// <summary>Orleans' default grain directory deactivates, on every silo that stays up, each activation whose directory
+    /// registration the dead silo held, and the next call re-activates it from its checkpoint: the epoch it was training
+    /// is lost, and a call placed on the wrong survivor logs "moves to silo" for a trial that never left its own. The study
+    /// is named so that the default directory keeps every trial's registration on the silo that dies, so the trials on
+    /// the survivor are exactly the ones that directory would deactivate.</summary>
+    [Fact]
+    public Task Killing_the_silo_that_holds_the_survivors_directory_registrations_leaves_them_training_each_epoch_exactly_once() =>
+        KillOneSiloAsync("registered", readTrialsLikeAWatch: true, victimHoldsTheRegistrations: true);
+
+    private static async Task KillOneSiloAsync(string study, bool readTrialsLikeAWatch, short silos = 3, int trials = 4, bool victimHoldsTheRegistrations = false)
     {
         await using var engine = await EngineCluster.StartAsync(silos);
         var slotSilos = engine.Cluster.Silos.Where(s => EngineCluster.HasSlots(s.Name)).ToList();
         var victim = slotSilos[0];
         var coordinator = engine.Cluster.Silos.Single(s => !EngineCluster.HasSlots(s.Name));
+        if (victimHoldsTheRegistrations)
+        {
+            (study, victim) = StudyRegisteredOnOneSlotSilo(engine, study, trials, coordinator, slotSilos);
+        }
 
         // Every trial checkpoints epoch 1 and blocks; the sweep lives on the silo without slots, which stays up.
         engine.Script.Hold(study, fromEpoch: 1);
@@ -81,5 +95,27 @@ public sealed class SurvivorTests
             var epochs = calls.Where(c => c.Trial == trial).SelectMany(c => Enumerable.Range(c.FromEpoch, c.ToEpoch - c.FromEpoch)).ToList();
             Assert.Equal([0, 1, 2], epochs);
         });
+    }
+
+    /// <summary>A study id (<paramref name="prefix"/>-N) whose every trial the default grain directory registers on one
+    /// slot silo, and that silo. Pure hashing: nothing is activated.</summary>
+    private static (string Study, InProcessSiloHandle Owner) StudyRegisteredOnOneSlotSilo(
+        EngineCluster engine, string prefix, int trials, InProcessSiloHandle asSeenBy, IReadOnlyList<InProcessSiloHandle> slotSilos)
+    {
+        var trialType = engine.Client.GetGrain<ITrialGrain>(TrialKeys.GrainKey(prefix, 0)).GetGrainId().Type;
+        for (var n = 0; n < 1_000_000; n++)
+        {
+            var study = $"{prefix}-{n}";
+            var owners = Enumerable.Range(0, trials)
+                .Select(trial => engine.DefaultDirectoryOwner(asSeenBy, GrainId.Create(trialType, TrialKeys.GrainKey(study, trial))))
+                .Distinct()
+                .ToList();
+            if (owners is [var owner] && slotSilos.FirstOrDefault(s => s.SiloAddress.Equals(owner)) is { } silo)
+            {
+                return (study, silo);
+            }
+        }
+
+        throw new InvalidOperationException($"No study id {prefix}-N has all {trials} trials registered on one slot silo.");
     }
 }
