@@ -54,7 +54,18 @@ public sealed class PretrainCheckBenchmark : IBenchmark
         var settings = new ProbeSettings().ToEvaluationSettings(model);
         Console.WriteLine(F($"pretraincheck: {folder}: {pretraining.Count} pretraining images, probes on {split.Train.Count}/{split.Validation.Count} train/validation; reference MAE {size}×{size}, {epochs} epochs, {seeds.Count} seed(s), {threads} threads; inputs in {output}"));
         var started = DateTime.UtcNow;
-        var ours = PretrainingInputs.Write(output, split, pretraining, model, new OptimizerConfig(), epochs, seeds, settings, cancellationToken);
+        PretrainingScores ours;
+        try
+        {
+            ours = PretrainingInputs.Write(output, split, pretraining, model, new OptimizerConfig(), epochs, seeds, settings, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            // The settings a study would refuse for its trial (e.g. a warm-up as long as the run).
+            Console.Error.WriteLine($"pretraincheck: {e.Message}");
+            return Task.FromResult(2);
+        }
+
         Console.WriteLine(F($"LensSweep: {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
         foreach (var metric in new[] { EvaluationMetrics.R2Macro, EvaluationMetrics.ProbeAuc })
         {
