@@ -362,16 +362,17 @@ def main():
     for k, seed in enumerate(settings["seeds"]):
         a, b = ours["seeds"][k].get("losses") or [math.nan], seeds[k]["losses"]
         print(f"seed {seed}: training loss, first -> last epoch: LensSweep {a[0]:.4f} -> {a[-1]:.4f}, PyTorch {b[0]:.4f} -> {b[-1]:.4f}")
-    print(f"{'metric':<16}{'':<12}{'LensSweep':>10}{'PyTorch':>10}{'diff':>9}")
+    # Each side's means and paired gains; their difference, with its interval over seeds, is the bench's to print
+    # (lenssweep-bench pretraincheck reads comparison.json), so it has one home.
+    print(f"{'metric':<16}{'':<12}{'LensSweep':>10}{'PyTorch':>10}")
     for metric in SHOWN:
         for part in ("random_init", "pretrained"):
             if metric in ours[part] and metric in pytorch[part]:
-                a, b = ours[part][metric], pytorch[part][metric]
-                print(f"{metric:<16}{part:<12}{a:>10.4f}{b:>10.4f}{a - b:>+9.4f}")
+                print(f"{metric:<16}{part:<12}{ours[part][metric]:>10.4f}{pytorch[part][metric]:>10.4f}")
         if metric in ours["gain"] and metric in pytorch["gain"]:
             (a, al, ah), (b, bl, bh) = ours["gain"][metric], pytorch["gain"][metric]
-            print(f"{metric:<16}{'gain':<12}{a:>+10.4f}{b:>+10.4f}{a - b:>+9.4f}"
-                  f"   LensSweep [{al:+.4f}, {ah:+.4f}]  PyTorch [{bl:+.4f}, {bh:+.4f}]")
+            print(f"{metric:<16}{'gain':<12}{a:>+10.4f}{b:>+10.4f}"
+                  f"   LensSweep [{al:+.4f}, {ah:+.4f}]  PyTorch [{bl:+.4f}, {bh:+.4f}] (paired, over validation)")
     comparison = {"parameters": parameters, "lenssweep": ours, "pytorch": pytorch}
     with open(os.path.join(args.folder, "comparison.json"), "w") as f:
         json.dump(comparison, f, indent=1)

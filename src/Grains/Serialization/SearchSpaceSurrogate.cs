@@ -2,9 +2,9 @@ using LensSweep.Grains.Specs;
 
 namespace LensSweep.Grains.Serialization;
 
-/// <summary>A search space as grain state holds it (a TPE study's plan): each hyperparameter's domain by its
-/// spec key, so a hyperparameter declared later needs no new field, and one missing from older state keeps
-/// its declaration's default (fixed) domain.</summary>
+/// <summary>A search space as grain state holds it (a TPE study's plan): each domain the spec gives, by its
+/// spec key, so a hyperparameter declared later needs no new field, and one missing keeps its declaration's
+/// default (fixed) domain, unsearched.</summary>
 [GenerateSerializer, Alias("lenssweep.SearchSpace")]
 public struct SearchSpaceSurrogate
 {
@@ -31,6 +31,11 @@ public sealed class SearchSpaceSurrogateConverter : IConverter<SearchSpace, Sear
         {
             var parameter = Hyperparameters.Find(key)
                 ?? throw new InvalidOperationException($"The stored search space has '{key}', which is no longer a hyperparameter.");
+            if (IsUnsearchedSizeOfOldState(parameter, domain))
+            {
+                continue;
+            }
+
             space = space.With(parameter, domain.Values is { } values
                 ? new ParameterDomain<double>.Values(values)
                 : new ParameterDomain<double>.Range(domain.Min, domain.Max, (RangeScale)domain.Scale));
@@ -42,7 +47,7 @@ public sealed class SearchSpaceSurrogateConverter : IConverter<SearchSpace, Sear
     public SearchSpaceSurrogate ConvertToSurrogate(in SearchSpace space)
     {
         var domains = new Dictionary<string, SearchDomainSurrogate>(StringComparer.Ordinal);
-        foreach (var parameter in Hyperparameters.All)
+        foreach (var parameter in Hyperparameters.All.Where(space.IsSearched))
         {
             domains[parameter.Name] = space.Domain(parameter) switch
             {
@@ -54,4 +59,9 @@ public sealed class SearchSpaceSurrogateConverter : IConverter<SearchSpace, Sear
 
         return new SearchSpaceSurrogate { Domains = domains };
     }
+
+    /// <summary>State written before <see cref="SearchSpace.IsSearched"/> held every key, an unsearched dataset size
+    /// as its marker alone; a spec can no longer write that marker (it is refused), so it is read as not given.</summary>
+    private static bool IsUnsearchedSizeOfOldState(Hyperparameter parameter, SearchDomainSurrogate domain) =>
+        parameter.IsDataSize && domain.Values is [Hyperparameter.DatasetOwn];
 }

@@ -28,8 +28,9 @@ internal sealed class Hyperparameter
     /// <summary>Above this many integers a range is not enumerated for divisibility checks.</summary>
     public const int MaxEnumeratedIntegers = 10_000;
 
-    /// <summary>A dataset-size hyperparameter's value where the spec does not search it: the study dataset's own
-    /// size (shown as <c>dataset</c>).</summary>
+    /// <summary>A dataset-size hyperparameter's value in a trial whose spec does not search it: the study dataset's
+    /// own size (shown as <c>dataset</c>). Whether a spec searches it is <see cref="SearchSpace.IsSearched"/>'s to
+    /// say, never this value's: a spec that writes it is refused like any number below the minimum.</summary>
     public const double DatasetOwn = -1;
 
     /// <summary>How <see cref="DatasetOwn"/> is written.</summary>
@@ -84,9 +85,13 @@ internal sealed class Hyperparameter
             return null;
         }
 
+        if (!space.IsSearched(this))
+        {
+            return null;
+        }
+
         var values = Range(space) is var (_, max, _) ? [Math.Floor(max)] : ListedValues(space)!;
-        var searched = values.Where(v => v != DatasetOwn).ToList();
-        return searched.Count == 0 ? null : ToInt(searched.Max());
+        return values.Count == 0 ? null : ToInt(values.Max());
     }
 
     /// <summary>A trial's size for a dataset-size hyperparameter, or null for the dataset's own.</summary>

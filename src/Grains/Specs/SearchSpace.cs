@@ -12,8 +12,19 @@ public sealed record SearchSpace
 
     private DomainTable domains = DomainTable.Defaults;
 
-    /// <summary>The values <paramref name="parameter"/> may take, as numbers (choices their index).</summary>
+    /// <summary>The values <paramref name="parameter"/> may take, as numbers (choices their index): the domain the
+    /// spec gives it, or its declaration's default (fixed) when the spec leaves it out.</summary>
     internal ParameterDomain<double> Domain(Hyperparameter parameter) => domains[parameter.Index];
+
+    /// <summary>Whether the spec gives <paramref name="parameter"/> a domain (any list, single value or range), as
+    /// opposed to leaving it at its declaration's default. The one home of "is this searched": an unsearched
+    /// parameter needs no rule, and an unsearched dataset size is the dataset's own (its marker value is never
+    /// read as a decision; a written one is a number like any other, and refused).</summary>
+    internal bool IsSearched(Hyperparameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return domains.IsGiven(parameter.Index);
+    }
 
     /// <summary>For each hyperparameter searched over a range (not a list), whether on a log scale: what the spec
     /// declared, so plots and the importance estimate need not guess the scale from the values drawn.</summary>
@@ -168,32 +179,39 @@ public sealed record SearchSpace
     }
 }
 
-/// <summary>A search space's domains in declaration order, compared by value.</summary>
+/// <summary>A search space's domains in declaration order, each the one given or (not given) its declaration's
+/// default. Compared by the domains alone: a value written as its default and one left out are the same space.</summary>
 internal sealed class DomainTable : IEquatable<DomainTable>
 {
-    private readonly ParameterDomain<double>[] domains;
+    private static readonly ParameterDomain<double>[] DefaultDomains = [.. Hyperparameters.All.Select(p => ParameterDomain.Fixed(p.Default))];
 
-    private DomainTable(ParameterDomain<double>[] domains) => this.domains = domains;
+    /// <summary>Per parameter, the domain given; null where none was.</summary>
+    private readonly ParameterDomain<double>?[] given;
 
-    public static DomainTable Defaults { get; } = new([.. Hyperparameters.All.Select(p => ParameterDomain.Fixed(p.Default))]);
+    private DomainTable(ParameterDomain<double>?[] given) => this.given = given;
 
-    public ParameterDomain<double> this[int index] => domains[index];
+    public static DomainTable Defaults { get; } = new(new ParameterDomain<double>?[Hyperparameters.All.Count]);
+
+    public ParameterDomain<double> this[int index] => given[index] ?? DefaultDomains[index];
+
+    public bool IsGiven(int index) => given[index] is not null;
 
     public DomainTable With(int index, ParameterDomain<double> domain)
     {
-        var copy = (ParameterDomain<double>[])domains.Clone();
+        ArgumentNullException.ThrowIfNull(domain);
+        var copy = (ParameterDomain<double>?[])given.Clone();
         copy[index] = domain;
         return new DomainTable(copy);
     }
 
     public bool Equals(DomainTable? other) =>
-        other is not null && domains.Zip(other.domains).All(pair => pair.First switch
+        other is not null && Enumerable.Range(0, given.Length).All(i => this[i] switch
         {
-            ParameterDomain<double>.Values a => pair.Second is ParameterDomain<double>.Values b && a.Items.SequenceEqual(b.Items),
-            var a => a.Equals(pair.Second),
+            ParameterDomain<double>.Values a => other[i] is ParameterDomain<double>.Values b && a.Items.SequenceEqual(b.Items),
+            var a => a.Equals(other[i]),
         });
 
     public override bool Equals(object? obj) => Equals(obj as DomainTable);
 
-    public override int GetHashCode() => domains.Length;
+    public override int GetHashCode() => given.Length;
 }

@@ -228,13 +228,14 @@ public static partial class StudySpecValidator
             return;
         }
 
-        string field = SpecKeys.Join(SpecKeys.SearchSpace, name);
-        var possible = parameter.PossibleValues(space) ?? [];
-        if (possible.Count == 1 && possible[0].Equals(parameter.Default))
+        if (!space.IsSearched(parameter))
         {
             // Unsearched: its default, which needs no rule (a dataset size's default stands for the dataset's own).
             return;
         }
+
+        string field = SpecKeys.Join(SpecKeys.SearchSpace, name);
+        var possible = parameter.PossibleValues(space) ?? [];
 
         var broken = possible.Distinct().Where(v => !parameter.IsValid(v)).ToList();
         foreach (double value in broken.Take(MaxCombinationProblems))

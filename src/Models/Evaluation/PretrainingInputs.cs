@@ -3,7 +3,6 @@ using LensSweep.Models.Data;
 using LensSweep.Models.Data.Npy;
 using LensSweep.Models.Mae;
 using LensSweep.Models.Training;
-using TorchSharp;
 
 namespace LensSweep.Models.Evaluation;
 
@@ -21,8 +20,9 @@ public sealed record PretrainingScores(
 }
 
 /// <summary>
-/// Is a pretraining result ours or the method's? Pretrains LensSweep's MAE for each seed as a trial does (the
-/// trainer, the study's evaluation at epoch 0 and after the last epoch, validation scores), then writes the
+/// Is a pretraining result ours or the method's? Pretrains LensSweep's MAE for each seed as a study's trial is
+/// pretrained and scored (<see cref="TrialRunner.ScoreInitialWeights"/> at epoch 0, then <see cref="TrialRunner.Run"/>
+/// to the last epoch as one rung: the code a study runs, so the cross-check measures what a study measures), then writes the
 /// images it pretrained and probed on, their labels and truths, the configuration and LensSweep's scores, so
 /// bench/reference/pretrain_reference.py can pretrain the PyTorch reference MAE (../shared/bench/mae_reference.py)
 /// on the same images with the same recipe and fit the same probes.
@@ -64,15 +64,21 @@ public static class PretrainingInputs
         optimizer = optimizer with { TotalEpochs = epochs };
         var runs = new List<(EvaluationResult Initial, EvaluationResult Trained)>();
         var losses = new List<IReadOnlyList<double>>();
-        long parameters = 0;
         foreach (var seed in seeds)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var trainer = new MaeTrainer(model, optimizer, seed);
-            parameters = trainer.Model.parameters().Sum(p => p.numel());
-            var initial = EncoderEvaluation.Evaluate(trainer.Model, split, settings, (int)seed);
-            losses.Add([.. trainer.Train(pretrainingImages, epochs, cancellationToken: cancellationToken).Losses.Select(l => l.MeanLoss)]);
-            runs.Add((initial, EncoderEvaluation.Evaluate(trainer.Model, split, settings, (int)seed)));
+            // A trial as the study runs one: its random-init score, then one rung from epoch 0 to the last.
+            var trial = new TrialSettings(model, optimizer, settings.Probe, checked((int)seed)) { Evaluation = settings };
+            var initial = TrialRunner.ScoreInitialWeights(trial, split, cancellationToken);
+            var trained = TrialRunner.Run(trial, split, 0, epochs, checkpointIn: null, Stream.Null, progress: null, cancellationToken, pretrainingImages: pretrainingImages);
+            losses.Add([.. trained.Losses.Select(l => l.MeanLoss)]);
+            runs.Add((initial.Evaluation!, trained.Evaluation!));
+        }
+
+        long parameters;
+        using (var counted = new MaeModel(model, seeds[0]))
+        {
+            parameters = counted.ParameterCount;
         }
 
         var scores = Summarise(runs) with { Losses = losses };

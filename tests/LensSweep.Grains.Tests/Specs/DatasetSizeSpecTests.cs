@@ -1,3 +1,4 @@
+using LensSweep.Grains.Serialization;
 using LensSweep.Grains.Specs;
 using LensSweep.Grains.Training;
 using LensSweep.Models.Data;
@@ -69,6 +70,48 @@ public sealed class DatasetSizeSpecTests
         var problems = StudySpecLoader.Parse($$"""{ "name": "m", "search": { "kind": "random", "count": 2 }, "search_space": { "unlabelled_per_class": {{values}} } }""").Problems;
 
         Assert.Contains(problems, p => p.Field == "search_space.unlabelled_per_class" && p.Value == "-1");
+    }
+
+    [Theory]
+    [InlineData("[-1]")]
+    [InlineData("-1")]
+    public void A_single_minus_one_written_for_images_per_class_is_refused_with_its_field_value_and_rule(string value)
+    {
+        var problems = StudySpecLoader.Parse($$"""{ "name": "m", "search_space": { "images_per_class": {{value}} } }""").Problems;
+
+        Assert.Contains(problems, p => p is { Field: "search_space.images_per_class", Value: "-1", Rule: "must be at least 1" });
+    }
+
+    [Fact]
+    public void A_size_the_spec_writes_is_searched_and_one_it_leaves_out_is_not()
+    {
+        var space = StudySpecLoader.Parse("""{ "name": "s", "search_space": { "images_per_class": 200 } }""").Spec!.SearchSpace;
+
+        Assert.Equal((true, false), (space.IsSearched(Hyperparameters.ImagesPerClass), space.IsSearched(Hyperparameters.UnlabelledPerClass)));
+    }
+
+    [Fact]
+    public void A_search_space_keeps_which_sizes_it_searches_through_grain_state()
+    {
+        var space = Hyperparameters.ImagesPerClass.WithDomain(new SearchSpace(), [8, 16]);
+        var converter = new SearchSpaceSurrogateConverter();
+
+        var restored = converter.ConvertFromSurrogate(converter.ConvertToSurrogate(space));
+
+        Assert.Equal((true, false), (restored.IsSearched(Hyperparameters.ImagesPerClass), restored.IsSearched(Hyperparameters.UnlabelledPerClass)));
+    }
+
+    [Fact]
+    public void State_written_with_every_key_reads_an_unsearched_size_as_unsearched()
+    {
+        var old = new SearchSpaceSurrogate
+        {
+            Domains = new() { ["images_per_class"] = new() { Values = [Hyperparameter.DatasetOwn] }, ["mask_ratio"] = new() { Values = [0.75] } },
+        };
+
+        var restored = new SearchSpaceSurrogateConverter().ConvertFromSurrogate(old);
+
+        Assert.Null(Hyperparameters.ImagesPerClass.Largest(restored));
     }
 
     [Fact]

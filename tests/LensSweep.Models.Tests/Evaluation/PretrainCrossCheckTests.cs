@@ -1,3 +1,4 @@
+using LensSweep.Bench;
 using System.Text.Json;
 using LensSweep.Models.Data;
 using LensSweep.Models.Evaluation;
@@ -22,15 +23,18 @@ public sealed class PretrainCrossCheckTests : IDisposable
     [SkippableFact]
     public void The_pytorch_reference_builds_the_same_network_and_reports_the_same_scores_before_and_after_pretraining()
     {
-        Skip.IfNot(ReferenceScripts.PythonHas("numpy, torch"), $"{ReferenceScripts.Python} with python3-numpy and python3-torch is not installed");
-        Skip.If(ReferenceScripts.FindAbove("shared/bench/mae_reference.py") is null, "shared/bench/mae_reference.py is not beside this checkout");
+        var unavailable = PythonReference.Unavailable("numpy, torch");
+        Skip.If(unavailable is not null, unavailable);
+        Skip.If(PythonReference.FindShared("mae_reference.py") is null, "shared/bench/mae_reference.py is not beside this checkout");
         var data = new LensSimulator(SimulatorOptions.VariedMacroLens with { ImageSize = 32 }).Generate(12, seed: 3);
         ImageNormalizer.Apply(data);
         var split = DataSplitter.Split(data, 0.25, 0.25, seed: 3);
         var settings = new EvaluationSettings { Probe = new ProbeConfig { Iterations = 20 }, BootstrapResamples = 10 };
 
         var ours = PretrainingInputs.Write(_folder, split, split.Train, TinyModels.Config, TinyModels.Optimizer, epochs: 1, seeds: [0], settings);
-        var reference = ReferenceScripts.Run(ReferenceScripts.RepositoryFile("bench/reference/pretrain_reference.py"), _folder, "--threads", "1", "--json");
+        var run = PythonReference.Execute(PythonReference.StartInfo(PythonReference.FindScript("pretrain_reference.py")!, _folder, "--threads", "1", "--json"));
+        Assert.True(run.ExitCode == 0, run.Failure("pretrain_reference.py"));
+        var reference = PythonReference.LastJson(run.Stdout)!.Value;
 
         using var inputs = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, EvaluationInputs.InputsFile)));
         Assert.Equal(inputs.RootElement.GetProperty("parameters").GetInt64(), reference.GetProperty("parameters").GetInt64());

@@ -1,3 +1,4 @@
+using LensSweep.Bench;
 using LensSweep.Models.Data;
 using LensSweep.Models.Evaluation;
 using LensSweep.Models.Mae;
@@ -25,14 +26,17 @@ public sealed class ProbeCrossCheckTests : IDisposable
     [SkippableFact]
     public void Ridge_r2_and_probe_auc_agree_with_scikit_learn_and_pytorch_on_the_features_lenssweep_wrote()
     {
-        Skip.IfNot(ReferenceScripts.PythonHas("numpy, sklearn, torch"), $"{ReferenceScripts.Python} with python3-numpy, python3-sklearn and python3-torch is not installed");
+        var unavailable = PythonReference.Unavailable("numpy, sklearn, torch");
+        Skip.If(unavailable is not null, unavailable);
         var data = new LensSimulator(SimulatorOptions.VariedMacroLens with { ImageSize = 32 }).Generate(20, seed: 5);
         ImageNormalizer.Apply(data);
         using var model = new MaeModel(TinyModels.Config, seed: 1);
         var settings = new EvaluationSettings { Probe = new ProbeConfig { Iterations = 200 }, BootstrapResamples = 10 };
 
         EvaluationInputs.Write(_folder, model, DataSplitter.Split(data, 0.25, 0.25, seed: 5), settings);
-        var reference = ReferenceScripts.Run(ReferenceScripts.RepositoryFile("bench/reference/probe_reference.py"), _folder);
+        var run = PythonReference.Execute(PythonReference.StartInfo(PythonReference.FindScript("probe_reference.py")!, _folder));
+        Assert.True(run.ExitCode == 0, run.Failure("probe_reference.py"));
+        var reference = PythonReference.LastJson(run.Stdout)!.Value;
 
         var ours = reference.GetProperty("lenssweep");
         var sklearn = reference.GetProperty("sklearn");
