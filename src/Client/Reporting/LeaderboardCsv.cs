@@ -10,7 +10,8 @@ namespace LensSweep.Client.Reporting;
 /// score_high, score_sd, n, gain, random_init_score, test_score, seconds, flops, failure_reason (see <see cref="LeaderboardJson"/>),
 /// then one column per hyperparameter named as in the spec. Unknown values are empty fields. After the trials, a
 /// row with trial_id <c>pixels</c> and no rank is the study's raw-pixel baseline: state completed with its score
-/// (the evaluation behind the metric), or failed with its failure_reason; it is absent while still to come.
+/// (the evaluation behind the metric), or failed with its failure_reason; it is absent while still to come, and when
+/// the baseline has no score for the metric (a study ranked by recon_loss: pixels have no reconstruction).
 /// </summary>
 public static class LeaderboardCsv
 {

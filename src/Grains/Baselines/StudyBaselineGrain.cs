@@ -13,6 +13,10 @@ public sealed class BaselineState
     [Id(0)] public Trials.ProbeScores? Pixels { get; set; }
 
     [Id(1)] public string? FailureReason { get; set; }
+
+    /// <summary>The failure is that no computation could be had (asks ran out, or no result by the deadline), not
+    /// that one failed: a later ask tries again. A state written before this flag reads false, as the old code did.</summary>
+    [Id(2)] public bool AskAgain { get; set; }
 }
 
 /// <inheritdoc cref="IStudyBaselineGrain"/>
@@ -27,8 +31,10 @@ public sealed partial class StudyBaselineGrain(
     /// <summary>A computation was asked for and has not reported; not persisted: a silo's death forgets it.</summary>
     private bool Pending => _keepAlive is not null;
 
-    /// <summary>Computed, or recorded as failed: asked for no more.</summary>
-    private bool Settled => state.State.Pixels is not null || state.State.FailureReason is not null;
+    /// <summary>Computed, or its computation failed: asked for no more. A baseline that could not be had (no silo
+    /// with slots for an hour, a computation lost with no result by the deadline) is tried again at the next ask,
+    /// so a cluster whose slot silos join late still gets it; a computation that failed is not repeated.</summary>
+    private bool Settled => state.State.Pixels is not null || (state.State.FailureReason is not null && !state.State.AskAgain);
 
     public async Task StartAsync(DatasetOptions dataset, ProbeSettings probe)
     {
@@ -60,7 +66,7 @@ public sealed partial class StudyBaselineGrain(
 
         if (_asks.PastDeadline(DateTimeOffset.UtcNow))
         {
-            await RecordAsync(null, _asks.PastDeadlineReason());
+            await RecordAsync(null, _asks.PastDeadlineReason(), askAgain: true);
             return;
         }
 
@@ -101,7 +107,7 @@ public sealed partial class StudyBaselineGrain(
             wait = asks.Failed(DateTimeOffset.UtcNow, reason);
             if (asks.OutOfAttempts)
             {
-                await RecordAsync(null, asks.OutOfAttemptsReason());
+                await RecordAsync(null, asks.OutOfAttemptsReason(), askAgain: true);
                 return;
             }
 
@@ -114,7 +120,9 @@ public sealed partial class StudyBaselineGrain(
     public Task<BaselineStatus> GetAsync() =>
         Task.FromResult(new BaselineStatus(state.State.Pixels, Pending, state.State.FailureReason));
 
-    public async Task RecordAsync(Trials.ProbeScores? pixels, string? failureReason)
+    public Task RecordAsync(Trials.ProbeScores? pixels, string? failureReason) => RecordAsync(pixels, failureReason, askAgain: false);
+
+    private async Task RecordAsync(Trials.ProbeScores? pixels, string? failureReason, bool askAgain)
     {
         StopWaiting();
         if (state.State.Pixels is not null)
@@ -126,6 +134,7 @@ public sealed partial class StudyBaselineGrain(
         // A late result replaces a recorded failure (a computation that outlived the deadline still counts).
         state.State.Pixels = pixels;
         state.State.FailureReason = pixels is null ? failureReason ?? "no reason given" : null;
+        state.State.AskAgain = pixels is null && askAgain;
         if (pixels is not null)
         {
             LogComputed(logger, this.GetPrimaryKeyString());

@@ -33,7 +33,6 @@ public sealed partial class SweepGrain(
     private SweepWakeups? _wakeups;
     private Task? _pump;
     private BaselineAsks? _baselineAsks;
-    private bool _baselineAnswered;
 
     private SweepProgressState State => progress.State;
 
@@ -241,14 +240,15 @@ public sealed partial class SweepGrain(
         }
     }
 
-    /// <summary>The study's ask for its raw-pixel baseline: at the start, then at reconcile passes, backed off and
-    /// bounded (<see cref="BaselineAsks"/>), until one is answered; once per activation, so a baseline grain that
-    /// lost its pending computation with its silo is asked again (an answered ask is idempotent there).</summary>
+    /// <summary>The study's ask for its raw-pixel baseline: at the start, then at reconcile passes while the study
+    /// runs, backed off (<see cref="BaselineAsks"/>), answered or not: an answered ask returns at once on a baseline
+    /// grain that has it or is computing it, and restarts one that lost its computation with its silo, or whose
+    /// baseline could not be had earlier. Failed asks stop after their attempts.</summary>
     private async Task AskForPixelBaselineAsync()
     {
         var now = DateTimeOffset.UtcNow;
         _baselineAsks ??= new BaselineAsks(options.Value.PixelBaseline, now);
-        if (_baselineAnswered || !_baselineAsks.IsDue(now))
+        if (!_baselineAsks.IsDue(now))
         {
             return;
         }
@@ -259,7 +259,7 @@ public sealed partial class SweepGrain(
         }
         else
         {
-            _baselineAnswered = true;
+            _baselineAsks.Answered(now);
         }
     }
 

@@ -44,8 +44,9 @@ public sealed class FigureCache
 public sealed record DrawnFigure(string Stamp, string Svg);
 
 /// <summary>
-/// A short hash of everything in a study's results: equal results give equal stamps, in any process, so a
-/// browser's <c>If-None-Match</c> matches on whichever silo answers.
+/// A short hash of everything in a study's results and of the code that draws them: equal results give equal
+/// stamps in any process of the same build, so a browser's <c>If-None-Match</c> matches on whichever silo answers;
+/// a new build gives new stamps, so a figure a browser keeps as immutable is never one an older build drew.
 /// </summary>
 public static class ResultsStamp
 {
@@ -55,9 +56,15 @@ public static class ResultsStamp
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>The drawing code's identity: the module version id of this assembly, which a deterministic build
+    /// derives from its content (its references' versions included), so it changes when the drawing does.</summary>
+    private static readonly byte[] DrawingVersion = typeof(ResultsStamp).Assembly.ManifestModule.ModuleVersionId.ToByteArray();
+
     public static string Of(StudyResults results)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(results, Json);
-        return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 12));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(DrawingVersion);
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(results, Json));
+        return Convert.ToHexStringLower(hash.GetHashAndReset().AsSpan(0, 12));
     }
 }

@@ -56,6 +56,39 @@ public sealed class BaselineGrainTests
     }
 
     [Fact]
+    public async Task A_baseline_whose_asks_ran_out_is_computed_at_a_later_ask_once_a_silo_with_slots_joined()
+    {
+        await using var engine = await EngineCluster.StartAsync(silos: 1, addTrainer: WithScorer(new FixedScorer()), configureEngine: o =>
+        {
+            QuickAsks(o);
+            o.PixelBaseline.AskAttempts = 2;
+        });
+        var baseline = engine.Client.GetGrain<IStudyBaselineGrain>("slots-join-late");
+        await baseline.StartAsync(Dataset, new ProbeSettings());
+        await EngineCluster.WaitUntilAsync(async () => (await baseline.GetAsync()).FailureReason is not null, TimeSpan.FromSeconds(30), () => "the asks to run out");
+
+        await engine.Cluster.StartAdditionalSiloAsync();
+        await baseline.StartAsync(Dataset, new ProbeSettings());
+
+        await EngineCluster.WaitUntilAsync(async () => (await baseline.GetAsync()).Pixels is not null, TimeSpan.FromSeconds(30), () => "the pixel baseline at the ask after a silo with slots joined");
+    }
+
+    [Fact]
+    public async Task A_failed_computation_is_not_asked_for_again()
+    {
+        await using var engine = await EngineCluster.StartAsync(silos: 2, addTrainer: WithScorer(new FixedScorer()), configureEngine: QuickAsks);
+        var baseline = engine.Client.GetGrain<IStudyBaselineGrain>("computation-failed");
+        await baseline.RecordAsync(null, "InvalidOperationException: the scorer failed");
+
+        await baseline.StartAsync(Dataset, new ProbeSettings());
+        var status = await baseline.GetAsync();
+
+        Assert.False(status.Pending);
+        Assert.Null(status.Pixels);
+        Assert.Equal("InvalidOperationException: the scorer failed", status.FailureReason);
+    }
+
+    [Fact]
     public async Task A_scorer_that_hangs_is_let_go_after_the_compute_timeout_with_its_reason()
     {
         await using var engine = await EngineCluster.StartAsync(silos: 2, addTrainer: WithScorer(new HangingScorer()), configureEngine: o =>
