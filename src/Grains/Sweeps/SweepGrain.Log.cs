@@ -32,6 +32,9 @@ public sealed partial class SweepGrain
     [LoggerMessage(EventId = 411, Level = LogLevel.Information, Message = "Study {Study} grew by {Added} trials to {Trials}; its finished rungs carry on")]
     private static partial void LogGrown(ILogger logger, string study, int added, int trials);
 
+    [LoggerMessage(EventId = 412, Level = LogLevel.Error, Message = "Study {Study} stops asking for its raw-pixel baseline after {Asks} failed asks in a row (last: {Reason}); its leaderboard has no pixel row until the study is started again")]
+    private static partial void LogBaselineAsksRanOut(ILogger logger, string study, int asks, string reason);
+
     /// <summary>What a reconcile pass found: each slot lost, and each trial requeued with the last epoch the study recorded for it.</summary>
     private void LogReconciled(Reconciliation found)
     {

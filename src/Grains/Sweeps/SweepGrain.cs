@@ -256,6 +256,10 @@ public sealed partial class SweepGrain(
         if (await Messenger.StartPixelBaselineAsync(Book.Plan.Dataset, Book.Plan.Probe) is { } failure)
         {
             _baselineAsks.Failed(now, failure);
+            if (_baselineAsks.OutOfAttempts)
+            {
+                LogBaselineAsksRanOut(logger, StudyId, _baselineAsks.FailuresInARow, failure);
+            }
         }
         else
         {

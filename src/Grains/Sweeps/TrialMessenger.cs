@@ -96,6 +96,6 @@ internal sealed partial class TrialMessenger(IGrainFactory grains, string studyI
     [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "Study {Study} stopped telling {Left} trials that it ended; their records in the sweep are authoritative")]
     private static partial void LogTellFailed(ILogger logger, Exception exception, string study, int left);
 
-    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; it asks again at a later reconcile pass")]
+    [LoggerMessage(EventId = 410, Level = LogLevel.Warning, Message = "Study {Study} could not ask for its raw-pixel baseline; it asks again at a later reconcile pass, while its asks last")]
     private static partial void LogBaselineNotStarted(ILogger logger, Exception exception, string study);
 }
