@@ -87,10 +87,11 @@ internal sealed class RegressTask : FinetuneTask<RegressionScores>
             double[] Values(float[] predicted) => [.. predicted.Select(p => (p * spread) + mean)];
             var validationTruth = Truth(_validation!, quantity);
             var testTruth = Truth(_test!, quantity);
-            var scored = results.Select(r => (Result: r,
-                Validation: DownstreamScores.Regression(Values(r.Validation), validationTruth, seed),
-                Test: DownstreamScores.Regression(Values(r.Test), testTruth, seed),
-                Predicted: Values(r.Test))).ToList();
+            var scored = results.Select(r => (Result: r, Predicted: Values(r.Test)))
+                .Select(r => (r.Result,
+                    Validation: DownstreamScores.Regression(Values(r.Result.Validation), validationTruth, seed),
+                    Test: DownstreamScores.Regression(r.Predicted, testTruth, seed),
+                    r.Predicted)).ToList();
             var plotPath = Path.Combine(folder, FinetuneCommand.ScatterFile);
             PlotFile.Save(DownstreamFigures.PredictedAgainstTrue([.. scored.Select(s => (DownstreamRun.NameOf(s.Result.Contender), s.Predicted, s.Test))], testTruth, quantity), plotPath);
             return new TaskScores<RegressionScores>(
