@@ -17,6 +17,10 @@ public sealed class BaselineState
     /// <summary>The failure is that no computation could be had (asks ran out, or no result by the deadline), not
     /// that one failed: a later ask tries again. A state written before this flag reads false, as the old code did.</summary>
     [Id(2)] public bool AskAgain { get; set; }
+
+    /// <summary>The failure a reader is shown: none while a computation is pending (a baseline that could not be had
+    /// earlier, asked for again), since the old reason is then no longer what is happening.</summary>
+    public string? ShownFailure(bool pending) => pending ? null : FailureReason;
 }
 
 /// <inheritdoc cref="IStudyBaselineGrain"/>
@@ -118,7 +122,7 @@ public sealed partial class StudyBaselineGrain(
     }
 
     public Task<BaselineStatus> GetAsync() =>
-        Task.FromResult(new BaselineStatus(state.State.Pixels, Pending, state.State.FailureReason));
+        Task.FromResult(new BaselineStatus(state.State.Pixels, Pending, state.State.ShownFailure(Pending)));
 
     public Task RecordAsync(Trials.ProbeScores? pixels, string? failureReason) => RecordAsync(pixels, failureReason, askAgain: false);
 

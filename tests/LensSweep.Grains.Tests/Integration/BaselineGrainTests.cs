@@ -74,6 +74,15 @@ public sealed class BaselineGrainTests
     }
 
     [Fact]
+    public void A_failure_is_not_shown_while_the_baseline_is_asked_for_again()
+    {
+        var state = new BaselineState { FailureReason = "2 asks in a row failed", AskAgain = true };
+
+        Assert.Null(state.ShownFailure(pending: true));
+        Assert.Equal("2 asks in a row failed", state.ShownFailure(pending: false));
+    }
+
+    [Fact]
     public async Task A_failed_computation_is_not_asked_for_again()
     {
         await using var engine = await EngineCluster.StartAsync(silos: 2, addTrainer: WithScorer(new FixedScorer()), configureEngine: QuickAsks);
